@@ -1,1 +1,52 @@
-export {};
+import { bootstrapFirstSite, scriptTag } from './bootstrap.js';
+import { loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { startServer } from './server.js';
+import { openDatabase } from './store/db.js';
+
+const config = loadConfig();
+const logger = createLogger(config.logLevel);
+
+const setupDb = openDatabase(config.dbPath);
+const first = bootstrapFirstSite(setupDb, config.firstSiteDomain);
+setupDb.close();
+
+const running = await startServer({ config, logger });
+
+if (first) {
+  const origin = `http://localhost:${running.port}`;
+  // Printed once, to the terminal only: the API key is never logged or shown again.
+  process.stdout.write(
+    [
+      '',
+      'ClearView is ready. This is shown once; keep the API key somewhere safe.',
+      '',
+      `  Site id:        ${first.siteId} (domain: ${config.firstSiteDomain})`,
+      `  Site key:       ${first.siteKey}`,
+      `  Admin API key:  ${first.apiKey}`,
+      `  Webhook secret: ${first.webhookSecret}`,
+      '',
+      '  Paste this tag into your pages (use your public collector URL):',
+      `  ${scriptTag(origin, first.siteKey)}`,
+      '',
+      '  Add your real domain: npx clearview sites update ' + first.siteId + ' --domain example.com',
+      '',
+    ].join('\n') + '\n',
+  );
+}
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: flushing queued events');
+    running.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

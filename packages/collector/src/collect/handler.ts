@@ -1,0 +1,95 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpError, methodNotAllowed, toHttpError, unsupportedMediaType } from '../errors.js';
+import { readBody } from '../http/body.js';
+import { clientIp } from '../http/client-ip.js';
+import { sendError } from '../http/respond.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { dropAnswer, isDrop, type DropReason } from './drops.js';
+import type { CollectEvent } from './event.js';
+import { runPipeline, type NamedStep } from './pipeline.js';
+import { toRecord, type IdentityHelpers } from './record.js';
+import { maxBodyBytes, parseWireEvent } from './wire.js';
+import type { BatchWriter } from './writer.js';
+
+// The tracker posts from any customer's origin with a text/plain body, which
+// needs no preflight; the OPTIONS answer is for integrations that send JSON.
+const corsHeaders = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'POST, OPTIONS',
+  'Access-Control-Allow-Headers': 'Content-Type',
+  'Access-Control-Max-Age': '86400',
+};
+
+export interface CollectDeps {
+  steps: readonly NamedStep[];
+  writer: BatchWriter;
+  identity: IdentityHelpers;
+  metrics: Metrics;
+  logger: Logger;
+  trustProxyHops: number;
+  now?: () => number;
+}
+
+/** POST /api/v1/collect: parse, run the named steps, write with group commit, then answer 202. */
+export function createCollectHandler(deps: CollectDeps) {
+  const now = deps.now ?? Date.now;
+  const timeStep = (name: string, ns: bigint) => deps.metrics.stepSeconds.inc({ step: name }, Number(ns) / 1e9);
+
+  const answerDrop = (res: ServerResponse, reason: DropReason) => {
+    deps.metrics.eventsDropped.inc({ reason });
+    const answer = dropAnswer(reason);
+    const headers = { ...corsHeaders, 'X-ClearView-Dropped': reason };
+    if (answer.status === 202) {
+      res.writeHead(202, headers);
+      res.end();
+    } else {
+      sendError(res, new HttpError(answer.status as 403 | 503, answer.message), answer.status === 503 ? { ...headers, 'Retry-After': '1' } : headers);
+    }
+  };
+
+  const refuse = (res: ServerResponse, error: HttpError) => {
+    if (error.status >= 500) {
+      if (error.status === 503) deps.metrics.eventsDropped.inc({ reason: 'overloaded' });
+    } else {
+      deps.metrics.eventsRejected.inc({ code: error.code });
+    }
+    sendError(res, error, corsHeaders);
+  };
+
+  return async function handleCollect(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, corsHeaders);
+        res.end();
+        return;
+      }
+      if (req.method !== 'POST') throw methodNotAllowed(['POST', 'OPTIONS']);
+      const type = (req.headers['content-type'] ?? 'text/plain').split(';')[0]!.trim().toLowerCase();
+      if (type !== 'text/plain' && type !== 'application/json') throw unsupportedMediaType('Send the event as text/plain or application/json');
+      const wire = parseWireEvent(await readBody(req, maxBodyBytes));
+      const ua = req.headers['user-agent'];
+      const event: CollectEvent = { wire, receivedAt: now(), ip: clientIp(req, deps.trustProxyHops), userAgent: typeof ua === 'string' ? ua.slice(0, 1024) : '' };
+      const result = runPipeline(deps.steps, event, timeStep);
+      if (isDrop(result)) {
+        answerDrop(res, result.drop);
+        return;
+      }
+      const outcome = await deps.writer.write(toRecord(result, deps.identity));
+      if (outcome.duplicate) {
+        answerDrop(res, 'duplicate_page_view');
+        return;
+      }
+      deps.metrics.eventsAccepted.inc({ event: wire.name });
+      if (result.isBot) deps.metrics.botEvents.inc();
+      res.writeHead(202, corsHeaders);
+      res.end();
+    } catch (error) {
+      const httpError = toHttpError(error);
+      if (httpError.status === 500) deps.logger.error({ err: error }, 'collect failed');
+      if (!res.headersSent) refuse(res, httpError);
+      else res.destroy();
+    }
+  };
+}
+

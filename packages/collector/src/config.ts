@@ -1,0 +1,55 @@
+/** The environment, read once into one typed object. */
+export interface Config {
+  port: number;
+  host: string;
+  dbPath: string;
+  /** Number of reverse-proxy hops whose X-Forwarded-For entries we trust (0 = use the socket address). */
+  trustProxyHops: number;
+  logLevel: string;
+  rateLimits: { read: number; write: number; ingest: number };
+  writer: { maxBatch: number; maxDelayMs: number; maxQueue: number };
+  cityDbPath: string | null;
+  rdns: boolean;
+  logoUrlTemplate: string | null;
+  trackerFile: string;
+  /** Domain registered for the first site on a brand-new database. */
+  firstSiteDomain: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer of at least ${min}, got "${raw}"`);
+  return value;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const trust = env.CLEARVIEW_TRUST_PROXY;
+  return {
+    port: integer(env, 'PORT', 3000),
+    host: env.HOST || '0.0.0.0',
+    dbPath: env.CLEARVIEW_DB || './data/clearview.db',
+    // "1" (or "true") trusts one proxy: the right-most X-Forwarded-For entry, the
+    // one our own proxy appended. Entries further left are whatever the client sent.
+    trustProxyHops: trust === 'true' ? 1 : integer(env, 'CLEARVIEW_TRUST_PROXY', 0),
+    logLevel: env.LOG_LEVEL || 'info',
+    rateLimits: {
+      read: integer(env, 'CLEARVIEW_RATE_LIMIT_READ', 100),
+      write: integer(env, 'CLEARVIEW_RATE_LIMIT_WRITE', 30),
+      ingest: integer(env, 'CLEARVIEW_RATE_LIMIT_INGEST', 10),
+    },
+    writer: {
+      maxBatch: integer(env, 'CLEARVIEW_BATCH_SIZE', 512, 1),
+      maxDelayMs: integer(env, 'CLEARVIEW_BATCH_DELAY_MS', 2),
+      maxQueue: integer(env, 'CLEARVIEW_MAX_QUEUE', 20_000, 1),
+    },
+    cityDbPath: env.CLEARVIEW_CITY_DB || null,
+    rdns: env.CLEARVIEW_RDNS === '1' || env.CLEARVIEW_RDNS === 'true',
+    logoUrlTemplate: env.CLEARVIEW_LOGO_URL_TEMPLATE || null,
+    trackerFile: env.CLEARVIEW_TRACKER_FILE || new URL('../../tracker/dist/t.js', import.meta.url).pathname,
+    firstSiteDomain: env.CLEARVIEW_DOMAIN || 'localhost',
+  };
+}

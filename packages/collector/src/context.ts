@@ -1,0 +1,21 @@
+import type { BatchWriter } from './collect/writer.js';
+import type { SiteCache } from './collect/site-cache.js';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import type { Resolver } from './resolve/resolver.js';
+import type { Db } from './store/db.js';
+
+/** Everything a request handler may use, built once by server.ts. */
+export interface AppContext {
+  config: Config;
+  db: Db;
+  logger: Logger;
+  metrics: Metrics;
+  resolver: Resolver;
+  siteCache: SiteCache;
+  writer: BatchWriter;
+  /** Recomputes the lead scores of these companies now. */
+  rescore: (companyIds: Iterable<string>) => void;
+  now: () => number;
+}

@@ -1,0 +1,149 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApiApp } from './api/app.js';
+import type { NetworkResolution } from './collect/event.js';
+import { createCollectHandler } from './collect/handler.js';
+import { createSiteCache } from './collect/site-cache.js';
+import { addClient } from './collect/steps/add-client.js';
+import { addNetwork } from './collect/steps/add-network.js';
+import { addVisitorId } from './collect/steps/add-visitor-id.js';
+import { dropForeignHost } from './collect/steps/drop-foreign-host.js';
+import { dropUnknownSite } from './collect/steps/drop-unknown-site.js';
+import { createVisitorIdDeriver } from './collect/visitor-id.js';
+import { BatchWriter } from './collect/writer.js';
+import type { Config } from './config.js';
+import type { AppContext } from './context.js';
+import { methodNotAllowed } from './errors.js';
+import { sendError, sendJson } from './http/respond.js';
+import { createTrackerFileHandler } from './http/tracker-file.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { companyDomainFromEmail } from './resolve/email-domain.js';
+import { parseCidr } from './resolve/ip.js';
+import { createResolver, type Resolver } from './resolve/resolver.js';
+import { openDatabase } from './store/db.js';
+import { findIdentityDomain } from './store/identity.js';
+
+export interface ServerOptions {
+  config: Config;
+  logger?: Logger;
+  resolver?: Resolver;
+  now?: () => number;
+}
+
+export interface RunningServer {
+  port: number;
+  url: string;
+  server: Server;
+  ctx: AppContext;
+  /** Stops accepting, answers what is in flight, flushes the writer and closes the database. */
+  close(): Promise<void>;
+}
+
+/** A single address as an identity range, its prefix counted over the 16-byte form. */
+function singleAddressRange(ip: string) {
+  const range = parseCidr(ip);
+  return range ? { lo: range.lo, hi: range.hi, prefix: 128 } : null;
+}
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { config } = options;
+  const now = options.now ?? Date.now;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const metrics = createMetrics();
+  const db = openDatabase(config.dbPath);
+  const resolver =
+    options.resolver ??
+    (await createResolver({
+      identity: (siteId, key) => findIdentityDomain(db, siteId, key),
+      cityDbPath: config.cityDbPath ?? undefined,
+      rdns: { enabled: config.rdns, timeoutMs: 1500 },
+      cache: { max: 100_000, ttlMs: 10 * 60 * 1000 },
+    }));
+  const siteCache = createSiteCache(db);
+
+  const ctx = { config, db, logger, metrics, resolver, siteCache, now, rescore: () => {} } as unknown as AppContext;
+  const writer = new BatchWriter(db, config.writer, {
+    onBatch: (size, seconds) => {
+      metrics.batchSize.observe(size);
+      metrics.commitSeconds.observe(seconds);
+    },
+    onQueueDepth: (depth) => metrics.queueDepth.set(depth),
+    onCommitted: (records, outcomes) => {
+      const companies = new Set<string>();
+      outcomes.forEach((outcome, i) => {
+        if (outcome.companyId) companies.add(outcome.companyId);
+        if (outcome.identityChanged) resolver.invalidateSite(records[i]!.siteId);
+      });
+      if (companies.size > 0) ctx.rescore(companies);
+    },
+    onError: (error) => logger.error({ err: error }, 'batch write failed'),
+  });
+  ctx.writer = writer;
+
+  const resolveNetwork = (siteId: string, ip: string): NetworkResolution => {
+    const r = resolver.resolve(siteId, ip);
+    const company = r.company && config.logoUrlTemplate ? { ...r.company, logoUrl: config.logoUrlTemplate.replace('{domain}', r.company.domain) } : r.company;
+    return { country: r.country, asn: r.asn, hostingSignal: r.hostingSignal, company };
+  };
+
+  // Cheap checks first, enrichment after, the network lookup last because it is the dearest.
+  const steps = [dropUnknownSite(siteCache.find), dropForeignHost, addClient, addVisitorId(createVisitorIdDeriver(db)), addNetwork(resolveNetwork)];
+  const collect = createCollectHandler({
+    steps,
+    writer,
+    identity: { companyDomainFromEmail, singleAddressRange },
+    metrics,
+    logger,
+    trustProxyHops: config.trustProxyHops,
+    now,
+  });
+  const trackerFile = createTrackerFileHandler(config.trackerFile);
+  const api = createApiApp(ctx);
+
+  const health = (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, methodNotAllowed(['GET', 'HEAD']));
+    db.prepare('SELECT 1').get();
+    sendJson(res, 200, { status: 'ok', queueDepth: writer.depth });
+  };
+  const metricsEndpoint = async (_req: IncomingMessage, res: ServerResponse) => {
+    const text = await metrics.registry.metrics();
+    res.writeHead(200, { 'Content-Type': metrics.registry.contentType });
+    res.end(text);
+  };
+
+  const server = createHttpServer((req, res) => {
+    const url = req.url ?? '/';
+    const path = url.split('?', 1)[0];
+    // The beacon path is matched before anything else and never enters Express.
+    if (path === '/api/v1/collect') void collect(req, res);
+    else if (path === '/t.js') trackerFile(req, res);
+    else if (path === '/healthz') health(req, res);
+    else if (path === '/metrics') void metricsEndpoint(req, res);
+    else api(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port, db: config.dbPath }, 'collector listening');
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= new Promise<void>((resolve) => {
+      server.close(() => {
+        writer.close();
+        db.close();
+        resolve();
+      });
+      server.closeIdleConnections();
+      // In-flight beacons still get their answer; only idle keep-alive sockets close now.
+      setTimeout(() => server.closeAllConnections(), 5_000).unref();
+    });
+    return closing;
+  };
+  return { port, url: `http://127.0.0.1:${port}`, server, ctx, close };
+}

@@ -1,0 +1,48 @@
+import Database from 'better-sqlite3';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type Db = Database.Database;
+
+// Both src/store (tests) and dist/store (production) sit two levels below the package root.
+const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'migrations');
+
+export function openDatabase(path: string): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  // WAL lets the API and the CLI read while the batch writer commits, and makes a
+  // commit one sequential append.
+  db.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode: a committed transaction survives the process being killed
+  // (kill -9, a crash), because the WAL is in the OS page cache; only a power cut or
+  // kernel crash can lose the last commits. FULL would fsync every batch for that
+  // rarer case; operators who need it set CLEARVIEW_SYNCHRONOUS=FULL.
+  const synchronous = process.env.CLEARVIEW_SYNCHRONOUS === 'FULL' ? 'FULL' : 'NORMAL';
+  db.pragma(`synchronous = ${synchronous}`);
+  // The CLI and a running collector share the file: wait for a lock rather than fail.
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  // Keep hot pages of the page_views indexes in memory (negative = KiB).
+  db.pragma('cache_size = -32000');
+  db.pragma('temp_store = MEMORY');
+  migrate(db);
+  return db;
+}
+
+/** Applies numbered, forward-only migrations (NNN_name.sql) not yet recorded in user_version. */
+export function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const files = readdirSync(migrationsDir)
+    .filter((f) => /^\d{3}_[a-z0-9_]+\.sql$/.test(f))
+    .sort();
+  for (const file of files) {
+    const version = Number(file.slice(0, 3));
+    if (version <= current) continue;
+    const sql = readFileSync(join(migrationsDir, file), 'utf8');
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${version}`);
+    }).immediate();
+  }
+}

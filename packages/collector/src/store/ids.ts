@@ -1,0 +1,37 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** A random base62 string; 62^n with rejection sampling so every character is uniform. */
+export function randomBase62(length: number): string {
+  let out = '';
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      // 248 = 4 * 62: bytes above it would bias the first characters of the alphabet.
+      if (byte < 248) out += alphabet[byte % 62];
+      if (out.length === length) break;
+    }
+  }
+  return out;
+}
+
+export const newSiteId = () => `st_${randomBase62(12)}`;
+export const newSiteKey = () => `site_${randomBase62(24)}`;
+// 32 base62 characters carry about 190 bits: well past the 128 the key must have.
+export const newApiKey = () => `cv_live_${randomBase62(32)}`;
+export const newApiKeyId = () => `key_${randomBase62(12)}`;
+export const newWebhookSecret = () => `whsec_${randomBase62(32)}`;
+export const newCompanyId = () => `comp_${randomBase62(12)}`;
+export const newContactId = () => `ct_${randomBase62(12)}`;
+export const newSessionId = () => randomBase62(16);
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Constant-time comparison of two hex digests of equal length. */
+export function sameDigest(a: string, b: string): boolean {
+  const left = Buffer.from(a, 'hex');
+  const right = Buffer.from(b, 'hex');
+  return left.length === right.length && timingSafeEqual(left, right);
+}

@@ -1,0 +1,59 @@
+import type { Db } from './db.js';
+import { newSessionId } from './ids.js';
+import { prepared } from './prepared.js';
+
+/** A visit ends after 30 minutes without a page view, the convention analytics users expect. */
+export const sessionTimeoutMs = 30 * 60 * 1000;
+
+/** The session a page view at `ts` belongs to, and whether it starts a new one. */
+export function sessionFor(db: Db, siteId: string, visitorId: string, ts: number): { sessionId: string; isNew: boolean; known: boolean } {
+  const row = prepared<[string, string], { session_id: string; last_seen: number }>(
+    db,
+    'SELECT session_id, last_seen FROM visitors WHERE site_id = ? AND id = ?',
+  ).get(siteId, visitorId);
+  if (row && ts - row.last_seen <= sessionTimeoutMs) return { sessionId: row.session_id, isNew: false, known: true };
+  return { sessionId: newSessionId(), isNew: true, known: row !== undefined };
+}
+
+export interface VisitorSeen {
+  siteId: string;
+  visitorId: string;
+  ts: number;
+  sessionId: string;
+  newSession: boolean;
+  ip: string | null;
+  country: string | null;
+  browser: string | null;
+  os: string | null;
+  device: string | null;
+  isBot: boolean;
+  companyId: string | null;
+}
+
+export function recordVisitorPageView(db: Db, seen: VisitorSeen): void {
+  prepared(
+    db,
+    `INSERT INTO visitors (site_id, id, first_seen, last_seen, session_id, session_count, page_views, last_ip, country, browser, os, device, is_bot, company_id)
+     VALUES (@siteId, @visitorId, @ts, @ts, @sessionId, 1, 1, @ip, @country, @browser, @os, @device, @isBot, @companyId)
+     ON CONFLICT (site_id, id) DO UPDATE SET
+       last_seen = MAX(last_seen, excluded.last_seen),
+       session_id = excluded.session_id,
+       session_count = session_count + @newSession,
+       page_views = page_views + 1,
+       last_ip = excluded.last_ip,
+       country = COALESCE(excluded.country, country),
+       browser = excluded.browser, os = excluded.os, device = excluded.device,
+       is_bot = MAX(is_bot, excluded.is_bot),
+       company_id = COALESCE(excluded.company_id, company_id)`,
+  ).run({ ...seen, isBot: seen.isBot ? 1 : 0, newSession: seen.newSession ? 1 : 0 });
+}
+
+/** Links a visitor to a contact, creating the visitor if identify came first. */
+export function linkVisitorContact(db: Db, siteId: string, visitorId: string, contactId: string, ts: number, ip: string | null): void {
+  prepared(
+    db,
+    `INSERT INTO visitors (site_id, id, first_seen, last_seen, session_id, session_count, page_views, last_ip, contact_id)
+     VALUES (@siteId, @visitorId, @ts, @ts, @sessionId, 1, 0, @ip, @contactId)
+     ON CONFLICT (site_id, id) DO UPDATE SET contact_id = excluded.contact_id`,
+  ).run({ siteId, visitorId, ts, sessionId: newSessionId(), ip, contactId });
+}
