@@ -1,0 +1,66 @@
+import { count } from './engagement.js';
+import { normalizePath, type IntentMatcher } from './patterns.js';
+import type { CompanyFacts, ComponentResult, ScoringModel } from './types.js';
+
+/** One matched topic as shown in the breakdown. */
+export interface IntentMatch {
+  pattern: string;
+  /** The most viewed matching path (ties: the alphabetically first), normalized. */
+  path: string;
+  /** Views summed over every path that matched this pattern. */
+  views: number;
+  weight: number;
+}
+
+interface Tally {
+  views: number;
+  path: string;
+  pathViews: number;
+}
+
+/**
+ * Intent: which buying topics the company looked at.
+ * - A topic earns its weight once, however often it was viewed: repetition is already
+ *   rewarded by engagement, and counting it twice would let one reloaded page dominate.
+ * - A path counts for the first pattern it matches only (the matcher decides).
+ * - Negative weights are allowed for topics that signal the opposite of buying.
+ * - The sum is clamped to [-cap, cap], so a site with many patterns cannot outweigh the other components.
+ */
+export function intentPoints(
+  pathViews: CompanyFacts['pathViews'],
+  model: ScoringModel['intent'],
+  matcher: IntentMatcher,
+): ComponentResult {
+  const tallies = new Map<number, Tally>();
+  for (const entry of pathViews) {
+    const views = count(entry.views);
+    // A path listed with no views is not evidence of interest.
+    if (views === 0) continue;
+    const index = matcher.match(entry.path);
+    if (index < 0) continue;
+    const path = normalizePath(entry.path);
+    const tally = tallies.get(index);
+    if (tally === undefined) {
+      tallies.set(index, { views, path, pathViews: views });
+      continue;
+    }
+    tally.views += views;
+    // The representative path must not depend on the order the caller listed paths in.
+    if (views > tally.pathViews || (views === tally.pathViews && path < tally.path)) {
+      tally.path = path;
+      tally.pathViews = views;
+    }
+  }
+
+  const matched: IntentMatch[] = [];
+  let uncapped = 0;
+  // Model order, so the breakdown reads the same for the same history.
+  model.patterns.forEach((pattern, index) => {
+    const tally = tallies.get(index);
+    if (tally === undefined) return;
+    matched.push({ pattern: pattern.name, path: tally.path, views: tally.views, weight: pattern.weight });
+    uncapped += pattern.weight;
+  });
+  const points = Math.min(model.cap, Math.max(-model.cap, uncapped));
+  return { points, max: model.cap, facts: { matched, uncappedPoints: uncapped } };
+}
