@@ -135,12 +135,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const close = () => {
     closing ??= new Promise<void>((resolve) => {
       server.close(() => {
-        writer.close();
         db.close();
         resolve();
       });
       server.closeIdleConnections();
-      // In-flight beacons still get their answer; only idle keep-alive sockets close now.
+      // Commit what is queued now, so that every beacon in flight gets its 202
+      // and its connection can end; later arrivals are told to retry (503).
+      writer.close();
       setTimeout(() => server.closeAllConnections(), 5_000).unref();
     });
     return closing;

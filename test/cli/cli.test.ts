@@ -1,0 +1,117 @@
+import Database from 'better-sqlite3';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliBin, spawnCollector } from '../helpers/process.js';
+
+const exec = promisify(execFile);
+let dir: string;
+let dbPath: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'clearview-cli-'));
+  dbPath = join(dir, 'clearview.db');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [cliBin, ...args], { env: { ...process.env, CLEARVIEW_DB: dbPath } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('the clearview CLI', () => {
+  let siteId = '';
+
+  it('creates a site and prints exactly one JSON object with its key and webhook secret', async () => {
+    const { code, stdout } = await cli('sites', 'create', '--name', 'Acme', '--domain', 'https://www.Acme.example/', '--domain', 'acme.io', '--json');
+    expect(code).toBe(0);
+    const site = JSON.parse(stdout);
+    expect(Object.keys(site).sort()).toEqual(['domains', 'id', 'name', 'siteKey', 'webhookSecret']);
+    expect(site).toMatchObject({ name: 'Acme', domains: ['acme.example', 'acme.io'] });
+    expect(site.siteKey).toMatch(/^site_[A-Za-z0-9]{24}$/);
+    siteId = site.id;
+  });
+
+  it('lists sites without any secret', async () => {
+    const { stdout } = await cli('sites', 'list', '--json');
+    const { sites } = JSON.parse(stdout);
+    expect(sites).toHaveLength(1);
+    expect(sites[0]).not.toHaveProperty('webhookSecret');
+    expect(stdout).not.toContain('whsec_');
+  });
+
+  it('creates an API key, shows it once and stores only its hash', async () => {
+    const { code, stdout } = await cli('keys', 'create', '--site', siteId, '--permission', 'read', '--label', 'Backend', '--json');
+    expect(code).toBe(0);
+    const key = JSON.parse(stdout);
+    expect(key).toMatchObject({ permission: 'read', label: 'Backend', siteId });
+    expect(key.key).toMatch(/^cv_live_[A-Za-z0-9]{32}$/);
+    const db = new Database(dbPath, { readonly: true });
+    const dump = JSON.stringify(db.prepare('SELECT * FROM api_keys').all());
+    db.close();
+    expect(dump).not.toContain(key.key);
+
+    const list = JSON.parse((await cli('keys', 'list', '--site', siteId, '--json')).stdout);
+    expect(list.keys).toHaveLength(1);
+    expect(JSON.stringify(list)).not.toContain(key.key);
+
+    const revoked = await cli('keys', 'revoke', key.id, '--json');
+    expect(JSON.parse(revoked.stdout)).toEqual({ id: key.id, revoked: true });
+    expect(JSON.parse((await cli('keys', 'list', '--site', siteId, '--json')).stdout).keys[0].revoked).toBe(true);
+  });
+
+  it('reports errors on stderr with a non-zero exit', async () => {
+    const bad = await cli('keys', 'create', '--site', siteId, '--permission', 'owner', '--label', 'x', '--json');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stdout).toBe('');
+    expect(JSON.parse(bad.stderr).error.message).toMatch(/read, write or admin/);
+    const unknown = await cli('sites', 'create', '--name', 'X', '--domain', 'not a domain');
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(/not a domain name/);
+    const noSite = await cli('keys', 'list', '--site', 'st_missing');
+    expect(noSite.code).not.toBe(0);
+  });
+
+  it('backs up the database consistently while the collector runs on it', async () => {
+    const collector = await spawnCollector({ CLEARVIEW_DB: dbPath });
+    try {
+      const backupPath = join(dir, 'backup.db');
+      const { code } = await cli('backup', backupPath);
+      expect(code).toBe(0);
+      const copy = new Database(backupPath, { readonly: true });
+      expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect((copy.prepare('SELECT COUNT(*) AS n FROM sites').get() as { n: number }).n).toBe(1);
+      copy.close();
+      // The CLI can change the database under a running collector.
+      expect((await cli('sites', 'create', '--name', 'Beta', '--domain', 'beta.example')).code).toBe(0);
+    } finally {
+      collector.child.kill('SIGTERM');
+      await collector.exited;
+    }
+  });
+});
+
+describe('npm start on a brand-new database', () => {
+  it('creates one site and one admin key and prints them once with the tag to paste', async () => {
+    const fresh = join(dir, 'fresh.db');
+    const first = await spawnCollector({ CLEARVIEW_DB: fresh });
+    first.child.kill('SIGTERM');
+    await first.exited;
+    const out = first.stdout();
+    expect(out).toMatch(/Admin API key:\s+cv_live_[A-Za-z0-9]{32}/);
+    expect(out).toMatch(/<script defer src="http:\/\/localhost:\d+\/t\.js" data-site-key="site_[A-Za-z0-9]{24}"><\/script>/);
+
+    const second = await spawnCollector({ CLEARVIEW_DB: fresh });
+    second.child.kill('SIGTERM');
+    await second.exited;
+    expect(second.stdout()).not.toContain('cv_live_');
+  });
+});

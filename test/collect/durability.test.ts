@@ -1,0 +1,107 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../packages/collector/src/store/db.js';
+import { createSite } from '../../packages/collector/src/store/sites.js';
+import { postBeacon, spawnCollector } from '../helpers/process.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'clearview-durability-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function newSiteDb(name: string): { dbPath: string; siteKey: string } {
+  const dbPath = join(dir, `${name}.db`);
+  const db = openDatabase(dbPath);
+  const { site } = createSite(db, { name, domains: ['example.com'] });
+  db.close();
+  return { dbPath, siteKey: site.siteKey };
+}
+
+/** Sends `total` page views from `connections` concurrent senders; stops early when stop() says so. */
+async function flood(port: number, siteKey: string, total: number, connections: number, onAck: (pvId: string) => void, stop: () => boolean) {
+  const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  let next = 0;
+  const worker = async () => {
+    while (next < total && !stop()) {
+      const i = next++;
+      const pvId = `pv_fault_${i.toString().padStart(6, '0')}`;
+      const body = JSON.stringify({ k: siteKey, n: 'pageview', v: `visitor_${(i % 500).toString().padStart(4, '0')}`, p: pvId, u: `https://example.com/page/${i % 40}` });
+      const status = await postBeacon(agent, port, body, `198.51.100.${i % 250}`);
+      if (status === 202) onAck(pvId);
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, worker));
+  agent.destroy();
+}
+
+function storedCounts(dbPath: string): Map<string, number> {
+  const db = new Database(dbPath, { readonly: true });
+  const rows = db.prepare('SELECT pv_id, COUNT(*) AS n FROM page_views GROUP BY pv_id').all() as Array<{ pv_id: string; n: number }>;
+  db.close();
+  return new Map(rows.map((r) => [r.pv_id, r.n]));
+}
+
+describe('durability', () => {
+  it('keeps every acknowledged event exactly once when the collector is killed with SIGKILL mid-stream', async () => {
+    const { dbPath, siteKey } = newSiteDb('kill9');
+    const collector = await spawnCollector({ CLEARVIEW_DB: dbPath, CLEARVIEW_TRUST_PROXY: '1' });
+    const acked: string[] = [];
+    let killed = false;
+    await flood(
+      collector.port,
+      siteKey,
+      6000,
+      50,
+      (pvId) => {
+        acked.push(pvId);
+        if (acked.length === 1500 && !killed) {
+          killed = true;
+          collector.child.kill('SIGKILL');
+        }
+      },
+      () => collector.child.exitCode !== null || collector.child.signalCode !== null,
+    );
+    await collector.exited;
+    expect(killed).toBe(true);
+    expect(acked.length).toBeGreaterThanOrEqual(1500);
+
+    // Restarting runs the same open-and-migrate path on the WAL left behind by the kill.
+    const again = await spawnCollector({ CLEARVIEW_DB: dbPath });
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
+
+    const counts = storedCounts(dbPath);
+    const missing = acked.filter((pvId) => counts.get(pvId) !== 1);
+    expect(missing).toEqual([]);
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('flushes queued events, closes the database and exits 0 on SIGTERM', async () => {
+    const { dbPath, siteKey } = newSiteDb('sigterm');
+    const collector = await spawnCollector({ CLEARVIEW_DB: dbPath, CLEARVIEW_BATCH_DELAY_MS: '50' });
+    const acked: string[] = [];
+    let signalled = false;
+    await flood(
+      collector.port,
+      siteKey,
+      1500,
+      20,
+      (pvId) => {
+        acked.push(pvId);
+        if (acked.length === 500 && !signalled) {
+          signalled = true;
+          collector.child.kill('SIGTERM');
+        }
+      },
+      () => collector.child.exitCode !== null,
+    );
+    expect(await collector.exited).toBe(0);
+    const counts = storedCounts(dbPath);
+    expect(acked.filter((pvId) => counts.get(pvId) !== 1)).toEqual([]);
+  });
+});
