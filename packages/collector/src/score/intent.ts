@@ -31,7 +31,8 @@ export function intentPoints(
   model: ScoringModel['intent'],
   matcher: IntentMatcher,
 ): ComponentResult {
-  const tallies = new Map<number, Tally>();
+  // Indexed by pattern position; allocated on the first match (most companies match few topics).
+  let tallies: Array<Tally | undefined> | null = null;
   for (const entry of pathViews) {
     const views = count(entry.views);
     // A path listed with no views is not evidence of interest.
@@ -39,9 +40,10 @@ export function intentPoints(
     const index = matcher.match(entry.path);
     if (index < 0) continue;
     const path = normalizePath(entry.path);
-    const tally = tallies.get(index);
+    tallies ??= new Array<Tally | undefined>(model.patterns.length);
+    const tally = tallies[index];
     if (tally === undefined) {
-      tallies.set(index, { views, path, pathViews: views });
+      tallies[index] = { views, path, pathViews: views };
       continue;
     }
     tally.views += views;
@@ -54,13 +56,16 @@ export function intentPoints(
 
   const matched: IntentMatch[] = [];
   let uncapped = 0;
-  // Model order, so the breakdown reads the same for the same history.
-  model.patterns.forEach((pattern, index) => {
-    const tally = tallies.get(index);
-    if (tally === undefined) return;
-    matched.push({ pattern: pattern.name, path: tally.path, views: tally.views, weight: pattern.weight });
-    uncapped += pattern.weight;
-  });
+  if (tallies !== null) {
+    // Model order, so the breakdown reads the same for the same history.
+    for (let index = 0; index < tallies.length; index++) {
+      const tally = tallies[index];
+      if (tally === undefined) continue;
+      const pattern = model.patterns[index];
+      matched.push({ pattern: pattern.name, path: tally.path, views: tally.views, weight: pattern.weight });
+      uncapped += pattern.weight;
+    }
+  }
   const points = Math.min(model.cap, Math.max(-model.cap, uncapped));
   return { points, max: model.cap, facts: { matched, uncappedPoints: uncapped } };
 }

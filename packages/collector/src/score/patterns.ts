@@ -3,8 +3,8 @@ import type { IntentPattern } from './types.js';
 /** Paths longer than this are cut before matching: it bounds the work one path can cost. */
 export const MAX_PATH_LENGTH = 512;
 
-/** Entries remembered per model before the path cache starts over. */
-const PATH_CACHE_LIMIT = 20_000;
+/** Entries per cache generation (two generations are kept per model). */
+const PATH_CACHE_GENERATION = 20_000;
 
 /** A glob split at its stars: `/a*b*c` is prefix `/a`, middles `[b]`, suffix `c`. */
 interface CompiledGlob {
@@ -75,11 +75,22 @@ export function globMatches(glob: CompiledGlob, path: string): boolean {
 /**
  * Compiles a model's intent patterns once. A path counts for the first pattern that
  * matches it, so order is meaning (a zero-weight `careers` first keeps job ads out of
- * `demo`). Answers are remembered per raw path: a site's companies read the same pages.
+ * `demo`). Answers are remembered per raw path, because a site's companies read the same
+ * pages. The cache has two generations: when the young one fills up it becomes the old one,
+ * and paths found there are promoted back, so popular pages survive a flood of one-off URLs.
  */
 export function compileIntentPatterns(patterns: readonly IntentPattern[]): IntentMatcher {
   const compiled = patterns.map((pattern) => pattern.paths.map(compileGlob));
-  const cache = new Map<string, number>();
+  let young = new Map<string, number>();
+  let old = new Map<string, number>();
+
+  function remember(raw: string, index: number): void {
+    if (young.size >= PATH_CACHE_GENERATION) {
+      old = young;
+      young = new Map();
+    }
+    young.set(raw, index);
+  }
 
   function firstMatch(path: string): number {
     for (let index = 0; index < compiled.length; index++) {
@@ -92,13 +103,15 @@ export function compileIntentPatterns(patterns: readonly IntentPattern[]): Inten
 
   return {
     match(raw: string): number {
-      const known = cache.get(raw);
+      const known = young.get(raw);
       if (known !== undefined) return known;
-      const index = firstMatch(normalizePath(raw));
-      if (raw.length <= MAX_PATH_LENGTH) {
-        if (cache.size >= PATH_CACHE_LIMIT) cache.clear();
-        cache.set(raw, index);
+      const aged = old.get(raw);
+      if (aged !== undefined) {
+        remember(raw, aged);
+        return aged;
       }
+      const index = firstMatch(normalizePath(raw));
+      if (raw.length <= MAX_PATH_LENGTH) remember(raw, index);
       return index;
     },
   };
