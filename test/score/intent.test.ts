@@ -151,3 +151,14 @@ describe('intent', () => {
     });
   });
 });
+
+describe('intent path cache', () => {
+  it('still answers correctly after a flood of one-off paths', () => {
+    const matcher = compileIntentPatterns(defaultScoringModel.intent.patterns);
+    expect(matcher.match('/pricing')).toBe(1);
+    for (let i = 0; i < 50_000; i++) matcher.match(`/blog/post-${i}`);
+    expect(matcher.match('/pricing')).toBe(1);
+    expect(matcher.match('/blog/post-7')).toBe(-1);
+    expect(matcher.match('/careers/demo-engineer')).toBe(0);
+  });
+});
