@@ -21,6 +21,7 @@ import { createMetrics } from './metrics.js';
 import { companyDomainFromEmail } from './resolve/email-domain.js';
 import { parseCidr } from './resolve/ip.js';
 import { createResolver, type Resolver } from './resolve/resolver.js';
+import { createRescorer } from './score/rescore.js';
 import { openDatabase } from './store/db.js';
 import { findIdentityDomain } from './store/identity.js';
 
@@ -62,7 +63,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }));
   const siteCache = createSiteCache(db);
 
-  const ctx = { config, db, logger, metrics, resolver, siteCache, now, rescore: () => {} } as unknown as AppContext;
+  const rescorer = createRescorer(db, { now });
+  const ctx = { config, db, logger, metrics, resolver, siteCache, now, rescore: (ids: Iterable<string>) => void rescorer.rescore(ids) } as unknown as AppContext;
+  // Scores decay with time: refresh the stale ones every minute so none is more than five minutes old.
+  const decayTimer = setInterval(() => {
+    rescorer.refreshStale().catch((error: unknown) => logger.error({ err: error }, 'score refresh failed'));
+  }, 60_000);
+  decayTimer.unref();
+  void rescorer.refreshStale().catch((error: unknown) => logger.error({ err: error }, 'score refresh failed'));
   const writer = new BatchWriter(db, config.writer, {
     onBatch: (size, seconds) => {
       metrics.batchSize.observe(size);
@@ -134,6 +142,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= new Promise<void>((resolve) => {
+      clearInterval(decayTimer);
       server.close(() => {
         db.close();
         resolve();

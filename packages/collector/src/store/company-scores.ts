@@ -1,0 +1,81 @@
+import type { Db } from './db.js';
+import { prepared } from './prepared.js';
+
+/** What the scorer needs of one company, read from the running aggregates. */
+export interface CompanyScoreInput {
+  id: string;
+  siteId: string;
+  domain: string;
+  pageViews: number;
+  engagedMs: number;
+  visitors: number;
+  sessions: number;
+  lastSeen: number | null;
+  industry: string | null;
+  size: string | null;
+  country: string | null;
+  paths: Array<{ path: string; views: number }>;
+}
+
+interface Row {
+  id: string;
+  site_id: string;
+  domain: string;
+  page_views: number;
+  engaged_ms: number;
+  visitor_count: number;
+  sessions: number;
+  last_seen: number | null;
+  industry: string | null;
+  size: string | null;
+  country: string | null;
+}
+
+const selectCompany = `SELECT id, site_id, domain, page_views, engaged_ms, visitor_count, sessions, last_seen, industry, size, country FROM companies`;
+
+/** The 50 most viewed paths are plenty for intent: patterns rarely match past them. */
+function topPaths(db: Db, companyId: string) {
+  return prepared<[string], { path: string; views: number }>(db, 'SELECT path, views FROM company_paths WHERE company_id = ? ORDER BY views DESC, path LIMIT 50').all(companyId);
+}
+
+const toInput = (db: Db, row: Row): CompanyScoreInput => ({
+  id: row.id,
+  siteId: row.site_id,
+  domain: row.domain,
+  pageViews: row.page_views,
+  engagedMs: row.engaged_ms,
+  visitors: row.visitor_count,
+  sessions: row.sessions,
+  lastSeen: row.last_seen,
+  industry: row.industry,
+  size: row.size,
+  country: row.country,
+  paths: topPaths(db, row.id),
+});
+
+export function loadCompanyScoreInput(db: Db, companyId: string): CompanyScoreInput | null {
+  const row = prepared<[string], Row>(db, `${selectCompany} WHERE id = ?`).get(companyId);
+  return row ? toInput(db, row) : null;
+}
+
+/** Companies whose stored score is older than `before`, oldest first: the decay job's work list. */
+export function listStaleScoreIds(db: Db, before: number, limit: number): string[] {
+  return prepared<[number, number], { id: string }>(
+    db,
+    'SELECT id FROM companies WHERE page_views > 0 AND (scored_at IS NULL OR scored_at < ?) ORDER BY scored_at LIMIT ?',
+  )
+    .all(before, limit)
+    .map((r) => r.id);
+}
+
+export function listSiteCompanyIds(db: Db, siteId: string): string[] {
+  return prepared<[string], { id: string }>(db, 'SELECT id FROM companies WHERE site_id = ?').all(siteId).map((r) => r.id);
+}
+
+export function saveCompanyScore(db: Db, companyId: string, score: number, breakdown: unknown, scoredAt: number): void {
+  prepared(db, 'UPDATE companies SET lead_score = ?, score_breakdown = ?, scored_at = ? WHERE id = ?').run(score, JSON.stringify(breakdown), scoredAt, companyId);
+}
+
+export function siteSettingsJson(db: Db, siteId: string): string | null {
+  return prepared<[string], { settings: string }>(db, 'SELECT settings FROM sites WHERE id = ?').get(siteId)?.settings ?? null;
+}
