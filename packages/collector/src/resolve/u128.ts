@@ -1,0 +1,80 @@
+// 128-bit unsigned integers as four big-endian uint32 limbs, for IPv6 ranges
+// in typed arrays (a BigUint64Array would need BigInt compares in the hot path).
+
+/** Decimal ASCII bytes (up to 39 digits) -> 4 limbs written at out[at..at+3]. Returns false on overflow or a non-digit. */
+export function decimalToLimbs(text: Uint8Array, start: number, end: number, out: Uint32Array, at: number): boolean {
+  // Eight 16-bit limbs so that limb * 1e9 + carry stays below 2^53 (exact in a double).
+  const w = [0, 0, 0, 0, 0, 0, 0, 0];
+  let i = start;
+  while (i < end) {
+    const chunkEnd = Math.min(end, i + 9);
+    let chunk = 0;
+    let scale = 1;
+    for (; i < chunkEnd; i++) {
+      const c = text[i] - 48;
+      if (c < 0 || c > 9) return false;
+      chunk = chunk * 10 + c;
+      scale *= 10;
+    }
+    let carry = chunk;
+    for (let k = 7; k >= 0; k--) {
+      const v = w[k] * scale + carry;
+      w[k] = v % 65536;
+      carry = Math.floor(v / 65536);
+    }
+    if (carry !== 0) return false;
+  }
+  out[at] = w[0] * 65536 + w[1];
+  out[at + 1] = w[2] * 65536 + w[3];
+  out[at + 2] = w[4] * 65536 + w[5];
+  out[at + 3] = w[6] * 65536 + w[7];
+  return true;
+}
+
+/** 16 address bytes -> 4 limbs. */
+export function bytesToLimbs(b: Uint8Array, out: Uint32Array, at = 0): void {
+  for (let k = 0; k < 4; k++) {
+    out[at + k] = ((b[k * 4] << 24) | (b[k * 4 + 1] << 16) | (b[k * 4 + 2] << 8) | b[k * 4 + 3]) >>> 0;
+  }
+}
+
+/** Compares limbs a[ai..] with b[bi..]: negative, 0 or positive. */
+export function compareLimbs(a: Uint32Array, ai: number, b: Uint32Array, bi: number): number {
+  for (let k = 0; k < 4; k++) {
+    const d = a[ai + k] - b[bi + k];
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/**
+ * Index of the last range whose start (starts[4i..4i+3]) is <= key, or -1.
+ * `count` ranges, sorted by start.
+ */
+export function searchLimbs(starts: Uint32Array, count: number, key: Uint32Array): number {
+  let lo = 0;
+  let hi = count - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareLimbs(starts, mid * 4, key, 0) <= 0) {
+      found = mid;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return found;
+}
+
+/** Index of the last start <= key in a sorted Uint32Array, or -1. */
+export function searchU32(starts: Uint32Array, count: number, key: number): number {
+  let lo = 0;
+  let hi = count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (starts[mid] <= key) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return hi;
+}
