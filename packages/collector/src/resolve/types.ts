@@ -96,7 +96,7 @@ export interface Resolution {
   region: string | null;
   city: string | null;
   networkKind: NetworkKind;
-  /** Hosting, cloud, CDN or VPN network: raises the bot signal. */
+  /** Hosting, cloud or VPN network: raises the bot signal (CDN egress is mostly people: iCloud Private Relay). */
   hostingSignal: boolean;
   company: CompanyProfile | null;
   source: ResolveSource | null;
