@@ -143,7 +143,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const close = () => {
     closing ??= new Promise<void>((resolve) => {
       clearInterval(decayTimer);
+      // Keep-alive sockets go idle as their last answers are written: close them as they do.
+      const sweep = setInterval(() => server.closeIdleConnections(), 25);
+      const force = setTimeout(() => server.closeAllConnections(), 5_000);
       server.close(() => {
+        clearInterval(sweep);
+        clearTimeout(force);
         db.close();
         resolve();
       });
@@ -151,7 +156,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // Commit what is queued now, so that every beacon in flight gets its 202
       // and its connection can end; later arrivals are told to retry (503).
       writer.close();
-      setTimeout(() => server.closeAllConnections(), 5_000).unref();
     });
     return closing;
   };
