@@ -1,0 +1,49 @@
+import { defaultScoringModel, scoringModelSchema, type ScoringModel } from '../score/model.js';
+import type { Db } from './db.js';
+import { prepared } from './prepared.js';
+import { setSiteDomains } from './sites.js';
+
+/**
+ * A site's settings live as one JSON object in sites.settings. The keys this
+ * module knows (others, e.g. the dashboard's, are kept untouched):
+ *   scoring  the complete lead-scoring model (absent = defaultScoringModel)
+ *   alerts   where alerts go (see api/settings.ts)
+ *   webhook  { acceptSiteKey: boolean } (absent = true)
+ */
+export type SiteSettings = Record<string, unknown>;
+
+export function getSiteSettings(db: Db, siteId: string): SiteSettings | null {
+  const row = prepared<[string], { settings: string }>(db, 'SELECT settings FROM sites WHERE id = ?').get(siteId);
+  return row ? (JSON.parse(row.settings) as SiteSettings) : null;
+}
+
+/** The site's scoring model; a stored model that no longer validates falls back to the default. */
+export function scoringModelOf(settings: SiteSettings | null): ScoringModel {
+  const parsed = scoringModelSchema.safeParse(settings?.scoring);
+  return parsed.success ? parsed.data : defaultScoringModel;
+}
+
+export function getSiteScoringModel(db: Db, siteId: string): ScoringModel {
+  return scoringModelOf(getSiteSettings(db, siteId));
+}
+
+/** Whether POST /api/v1/webhook takes the public site key (default true, as the seed document shows). */
+export function webhookAcceptsSiteKey(settings: SiteSettings | null): boolean {
+  const webhook = settings?.webhook as { acceptSiteKey?: unknown } | undefined;
+  return webhook?.acceptSiteKey !== false;
+}
+
+/**
+ * Replaces the given top-level settings keys (and the name and domains when
+ * given) in one transaction; keys not given are kept as stored.
+ */
+export function updateSite(db: Db, siteId: string, change: { name?: string; domains?: string[]; settings?: SiteSettings }): void {
+  db.transaction(() => {
+    if (change.name !== undefined) prepared(db, 'UPDATE sites SET name = ? WHERE id = ?').run(change.name, siteId);
+    if (change.domains !== undefined) setSiteDomains(db, siteId, change.domains);
+    if (change.settings !== undefined) {
+      const current = getSiteSettings(db, siteId) ?? {};
+      prepared(db, 'UPDATE sites SET settings = ? WHERE id = ?').run(JSON.stringify({ ...current, ...change.settings }), siteId);
+    }
+  })();
+}

@@ -1,0 +1,69 @@
+import type { Db } from './db.js';
+import { prepared } from './prepared.js';
+
+export interface VisitorRow {
+  id: string;
+  first_seen: number;
+  last_seen: number;
+  session_count: number;
+  page_views: number;
+  last_ip: string | null;
+  country: string | null;
+  browser: string | null;
+  os: string | null;
+  device: string | null;
+  is_bot: number;
+  company_id: string | null;
+  contact_id: string | null;
+}
+
+const columns = 'id, first_seen, last_seen, session_count, page_views, last_ip, country, browser, os, device, is_bot, company_id, contact_id';
+
+/** One page of a site's visitors, most recently seen first, and the total that match. */
+export function listVisitors(
+  db: Db,
+  siteId: string,
+  filters: { companyId?: string; includeBots: boolean },
+  page: { limit: number; offset: number },
+): { rows: VisitorRow[]; total: number } {
+  const parts = ['site_id = @siteId'];
+  if (filters.companyId !== undefined) parts.push('company_id = @companyId');
+  if (!filters.includeBots) parts.push('is_bot = 0');
+  const where = parts.join(' AND ');
+  const params = { siteId, companyId: filters.companyId };
+  if (filters.companyId === undefined) delete params.companyId;
+  const total = prepared<[Record<string, unknown>], { n: number }>(db, `SELECT COUNT(*) AS n FROM visitors WHERE ${where}`).get(params)!.n;
+  const rows =
+    page.offset >= total
+      ? []
+      : prepared<[Record<string, unknown>], VisitorRow>(
+          db,
+          `SELECT ${columns} FROM visitors WHERE ${where} ORDER BY last_seen DESC, id LIMIT @limit OFFSET @offset`,
+        ).all({ ...params, limit: page.limit, offset: page.offset });
+  return { rows, total };
+}
+
+/** The visitor most recently seen from this address, if any. */
+export function findLatestVisitorByIp(db: Db, siteId: string, ip: string): VisitorRow | null {
+  return (
+    prepared<[string, string], VisitorRow>(db, `SELECT ${columns} FROM visitors WHERE site_id = ? AND last_ip = ? ORDER BY last_seen DESC LIMIT 1`).get(siteId, ip) ??
+    null
+  );
+}
+
+/** The contact behind the visitor most recently seen from this address who has identified. */
+export function findLatestContactIdByIp(db: Db, siteId: string, ip: string): string | null {
+  const row = prepared<[string, string], { contact_id: string }>(
+    db,
+    'SELECT contact_id FROM visitors WHERE site_id = ? AND last_ip = ? AND contact_id IS NOT NULL ORDER BY last_seen DESC LIMIT 1',
+  ).get(siteId, ip);
+  return row?.contact_id ?? null;
+}
+
+/** A company's most recently seen visitors. */
+export function listCompanyVisitors(db: Db, siteId: string, companyId: string, limit: number): VisitorRow[] {
+  return prepared<[string, string, number], VisitorRow>(
+    db,
+    `SELECT ${columns} FROM visitors WHERE site_id = ? AND company_id = ? AND is_bot = 0 ORDER BY last_seen DESC, id LIMIT ?`,
+  ).all(siteId, companyId, limit);
+}
