@@ -1,6 +1,73 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { HttpError, badRequest, notFound, payloadTooLarge, toHttpError } from '../errors.js';
+import { HttpError, badRequest, notFound, payloadTooLarge, statusCodes, toHttpError, type ErrorStatus } from '../errors.js';
 import type { AppContext } from '../context.js';
+import { companyEndpoints } from './companies.js';
+import { docsAssets } from './docs-page.js';
+import { mountEndpoints, type Endpoint } from './endpoint.js';
+import { ingestEndpoints } from './ingest.js';
+import { keyEndpoints } from './keys.js';
+import { buildOpenApi } from './openapi.js';
+import { pageViewEndpoints } from './page-views.js';
+import { createRateLimiter } from './rate-limit.js';
+import { resolveEndpoints } from './resolve.js';
+import { settingsEndpoints } from './settings.js';
+import { visitorEndpoints } from './visitors.js';
+import { webhookCaller, webhookEndpoints } from './webhook.js';
+import { z } from 'zod';
+import { noQuery, parseQuery } from './schemas.js';
+
+export const apiVersion = '1.0.0';
+
+const openApiEndpoint: Endpoint = {
+  method: 'GET',
+  path: '/api/v1/openapi.json',
+  auth: 'public',
+  permission: 'read',
+  limit: 'read',
+  handle(_ctx, req, res) {
+    parseQuery(noQuery, req.query);
+    res.type('application/json').send(openApiText());
+  },
+  doc: {
+    tag: 'Meta',
+    summary: 'This OpenAPI document',
+    description: 'The OpenAPI 3.1 description of the whole API. No key needed. An interactive reference is at /docs.',
+    query: noQuery,
+    responses: { 200: { description: 'The OpenAPI document', schema: z.record(z.string(), z.unknown()) } },
+  },
+};
+
+/** Every /api/v1 endpoint Express serves (the beacon path is server.ts's). */
+export const endpoints: readonly Endpoint[] = [
+  ...companyEndpoints,
+  ...visitorEndpoints,
+  ...pageViewEndpoints,
+  ...ingestEndpoints,
+  ...webhookEndpoints,
+  ...resolveEndpoints,
+  ...keyEndpoints,
+  ...settingsEndpoints,
+  openApiEndpoint,
+];
+
+let openApiCache: string | null = null;
+function openApiText(): string {
+  openApiCache ??= JSON.stringify(buildOpenApi(endpoints, apiVersion));
+  return openApiCache;
+}
+export const openApiDocument = (): Record<string, unknown> => JSON.parse(openApiText()) as Record<string, unknown>;
+
+/** A body-parser error (they carry a status and say whether the message is safe) as our error. */
+function bodyParserError(error: unknown): HttpError | null {
+  const e = error as { type?: string; status?: number; expose?: boolean; limit?: number } | null;
+  if (!e || typeof e !== 'object' || typeof e.type !== 'string') return null;
+  if (e.type === 'entity.parse.failed') return badRequest('Request body is not valid JSON');
+  if (e.type === 'entity.too.large') return payloadTooLarge(e.limit ?? 0);
+  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return new HttpError(415, 'Request body must be UTF-8 JSON (gzip, deflate or br encoded, or not at all)');
+  if (e.type === 'request.aborted') return badRequest('The request body was cut off');
+  if (e.type === 'request.size.invalid') return badRequest('The request body is shorter or longer than its Content-Length');
+  return null;
+}
 
 /**
  * The REST API on Express. The beacon path never comes here: server.ts routes
@@ -12,18 +79,27 @@ export function createApiApp(ctx: AppContext): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
 
-  // Resource routers are mounted here (api/*.ts).
+  app.use((_req, res, next) => {
+    // API answers are per key and change with every ingest: never cached by a shared cache.
+    res.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+    next();
+  });
 
-  app.use((req, _res, next) => next(notFound(`No route for ${req.method} ${req.path}; see /api/v1/openapi.json`)));
+  mountEndpoints(app, endpoints, { ctx, limiter: createRateLimiter(ctx.now), webhookCaller });
+  docsAssets(app);
+
+  app.use((req, _res, next) => next(notFound(`No route for ${req.method} ${req.path.slice(0, 200)}; see /api/v1/openapi.json or /docs`)));
 
   // The one final handler: public errors answer with their own body; anything
   // else is logged here in full and answered with a plain 500.
   const finalHandler: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
-    let httpError: HttpError;
-    const type = (error as { type?: string } | null)?.type;
-    if (type === 'entity.parse.failed') httpError = badRequest('Request body is not valid JSON');
-    else if (type === 'entity.too.large') httpError = payloadTooLarge((error as { limit: number }).limit);
-    else httpError = toHttpError(error);
+    let httpError = bodyParserError(error) ?? toHttpError(error);
+    // Other errors raised by Express itself with a safe client status (a path
+    // that does not decode, say) keep their status but get our body.
+    const status = (error as { status?: number; expose?: boolean } | null)?.status;
+    if (!(error instanceof HttpError) && httpError.status === 500 && (error as { expose?: boolean } | null)?.expose && status && status in statusCodes && status < 500) {
+      httpError = new HttpError(status as ErrorStatus, status === 400 ? 'Bad request: the URL could not be decoded' : 'Request refused');
+    }
     if (httpError.status === 500) ctx.logger.error({ err: error }, 'unhandled API error');
     if (res.headersSent) {
       res.destroy();

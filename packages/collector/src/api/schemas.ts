@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { badRequest, unprocessable } from '../errors.js';
+
+/**
+ * Reusable zod pieces of the API and the two parse helpers every handler
+ * uses. Messages say what was wrong and what is allowed: they reach users as is.
+ */
+
+export const maxPageSize = 100;
+
+/** A whole number in a query string, bounded; "abc", "1.5" and "1e3" are refused. */
+export function intParam(name: string, min: number, max: number) {
+  const message = `${name} must be a whole number from ${min} to ${max}`;
+  return z
+    .string()
+    .regex(/^-?\d{1,15}$/, message)
+    .transform(Number)
+    .pipe(z.number().int().min(min, message).max(max, message))
+    .meta({ type: 'integer', minimum: min, maximum: max });
+}
+
+/** The documented paging parameters: page (from 1) and limit (1..100, default 20). */
+export const pagingParams = {
+  page: intParam('page', 1, 1_000_000).default(1).describe('Page number, from 1. A page past the last answers an empty list.'),
+  limit: intParam('limit', 1, maxPageSize).default(20).describe(`Items per page (max ${maxPageSize})`),
+};
+
+const isoPattern = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** An ISO 8601 date or date-time as epoch ms; a bare date is midnight UTC. */
+export function isoTime(name: string) {
+  const message = `${name} must be an ISO 8601 date or date-time such as 2025-12-15 or 2025-12-15T14:33:12Z`;
+  return z
+    .string()
+    .max(40, message)
+    .regex(isoPattern, message)
+    .transform((text, ctx) => {
+      // A date-time without an offset is taken as UTC, like a bare date.
+      const withZone = /T/.test(text) && !/(Z|[+-]\d{2}:?\d{2})$/.test(text) ? `${text}Z` : text;
+      const ms = Date.parse(withZone);
+      if (Number.isNaN(ms)) {
+        ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }
+      return ms;
+    })
+    .meta({ format: 'date-time' });
+}
+
+/** Two date-time filters and the rule that they are in order. */
+export function withDateRange<T extends z.ZodRawShape>(shape: T, from: string, to: string) {
+  return { ...shape, [from]: isoTime(from).optional(), [to]: isoTime(to).optional() } as T & Record<string, z.ZodOptional<ReturnType<typeof isoTime>>>;
+}
+
+export const booleanParam = (name: string) =>
+  z
+    .enum(['true', 'false', '1', '0'], { error: `${name} must be true or false` })
+    .transform((v) => v === 'true' || v === '1')
+    .meta({ type: 'boolean' });
+
+/** Ids are short tokens; anything else cannot exist, so it is refused early and cheaply. */
+export const idParam = (name: string) => z.string().max(100, `${name} must be at most 100 characters`).regex(/^[A-Za-z0-9_-]+$/, `${name} must be an id such as comp_a1b2c3d4`);
+
+/** Turns zod issues into the public `details` list: where, and what is allowed. */
+export function issuesOf(error: z.ZodError): Array<{ field: string; message: string }> {
+  return error.issues.map((issue) => {
+    const field = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys.map((k) => `"${k}"`).join(', ');
+      return { field: [field, issue.keys[0]].filter(Boolean).join('.'), message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}` };
+    }
+    if (issue.code === 'invalid_type' && issue.input === undefined) return { field, message: `${field || 'value'} is required` };
+    return { field, message: issue.message };
+  });
+}
+
+/** For endpoints that take no query parameters: any given is a 400. */
+export const noQuery = z.strictObject({});
+
+type QueryShape = z.ZodObject<z.ZodRawShape>;
+
+/**
+ * Parses a query string against a strict object: a parameter given twice,
+ * an unknown one or a bad value is a 400 naming the parameter and what is allowed.
+ */
+export function parseQuery<S extends QueryShape>(schema: S, query: unknown): z.infer<S> {
+  const input = (query ?? {}) as Record<string, unknown>;
+  const allowed = Object.keys(schema.shape);
+  for (const [key, value] of Object.entries(input)) {
+    if (!allowed.includes(key)) {
+      const list = allowed.length ? `allowed: ${allowed.join(', ')}` : 'this endpoint takes none';
+      throw badRequest(`Unknown query parameter "${key.slice(0, 40)}"; ${list}`, [{ field: key.slice(0, 40), message: 'unknown parameter' }]);
+    }
+    if (Array.isArray(value)) throw badRequest(`Query parameter "${key}" is given more than once; give it once`, [{ field: key, message: 'given more than once' }]);
+  }
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const details = issuesOf(parsed.error).map((d) => ({ field: d.field, message: d.message }));
+    throw badRequest(`Invalid query parameters: ${details.map((d) => d.message).join('; ')}`, details);
+  }
+  return parsed.data;
+}
+
+/**
+ * Parses a JSON body. Not an object at all is a 400 (we could not read the
+ * request); an object whose fields are wrong is a 422 with every problem listed.
+ */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw badRequest('Request body must be a JSON object (send Content-Type: application/json)');
+  }
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const details = issuesOf(parsed.error);
+    throw unprocessable(`Request body validation failed: ${details.map((d) => (d.field && !d.message.includes(d.field) ? `${d.field}: ${d.message}` : d.message)).join('; ')}`, details);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import { unprocessable } from '../errors.js';
+import { mergeScoringModel, scoringModelPatchSchema, type ScoringModel } from '../score/model.js';
+import { normalizeSiteDomain } from '../site-domain.js';
+import { listSiteCompanyIds } from '../store/company-queries.js';
+import { getSiteSettings, scoringModelOf, updateSite, webhookAcceptsSiteKey, type SiteSettings } from '../store/site-settings.js';
+import { getSite } from '../store/sites.js';
+import { callerOf, type Endpoint } from './endpoint.js';
+import { noQuery, parseBody, parseQuery } from './schemas.js';
+
+/** Where alerts about hot companies go; read by the alerting side, set here. */
+export interface AlertSettings {
+  /** Alert when a company's lead score reaches this. */
+  minScore: number;
+  slack: { webhookUrl: string | null };
+  email: { recipients: string[] };
+  webhook: { url: string | null };
+}
+
+export const defaultAlerts: AlertSettings = { minScore: 70, slack: { webhookUrl: null }, email: { recipients: [] }, webhook: { url: null } };
+
+const httpsUrl = (what: string) =>
+  z
+    .string({ error: `${what} must be a string` })
+    .max(2000, `${what} must be at most 2000 characters`)
+    .regex(/^https:\/\/[^\s]+$/, `${what} must be an https:// URL`);
+
+export const settingsPatchBody = z.strictObject({
+  name: z.string({ error: 'name must be a string' }).trim().min(1, 'name must not be empty').max(100, 'name must be at most 100 characters').optional(),
+  domains: z
+    .array(z.string({ error: 'each domain must be a string' }).max(300, 'a domain must be at most 300 characters'), { error: 'domains must be a list of domain names' })
+    .min(1, 'domains must list at least one domain; the tracker only counts pages on registered domains')
+    .max(50, 'domains may list at most 50 domains')
+    .optional()
+    .describe('The domains the tracker may count page views on (replaces the list). Subdomains of a registered domain count too.'),
+  scoring: scoringModelPatchSchema
+    .optional()
+    .describe('Changes to the lead-scoring model: engagement weights, intent pages (intent.patterns), recency, ideal-customer profile (fit.icp) and the watch-list bonus. Objects merge, lists replace.'),
+  alerts: z
+    .strictObject({
+      minScore: z.int({ error: 'minScore must be a whole number' }).min(0, 'minScore must be 0-100').max(100, 'minScore must be 0-100'),
+      slack: z.strictObject({ webhookUrl: httpsUrl('slack.webhookUrl').nullable() }),
+      email: z.strictObject({
+        recipients: z.array(z.email({ error: 'each recipient must be an email address' }), { error: 'recipients must be a list' }).max(20, 'at most 20 recipients'),
+      }),
+      webhook: z.strictObject({ url: httpsUrl('webhook.url').nullable() }),
+    })
+    .partial()
+    .optional()
+    .describe('Alert channels; each given channel replaces the stored one'),
+  webhook: z
+    .strictObject({ acceptSiteKey: z.boolean({ error: 'acceptSiteKey must be true or false' }) })
+    .optional()
+    .describe('acceptSiteKey: whether POST /api/v1/webhook accepts the public site key (X-Site-Key). Set false to require X-Webhook-Secret.'),
+});
+
+const scoringDocSchema = z.record(z.string(), z.unknown()).describe('The complete scoring model in force');
+export const settingsModel = z.object({
+  site: z.object({ id: z.string(), name: z.string(), siteKey: z.string().describe('The public key in the tracking tag') }),
+  domains: z.array(z.string()),
+  scoring: scoringDocSchema,
+  alerts: z.object({
+    minScore: z.int(),
+    slack: z.object({ webhookUrl: z.string().nullable() }),
+    email: z.object({ recipients: z.array(z.string()) }),
+    webhook: z.object({ url: z.string().nullable() }),
+  }),
+  webhook: z.object({ acceptSiteKey: z.boolean() }),
+});
+
+function alertsOf(settings: SiteSettings | null): AlertSettings {
+  const stored = (settings?.alerts ?? {}) as Partial<AlertSettings>;
+  return { ...defaultAlerts, ...stored };
+}
+
+function settingsView(ctx: AppContext, siteId: string): z.infer<typeof settingsModel> {
+  const site = getSite(ctx.db, siteId)!;
+  const settings = getSiteSettings(ctx.db, siteId);
+  return {
+    site: { id: site.id, name: site.name, siteKey: site.siteKey },
+    domains: site.domains,
+    scoring: scoringModelOf(settings) as unknown as Record<string, unknown>,
+    alerts: alertsOf(settings),
+    webhook: { acceptSiteKey: webhookAcceptsSiteKey(settings) },
+  };
+}
+
+export const settingsEndpoints: Endpoint[] = [
+  {
+    method: 'GET',
+    path: '/api/v1/settings',
+    auth: 'api_key',
+    permission: 'admin',
+    limit: 'read',
+    handle(ctx, req, res) {
+      parseQuery(noQuery, req.query);
+      const { siteId } = callerOf(res);
+      res.json(settingsView(ctx, siteId));
+    },
+    doc: {
+      tag: 'Settings',
+      summary: 'Get the site settings',
+      description: 'Registered domains, scoring model (with intent pages and ideal-customer profile), alert channels and webhook policy. Requires admin permission.',
+      responses: { 200: { description: 'The settings', schema: settingsModel } },
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/api/v1/settings',
+    auth: 'api_key',
+    permission: 'admin',
+    limit: 'write',
+    bodyLimit: 64 * 1024,
+    handle(ctx, req, res) {
+      const body = parseBody(settingsPatchBody, req.body);
+      const { siteId } = callerOf(res);
+      let domains: string[] | undefined;
+      if (body.domains) {
+        const bad = body.domains.filter((d) => normalizeSiteDomain(d) === null);
+        if (bad.length > 0) {
+          throw unprocessable(`Not a domain name: ${bad.map((d) => `"${d.slice(0, 60)}"`).join(', ')}; give host names such as example.com`, bad.map((d) => ({ field: 'domains', message: `"${d.slice(0, 60)}" is not a domain name` })));
+        }
+        domains = [...new Set(body.domains.map((d) => normalizeSiteDomain(d)!))];
+      }
+      const current = getSiteSettings(ctx.db, siteId);
+      const change: SiteSettings = {};
+      let scoring: ScoringModel | undefined;
+      if (body.scoring) change.scoring = scoring = mergeScoringModel(scoringModelOf(current), body.scoring);
+      if (body.alerts) change.alerts = { ...alertsOf(current), ...body.alerts };
+      if (body.webhook) change.webhook = { ...((current?.webhook as object | undefined) ?? {}), ...body.webhook };
+      updateSite(ctx.db, siteId, { name: body.name, domains, settings: change });
+      // The collector caches sites by key: new domains must count from the next beacon on.
+      if (domains) ctx.siteCache.clear();
+      if (scoring) ctx.rescore(listSiteCompanyIds(ctx.db, siteId));
+      res.json(settingsView(ctx, siteId));
+    },
+    doc: {
+      tag: 'Settings',
+      summary: 'Change the site settings',
+      description:
+        'Changes only what is sent. Changing the scoring model rescores every company of the site. Invalid values answer 422 with every problem listed. Requires admin permission.',
+      body: settingsPatchBody,
+      bodyExample: { domains: ['example.com'], scoring: { intent: { cap: 30 }, fit: { icp: { industries: ['Software'], countries: ['US', 'DE'] } } }, webhook: { acceptSiteKey: false } },
+      responses: { 200: { description: 'The settings after the change', schema: settingsModel } },
+    },
+  },
+];

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { listVisitors } from '../store/visitor-queries.js';
+import { callerOf, type Endpoint } from './endpoint.js';
+import { paginationModel, visitorModel } from './models.js';
+import { pagination, renderVisitor } from './render.js';
+import { booleanParam, idParam, pagingParams, parseQuery } from './schemas.js';
+
+export const visitorListQuery = z.strictObject({
+  ...pagingParams,
+  company_id: idParam('company_id').optional().describe('Only visitors resolved to this company'),
+  include_bots: booleanParam('include_bots').default(false).describe('Include visitors flagged as bots (excluded by default)'),
+});
+
+export const visitorEndpoints: Endpoint[] = [
+  {
+    method: 'GET',
+    path: '/api/v1/visitors',
+    auth: 'api_key',
+    permission: 'read',
+    limit: 'read',
+    handle(ctx, req, res) {
+      const query = parseQuery(visitorListQuery, req.query);
+      const { siteId } = callerOf(res);
+      const { rows, total } = listVisitors(
+        ctx.db,
+        siteId,
+        { companyId: query.company_id, includeBots: query.include_bots },
+        { limit: query.limit, offset: (query.page - 1) * query.limit },
+      );
+      res.json({ visitors: rows.map(renderVisitor), pagination: pagination(query.page, query.limit, total) });
+    },
+    doc: {
+      tag: 'Visitors',
+      summary: 'List visitors',
+      description: 'A paginated list of the site\'s visitors, most recently seen first. Bots are excluded unless include_bots=true.',
+      query: visitorListQuery,
+      responses: { 200: { description: 'One page of visitors', schema: z.object({ visitors: z.array(visitorModel), pagination: paginationModel }) } },
+    },
+  },
+];
