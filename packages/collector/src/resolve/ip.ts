@@ -234,43 +234,48 @@ export function parseCidr(text: string): { lo: string; hi: string; prefix: numbe
 
 // ---- special-purpose ranges -------------------------------------------------
 
-type V4Range = readonly [base: number, prefix: number];
-
-function v4(a: number, b: number, c: number, d: number): number {
-  return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
+/**
+ * IANA IPv4 Special-Purpose Address Registry (RFC 6890 and updates): blocks no
+ * visitor on the public internet can come from. Decided on the first two
+ * octets so the check costs a switch, not a scan.
+ */
+function isReservedV4(b: Uint8Array): boolean {
+  const a = b[0];
+  const o2 = b[1];
+  switch (a) {
+    case 0: // "this network" (RFC 791): only a source during boot
+    case 10: // private (RFC 1918)
+    case 127: // loopback: our own host or a local proxy
+      return true;
+    case 100: // carrier-grade NAT shared space 100.64.0.0/10 (RFC 6598): thousands of subscribers behind one
+      return o2 >= 64 && o2 <= 127;
+    case 169: // link-local 169.254.0.0/16 (RFC 3927)
+      return o2 === 254;
+    case 172: // private 172.16.0.0/12 (RFC 1918)
+      return o2 >= 16 && o2 <= 31;
+    case 192:
+      // 192.0.0.0/24 IETF protocol assignments (RFC 6890), 192.88.99.0/24
+      // deprecated 6to4 relay anycast (RFC 7526), 192.168.0.0/16 private.
+      return (o2 === 0 && b[2] === 0) || (o2 === 88 && b[2] === 99) || o2 === 168;
+    case 198: // benchmarking 198.18.0.0/15 (RFC 2544)
+      return o2 === 18 || o2 === 19;
+    default:
+      // 224.0.0.0/4 multicast (never a unicast client) and 240.0.0.0/4
+      // reserved for future use, including 255.255.255.255 broadcast.
+      return a >= 224;
+  }
 }
 
-// IANA IPv4 Special-Purpose Address Registry (RFC 6890 and updates): blocks no
-// visitor on the public internet can come from. Each entry says why.
-const RESERVED_V4: readonly V4Range[] = [
-  [v4(0, 0, 0, 0), 8], // "this network" (RFC 791): only a source during boot
-  [v4(10, 0, 0, 0), 8], // private (RFC 1918)
-  [v4(100, 64, 0, 0), 10], // carrier-grade NAT shared space (RFC 6598): thousands of subscribers behind one
-  [v4(127, 0, 0, 0), 8], // loopback: our own host or a local proxy
-  [v4(169, 254, 0, 0), 16], // link-local (RFC 3927)
-  [v4(172, 16, 0, 0), 12], // private (RFC 1918)
-  [v4(192, 0, 0, 0), 24], // IETF protocol assignments (RFC 6890)
-  [v4(192, 88, 99, 0), 24], // deprecated 6to4 relay anycast (RFC 7526)
-  [v4(192, 168, 0, 0), 16], // private (RFC 1918)
-  [v4(198, 18, 0, 0), 15], // benchmarking (RFC 2544)
-  [v4(224, 0, 0, 0), 4], // multicast: never a unicast client
-  [v4(240, 0, 0, 0), 4], // reserved for future use, includes 255.255.255.255 broadcast
-];
-
-// Documentation ranges (RFC 5737): public-looking addresses that are never
-// routed. Identity data may use them, so tests and examples work with them.
-const DOCUMENTATION_V4: readonly V4Range[] = [
-  [v4(192, 0, 2, 0), 24], // TEST-NET-1
-  [v4(198, 51, 100, 0), 24], // TEST-NET-2
-  [v4(203, 0, 113, 0), 24], // TEST-NET-3
-];
-
-function inV4(n: number, ranges: readonly V4Range[]): boolean {
-  for (const [base, prefix] of ranges) {
-    const shift = 32 - prefix;
-    if (shift === 32 ? true : n >>> shift === base >>> shift) return true;
-  }
-  return false;
+/**
+ * Documentation ranges (RFC 5737): public-looking addresses that are never
+ * routed. Identity data may use them, so tests and examples work with them.
+ */
+function isDocumentationV4(b: Uint8Array): boolean {
+  return (
+    (b[0] === 192 && b[1] === 0 && b[2] === 2) || // TEST-NET-1
+    (b[0] === 198 && b[1] === 51 && b[2] === 100) || // TEST-NET-2
+    (b[0] === 203 && b[1] === 0 && b[2] === 113) // TEST-NET-3
+  );
 }
 
 /** The IPv4 address as an unsigned 32-bit integer. */
@@ -300,16 +305,13 @@ function isReservedV6(b: Uint8Array): boolean {
 
 /** Reserved check on a parsed address (documentation ranges are not reserved). */
 export function isReservedIp(ip: ParsedIp): boolean {
-  if (ip.version === 4) {
-    const n = v4ToInt(ip.bytes);
-    return inV4(n, RESERVED_V4);
-  }
+  if (ip.version === 4) return isReservedV4(ip.bytes);
   if (isDocumentationV6(ip.bytes)) return false;
   return isReservedV6(ip.bytes);
 }
 
 export function isDocumentationIp(ip: ParsedIp): boolean {
-  if (ip.version === 4) return inV4(v4ToInt(ip.bytes), DOCUMENTATION_V4);
+  if (ip.version === 4) return isDocumentationV4(ip.bytes);
   return isDocumentationV6(ip.bytes);
 }
 
