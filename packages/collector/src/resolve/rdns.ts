@@ -39,7 +39,9 @@ export class RdnsCache {
     this.cache = new LRUCache<string, readonly string[]>({
       max: opts.max,
       ttl: opts.ttlMs,
-      ...(now ? { perf: { now } } : {}),
+      // An injected clock (tests) is read on every check: lru-cache otherwise
+      // reuses one reading for ttlResolution ms.
+      ...(now ? { perf: { now }, ttlResolution: 0 } : {}),
     });
   }
 
