@@ -1,45 +1,187 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApi, type Api } from './client.js';
 import type { TestSite } from '../helpers/server.js';
+import { startApi, type Api } from './client.js';
 
 let api: Api;
 let site: TestSite;
+const hour = 3600_000;
+const now = Date.UTC(2025, 11, 15, 15, 0, 0);
+const chrome = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 beforeAll(async () => {
-  api = await startApi();
+  api = await startApi({}, { now: () => now });
   site = api.addSite(['example.com']);
   const res = await api.call('POST', '/api/v1/ingest', {
     key: site.keys.write,
     bearer: true,
     body: {
       companies: [
-        { name: 'Acme Corp', domain: 'acme.com', industry: 'Technology', size: '51-200', employeeCount: 142, country: 'US', city: 'San Francisco', region: 'California', revenue: '$10M-$50M' },
+        { name: 'Acme Corp', domain: 'acme.com', industry: 'Technology', size: '51-200', employeeCount: 142, country: 'US', city: 'San Francisco', region: 'California', revenue: '$10M-$50M', linkedinUrl: 'https://linkedin.com/company/acme' },
         { domain: 'globex.com' },
+        { name: 'Initech', domain: 'initech.com', industry: 'Finance', country: 'de', size: '11-50' },
+        { name: 'Umbrella', domain: 'umbrella.com', industry: 'technology', country: 'US' },
       ],
-      visitors: [{ ip: '203.0.113.42', userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36', companyDomain: 'acme.com' }],
+      visitors: [
+        { ip: '203.0.113.42', userAgent: chrome, companyDomain: 'acme.com', email: 'sarah@acme.com' },
+        { ip: '203.0.113.43', userAgent: chrome, companyDomain: 'initech.com' },
+        { ip: '203.0.113.44', userAgent: chrome, companyDomain: 'umbrella.com' },
+      ],
+      contacts: [{ email: 'sarah@acme.com', firstName: 'Sarah', lastName: 'Chen' }],
       pageViews: [
-        { url: '/pricing', visitorIp: '203.0.113.42', timestamp: new Date(Date.now() - 3600_000).toISOString(), duration: 45 },
-        { url: '/demo', visitorIp: '203.0.113.42', timestamp: new Date(Date.now() - 1800_000).toISOString(), duration: 120 },
+        { url: '/pricing', visitorIp: '203.0.113.42', timestamp: new Date(now - 3 * hour).toISOString(), duration: 45, title: 'Pricing' },
+        { url: '/demo', visitorIp: '203.0.113.42', timestamp: new Date(now - 2 * hour).toISOString(), duration: 120 },
+        { url: '/pricing', visitorIp: '203.0.113.42', timestamp: new Date(now - 1 * hour).toISOString() },
+        { url: '/', visitorIp: '203.0.113.43', timestamp: new Date(now - 5 * hour).toISOString() },
+        { url: '/', visitorIp: '203.0.113.44', timestamp: new Date(now - 4 * hour).toISOString() },
       ],
     },
   });
-  expect(res.status).toBe(200);
+  expect(res.body.stats.errors).toBe(0);
+  // The scoring job is not part of the API: set scores as it would.
+  const setScore = api.server.ctx.db.prepare('UPDATE companies SET lead_score = ? WHERE site_id = ? AND domain = ?');
+  setScore.run(87, site.id, 'acme.com');
+  setScore.run(60, site.id, 'initech.com');
+  setScore.run(60, site.id, 'umbrella.com');
+  setScore.run(10, site.id, 'globex.com');
+  api.server.ctx.db
+    .prepare('UPDATE companies SET score_breakdown = ?, scored_at = ? WHERE domain = ?')
+    .run(JSON.stringify({ total: 87, components: [{ name: 'intent', points: 20, max: 25, facts: { pricing: 2 } }], model: 'v1-test' }), now, 'acme.com');
 });
 afterAll(() => api.stop());
 
+const list = (query = '') => api.call('GET', `/api/v1/companies${query}`, { key: site.keys.read });
+const domains = (res: { body: any }) => res.body.companies.map((c: any) => c.domain);
+
 describe('GET /api/v1/companies', () => {
-  it('answers the documented list with all sixteen fields and pagination', async () => {
-    const res = await api.call('GET', '/api/v1/companies?page=1&limit=10', { key: site.keys.read });
-    expect(res.status).toBe(200);
-    expect(res.body.pagination).toEqual({ page: 1, limit: 10, total: 2, pages: 1 });
-    const acme = res.body.companies.find((c: any) => c.domain === 'acme.com');
-    expect(acme).toMatchObject({ name: 'Acme Corp', industry: 'Technology', size: '51-200', employeeCount: 142, country: 'US', visitorCount: 1 });
-    expect(Object.keys(acme)).toHaveLength(16);
+  it('answers the JavaScript example of the document: companies and pagination', async () => {
+    // The document's fetch example, base URL changed.
+    const response = await fetch(`${api.url}/api/v1/companies?page=1&limit=10&min_score=50`, { headers: { 'X-Api-Key': site.keys.read } });
+    const data = (await response.json()) as any;
+    expect(data.companies.map((c: any) => `${c.name} (score: ${c.leadScore})`)).toEqual(['Acme Corp (score: 87)', 'Umbrella (score: 60)', 'Initech (score: 60)']);
+    expect(`Page ${data.pagination.page} of ${data.pagination.pages}`).toBe('Page 1 of 1');
   });
 
-  it('renders unknown strings as "" and the name of a nameless company as its domain', async () => {
-    const res = await api.call('GET', '/api/v1/companies', { key: site.keys.read });
-    const globex = res.body.companies.find((c: any) => c.domain === 'globex.com');
-    expect(globex).toMatchObject({ name: 'globex.com', industry: '', size: '', city: '', region: '', country: '', logoUrl: null, employeeCount: null, revenue: null, visitorCount: 0 });
+  it('renders the sixteen documented fields with their documented types', async () => {
+    const acme = (await list('?min_score=80')).body.companies[0];
+    expect(acme).toEqual({
+      id: expect.stringMatching(/^comp_/),
+      name: 'Acme Corp',
+      domain: 'acme.com',
+      industry: 'Technology',
+      size: '51-200',
+      city: 'San Francisco',
+      region: 'California',
+      country: 'US',
+      logoUrl: null,
+      linkedinUrl: 'https://linkedin.com/company/acme',
+      employeeCount: 142,
+      revenue: '$10M-$50M',
+      leadScore: 87,
+      firstSeen: '2025-12-15T12:00:00Z',
+      lastSeen: '2025-12-15T14:00:00Z',
+      visitorCount: 1,
+    });
+  });
+
+  it('sorts by lead score, then most recent visit, by default', async () => {
+    expect(domains(await list())).toEqual(['acme.com', 'umbrella.com', 'initech.com', 'globex.com']);
+  });
+
+  it('pages through with page and limit, and answers an empty list past the last page', async () => {
+    const first = await list('?limit=3');
+    expect(first.body.pagination).toEqual({ page: 1, limit: 3, total: 4, pages: 2 });
+    const second = await list('?limit=3&page=2');
+    expect(domains(second)).toEqual(['globex.com']);
+    const past = await list('?limit=3&page=9');
+    expect(past.status).toBe(200);
+    expect(past.body).toEqual({ companies: [], pagination: { page: 9, limit: 3, total: 4, pages: 2 } });
+  });
+
+  it('fetches every company with the pagination loop of the document', async () => {
+    const apiKey = site.keys.read;
+    // The document's fetchAllCompanies, base URL changed.
+    async function fetchAllCompanies(key: string) {
+      let allCompanies: any[] = [];
+      let page = 1;
+      let totalPages = 1;
+      while (page <= totalPages) {
+        const res = await fetch(`${api.url}/api/v1/companies?page=${page}&limit=100`, { headers: { 'X-Api-Key': key } });
+        const data = (await res.json()) as any;
+        allCompanies = allCompanies.concat(data.companies);
+        totalPages = data.pagination.pages;
+        page++;
+      }
+      return allCompanies;
+    }
+    expect(await fetchAllCompanies(apiKey)).toHaveLength(4);
+  });
+
+  it('filters by name or domain, industry, country, size and time last seen', async () => {
+    expect(domains(await list('?q=ACME'))).toEqual(['acme.com']);
+    expect(domains(await list('?q=%25'))).toEqual([]);
+    expect(domains(await list('?industry=Technology'))).toEqual(['acme.com', 'umbrella.com']);
+    expect(domains(await list('?country=de'))).toEqual(['initech.com']);
+    expect(domains(await list('?size=11-50'))).toEqual(['initech.com']);
+    expect(domains(await list('?seen_after=2025-12-15T10:30:00Z'))).toEqual(['acme.com', 'umbrella.com']);
+    expect(domains(await list('?seen_before=2025-12-15T10:30:00Z'))).toEqual(['initech.com']);
+  });
+
+  it('sorts by the other documented orders', async () => {
+    expect(domains(await list('?sort=name'))).toEqual(['acme.com', 'globex.com', 'initech.com', 'umbrella.com']);
+    expect(domains(await list('?sort=-lastSeen'))).toEqual(['acme.com', 'umbrella.com', 'initech.com', 'globex.com']);
+    expect(domains(await list('?sort=leadScore'))[0]).toBe('globex.com');
+  });
+});
+
+describe('GET /api/v1/companies/{id}', () => {
+  it('answers the company with its score breakdown, top pages, contacts and recent page views', async () => {
+    const id = (await list('?q=acme')).body.companies[0].id;
+    const res = await api.call('GET', `/api/v1/companies/${id}`, { key: site.keys.read });
+    expect(res.status).toBe(200);
+    expect(res.body.company).toMatchObject({ id, name: 'Acme Corp', pageViews: 3, engagedSeconds: 165, custom: {}, scoredAt: '2025-12-15T15:00:00Z' });
+    expect(res.body.score).toEqual({ total: 87, components: [{ name: 'intent', points: 20, max: 25, facts: { pricing: 2 } }], model: 'v1-test' });
+    expect(res.body.topPages).toEqual([
+      { path: '/pricing', views: 2 },
+      { path: '/demo', views: 1 },
+    ]);
+    expect(res.body.contacts.map((c: any) => c.email)).toEqual(['sarah@acme.com']);
+    expect(res.body.recentPageViews.map((v: any) => v.path)).toEqual(['/pricing', '/demo', '/pricing']);
+  });
+
+  it('computes a breakdown with the scoring model when the scoring job has not stored one yet', async () => {
+    const id = (await list('?q=initech')).body.companies[0].id;
+    const res = await api.call('GET', `/api/v1/companies/${id}`, { key: site.keys.read });
+    expect(res.body.score.components.map((c: any) => c.name)).toEqual(['engagement', 'intent', 'fit', 'watchlist', 'recency']);
+  });
+
+  it('answers 404 for an unknown or malformed id', async () => {
+    for (const id of ['comp_doesnotexist', 'not%20an%20id', '%E0%A4%A']) {
+      const res = await api.call('GET', `/api/v1/companies/${id}`, { key: site.keys.read });
+      expect([400, 404], id).toContain(res.status);
+    }
+  });
+});
+
+describe('GET /api/v1/visitors and /api/v1/page-views', () => {
+  it('list visitors, most recent first, filtered by company', async () => {
+    const acme = (await list('?q=acme')).body.companies[0].id;
+    const all = await api.call('GET', '/api/v1/visitors', { key: site.keys.read });
+    expect(all.body.pagination.total).toBe(3);
+    const res = await api.call('GET', `/api/v1/visitors?company_id=${acme}&limit=5`, { key: site.keys.read });
+    expect(res.body.visitors).toHaveLength(1);
+    expect(res.body.visitors[0]).toMatchObject({ companyId: acme, pageViews: 3, browser: 'Chrome', lastIp: '203.0.113.42', lastSeen: '2025-12-15T14:00:00Z' });
+  });
+
+  it('list page views newest first with since, until, company and visitor filters', async () => {
+    const all = await api.call('GET', '/api/v1/page-views?limit=2', { key: site.keys.read });
+    expect(all.body.pagination).toEqual({ page: 1, limit: 2, total: 5, pages: 3 });
+    expect(all.body.pageViews[0]).toMatchObject({ path: '/pricing', timestamp: '2025-12-15T14:00:00Z' });
+    const window = await api.call('GET', '/api/v1/page-views?since=2025-12-15T11:00:00Z&until=2025-12-15T13:00:00Z', { key: site.keys.read });
+    expect(window.body.pageViews.map((v: any) => v.timestamp)).toEqual(['2025-12-15T12:00:00Z', '2025-12-15T11:00:00Z']);
+    const visitorId = all.body.pageViews[0].visitorId;
+    const byVisitor = await api.call('GET', `/api/v1/page-views?visitor_id=${visitorId}`, { key: site.keys.read });
+    expect(byVisitor.body.pagination.total).toBe(3);
+    const bad = await api.call('GET', '/api/v1/page-views?since=2025-12-16&until=2025-12-15', { key: site.keys.read });
+    expect(bad.status).toBe(400);
   });
 });

@@ -4,9 +4,10 @@
 -- the person behind it and the stored bot flag): one index seek instead of a scan.
 CREATE INDEX visitors_last_ip ON visitors (site_id, last_ip, last_seen);
 
--- GET /api/v1/companies?sort=-lastSeen and ?sort=name page through these without sorting.
+-- GET /api/v1/companies?sort=-lastSeen and ?sort=name page through these without sorting
+-- (a company without a name is listed, and sorted, by its domain).
 CREATE INDEX companies_last_seen ON companies (site_id, last_seen DESC);
-CREATE INDEX companies_name ON companies (site_id, name COLLATE NOCASE);
+CREATE INDEX companies_name ON companies (site_id, COALESCE(name, domain) COLLATE NOCASE);
 
 -- GET /api/v1/resolve?domain= and GET /api/v1/companies/{id} list the contacts
 -- linked to a company's visitors.

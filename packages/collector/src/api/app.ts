@@ -1,5 +1,5 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { HttpError, badRequest, notFound, payloadTooLarge, statusCodes, toHttpError, type ErrorStatus } from '../errors.js';
+import { HttpError, badRequest, notFound, payloadTooLarge, toHttpError } from '../errors.js';
 import type { AppContext } from '../context.js';
 import { companyEndpoints } from './companies.js';
 import { docsAssets } from './docs-page.js';
@@ -93,13 +93,12 @@ export function createApiApp(ctx: AppContext): Express {
   // The one final handler: public errors answer with their own body; anything
   // else is logged here in full and answered with a plain 500.
   const finalHandler: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
-    let httpError = bodyParserError(error) ?? toHttpError(error);
-    // Other errors raised by Express itself with a safe client status (a path
-    // that does not decode, say) keep their status but get our body.
-    const status = (error as { status?: number; expose?: boolean } | null)?.status;
-    if (!(error instanceof HttpError) && httpError.status === 500 && (error as { expose?: boolean } | null)?.expose && status && status in statusCodes && status < 500) {
-      httpError = new HttpError(status as ErrorStatus, status === 400 ? 'Bad request: the URL could not be decoded' : 'Request refused');
+    let httpError = bodyParserError(error);
+    // A path parameter that does not decode (%E0%A4%A) fails inside Express's router with status 400.
+    if (!httpError && !(error instanceof HttpError) && (error instanceof URIError || (error as { status?: number } | null)?.status === 400)) {
+      httpError = badRequest('The URL could not be decoded: check its percent-escapes');
     }
+    httpError ??= toHttpError(error);
     if (httpError.status === 500) ctx.logger.error({ err: error }, 'unhandled API error');
     if (res.headersSent) {
       res.destroy();

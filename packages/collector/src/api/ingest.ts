@@ -198,6 +198,7 @@ function ingest(ctx: AppContext, siteId: string, body: Record<Collection, unknow
     return out;
   }
   const userAgents = new Map<string, string>();
+  const links: Array<{ ip: string; email: string; companyDomain: string; companyName: string | undefined }> = [];
 
   ctx.db.transaction(() => {
     for (const { record } of valid('companies', ingestCompany, body.companies)) {
@@ -224,10 +225,7 @@ function ingest(ctx: AppContext, siteId: string, body: Record<Collection, unknow
       touched.add(ensureCompany(ctx.db, siteId, record.companyDomain, record.companyName ?? null, now));
       const single = range.prefix === 128 ? normalizeIp(record.ip.trim()) : null;
       if (single && record.userAgent !== undefined) userAgents.set(single, record.userAgent);
-      if (single && record.email) {
-        const contact = upsertContact(ctx.db, siteId, { email: record.email, companyDomain: record.companyDomain, companyName: record.companyName }, 'ingest', now);
-        linkVisitorContact(ctx.db, siteId, ingestVisitorId(siteId, single), contact.id, now, single);
-      }
+      if (single && record.email) links.push({ ip: single, email: record.email, companyDomain: record.companyDomain, companyName: record.companyName });
     }
     // Page views below resolve through the mappings just written.
     if (identityChanged) ctx.resolver.invalidateSite(siteId);
@@ -279,6 +277,12 @@ function ingest(ctx: AppContext, siteId: string, body: Record<Collection, unknow
       if (outcome.duplicate) stats.pageViews.duplicates += 1;
       else stats.pageViews.created += 1;
       if (outcome.companyId) touched.add(outcome.companyId);
+    }
+    // People seen from an address, linked last: the visitor then already carries the
+    // times of its page views, and a link alone does not count as a visit.
+    for (const link of links) {
+      const contact = upsertContact(ctx.db, siteId, { email: link.email, companyDomain: link.companyDomain, companyName: link.companyName }, 'ingest', now);
+      linkVisitorContact(ctx.db, siteId, ingestVisitorId(siteId, link.ip), contact.id, now, link.ip);
     }
   })();
 

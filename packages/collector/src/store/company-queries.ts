@@ -41,8 +41,8 @@ const orders = {
   lastSeen: 'last_seen ASC, rowid',
   '-firstSeen': 'first_seen DESC, rowid',
   firstSeen: 'first_seen ASC, rowid',
-  name: 'name COLLATE NOCASE ASC, rowid',
-  '-name': 'name COLLATE NOCASE DESC, rowid',
+  name: 'COALESCE(name, domain) COLLATE NOCASE ASC, rowid',
+  '-name': 'COALESCE(name, domain) COLLATE NOCASE DESC, rowid',
   '-visitorCount': 'visitor_count DESC, lead_score DESC, rowid',
   visitorCount: 'visitor_count ASC, lead_score ASC, rowid',
 } as const;
