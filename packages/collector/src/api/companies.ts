@@ -122,6 +122,7 @@ export const companyEndpoints: Endpoint[] = [
     doc: {
       tag: 'Companies',
       summary: 'Get one company',
+      query: noQuery,
       description: 'The company with its score breakdown, its ten most viewed pages, its known contacts (up to 50) and its 20 latest page views.',
       pathParams: { id: 'Company id, e.g. comp_a1b2c3d4' },
       responses: { 200: { description: 'The company', schema: companyDetailModel }, 404: notFoundResponse },

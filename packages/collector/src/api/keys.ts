@@ -35,6 +35,7 @@ export const keyEndpoints: Endpoint[] = [
     doc: {
       tag: 'API keys',
       summary: 'List API keys',
+      query: noQuery,
       description: 'The site\'s keys, revoked ones included, oldest first. Never the keys themselves. Requires admin permission.',
       responses: { 200: { description: 'The keys', schema: z.object({ keys: z.array(apiKeyModel) }) } },
     },
@@ -86,6 +87,7 @@ export const keyEndpoints: Endpoint[] = [
     doc: {
       tag: 'API keys',
       summary: 'Revoke an API key',
+      query: noQuery,
       description:
         'Revokes the key at once: its next request answers 401. Revoking a revoked key answers it unchanged. The last active admin key cannot be revoked (409). Requires admin permission.',
       pathParams: { id: 'Key id, e.g. key_a1b2c3d4e5f6' },

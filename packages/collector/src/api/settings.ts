@@ -101,6 +101,7 @@ export const settingsEndpoints: Endpoint[] = [
     doc: {
       tag: 'Settings',
       summary: 'Get the site settings',
+      query: noQuery,
       description: 'Registered domains, scoring model (with intent pages and ideal-customer profile), alert channels and webhook policy. Requires admin permission.',
       responses: { 200: { description: 'The settings', schema: settingsModel } },
     },

@@ -1,0 +1,107 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestSite } from '../helpers/server.js';
+import { expectErrorShape, startApi, type Api, type Answer } from './client.js';
+
+let api: Api;
+let site: TestSite;
+
+beforeAll(async () => {
+  api = await startApi();
+  site = api.addSite();
+});
+afterAll(() => api.stop());
+
+/** Every answer conforms to the document (the client checks), is never a 5xx, and errors have the error body. */
+function expectSound(res: Answer): void {
+  expect(res.status).toBeLessThan(500);
+  if (res.status >= 400) expectErrorShape(res.body, res.status);
+}
+
+const paramNames = ['page', 'limit', 'min_score', 'q', 'industry', 'country', 'size', 'seen_after', 'seen_before', 'sort', 'company_id', 'visitor_id', 'since', 'until', 'include_bots', 'ip', 'domain'];
+const values = fc.oneof(
+  fc.string(),
+  fc.integer().map(String),
+  fc.double().map(String),
+  fc.constantFrom('', '0', '-1', '1e3', '0x10', '100', '101', '1.5', ' 1', 'true', '2025-12-15', '2025-13-45T99:00:00Z', '203.0.113.42', '::1', '1.2.3.4/24', '-leadScore', '%', '_', "'; DROP TABLE companies; --", 'a'.repeat(5000)),
+);
+const query = fc
+  .array(fc.tuple(fc.oneof(fc.constantFrom(...paramNames), fc.string({ maxLength: 10 })), values), { maxLength: 5 })
+  .map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'));
+const getPaths = ['/api/v1/companies', '/api/v1/visitors', '/api/v1/page-views', '/api/v1/resolve', '/api/v1/webhook/events', '/api/v1/keys', '/api/v1/settings', '/api/v1/companies/comp_x'];
+
+describe('fuzzed requests', () => {
+  it('never answer 5xx to any query string on the read endpoints', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...getPaths), query, async (path, q) => {
+        expectSound(await api.call('GET', `${path}?${q}`, { key: site.keys.admin }));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  const field = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom('acme.com', '203.0.113.42', '10.0.0.0/8', '2025-12-15T14:33:12Z', '/pricing', 'sarah@acme.com', -1, 1e308));
+  const record = (keys: string[]) => fc.dictionary(fc.oneof(fc.constantFrom(...keys), fc.string({ maxLength: 8 })), field, { maxKeys: 6 });
+  const ingestBody = fc.oneof(
+    fc.jsonValue({ maxDepth: 3 }),
+    fc.record(
+      {
+        companies: fc.array(record(['domain', 'name', 'industry', 'size', 'employeeCount', 'country', 'custom']), { maxLength: 4 }),
+        visitors: fc.array(record(['ip', 'companyDomain', 'userAgent', 'email', 'companyName']), { maxLength: 4 }),
+        pageViews: fc.array(record(['id', 'url', 'visitorIp', 'timestamp', 'duration', 'title', 'referrer']), { maxLength: 4 }),
+        contacts: fc.array(record(['email', 'firstName', 'companyDomain']), { maxLength: 4 }),
+      },
+      { requiredKeys: [] },
+    ),
+  );
+
+  it('never answer 5xx to any ingest body, and count every record once', async () => {
+    await fc.assert(
+      fc.asyncProperty(ingestBody, async (body) => {
+        const res = await api.call('POST', '/api/v1/ingest', { key: site.keys.write, bearer: true, body });
+        expectSound(res);
+        if (res.status === 200) {
+          const sent = ['companies', 'visitors', 'pageViews', 'contacts'].reduce((n, c) => n + (((body as Record<string, unknown[]>)[c] ?? []).length), 0);
+          const { created, updated, errors, duplicates } = res.body.stats;
+          expect(created + updated + errors + duplicates).toBe(sent);
+        }
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it('never answer 5xx to any webhook, key or settings body', async () => {
+    const webhook = record(['company_name', 'domain', 'website', 'url', 'email', 'employees', 'country', 'name', '__proto__', 'constructor']);
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(webhook, fc.jsonValue({ maxDepth: 2 })), async (body) => {
+        expectSound(await api.call('POST', '/api/v1/webhook', { headers: { 'X-Webhook-Secret': site.webhookSecret }, body }));
+      }),
+      { numRuns: 80 },
+    );
+    const settings = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }),
+      fc.record({ domains: fc.array(fc.string(), { maxLength: 3 }), scoring: fc.jsonValue({ maxDepth: 3 }), webhook: fc.jsonValue({ maxDepth: 1 }), alerts: fc.jsonValue({ maxDepth: 2 }) }, { requiredKeys: [] }),
+    );
+    await fc.assert(
+      fc.asyncProperty(settings, async (body) => {
+        expectSound(await api.call('PATCH', '/api/v1/settings', { key: site.keys.admin, body }));
+      }),
+      { numRuns: 60 },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(record(['label', 'permission']), fc.jsonValue({ maxDepth: 1 })), async (body) => {
+        expectSound(await api.call('POST', '/api/v1/keys', { key: site.keys.admin, body }));
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('never answer 5xx to arbitrary bytes as a body', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 200 }), async (raw) => {
+        expectSound(await api.call('POST', '/api/v1/ingest', { key: site.keys.write, bearer: true, raw }));
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
