@@ -9,12 +9,12 @@
 
 import { readFile } from 'node:fs/promises';
 import maxmind, { Reader, type CityResponse } from 'maxmind';
-import { searchLimbs, searchU32 } from './u128.js';
+import { buildIndex16, searchLimbs, searchU32Indexed } from './u128.js';
 
 export interface CountryDb {
   /** Country codes by index; index 0 is "no data". */
   codes: (string | null)[];
-  v4: { count: number; starts: Uint32Array; code: Uint16Array };
+  v4: { count: number; index: Int32Array; starts: Uint32Array; code: Uint16Array };
   v6: { count: number; starts: Uint32Array; code: Uint16Array };
 }
 
@@ -204,9 +204,11 @@ export function flattenCountryMmdb(buf: Buffer): CountryDb {
     }
   }
 
+  const v4starts = Uint32Array.from(sink4.starts);
   const v4 = {
-    count: sink4.starts.length,
-    starts: Uint32Array.from(sink4.starts),
+    count: v4starts.length,
+    index: buildIndex16(v4starts, v4starts.length),
+    starts: v4starts,
     code: Uint16Array.from(sink4.code),
   };
   const v6 = { count: sink6code.length, starts: Uint32Array.from(sink6starts), code: Uint16Array.from(sink6code) };
@@ -218,7 +220,7 @@ export async function loadCountryDb(path: string): Promise<CountryDb> {
 }
 
 export function countryV4(db: CountryDb, ip: number): string | null {
-  const i = searchU32(db.v4.starts, db.v4.count, ip);
+  const i = searchU32Indexed(db.v4.starts, db.v4.index, ip);
   return i >= 0 ? db.codes[db.v4.code[i]] : null;
 }
 

@@ -6,7 +6,7 @@
 // because a generic CSV parser is ~10x slower on 500k rows and the format is fixed.
 
 import { readFile } from 'node:fs/promises';
-import { decimalToLimbs, compareLimbs, searchLimbs, searchU32 } from './u128.js';
+import { buildIndex16, decimalToLimbs, compareLimbs, searchLimbs, searchU32Indexed } from './u128.js';
 
 export interface AsTable {
   /** Number of distinct ASes; ids are 0..count-1. */
@@ -17,6 +17,8 @@ export interface AsTable {
 
 export interface RangesV4 {
   count: number;
+  /** /16 index over starts (u128.ts buildIndex16). */
+  index: Int32Array;
   starts: Uint32Array;
   ends: Uint32Array;
   as: Uint32Array; // AS id per range
@@ -179,9 +181,11 @@ function parseV4(text: Uint8Array, table: AsTableBuilder): RangesV4 {
     as[n] = table.id(a, text, r.f3, r.e3);
     n++;
   }
-  const ranges = { count: n, starts, ends, as };
+  const ranges = { count: n, index: new Int32Array(0), starts, ends, as };
   if (!sorted) sortV4(ranges);
-  return removeOverlapsV4(ranges);
+  const clean = removeOverlapsV4(ranges);
+  clean.index = buildIndex16(clean.starts, clean.count);
+  return clean;
 }
 
 function sortV4(r: RangesV4): void {
@@ -214,7 +218,7 @@ function removeOverlapsV4(r: RangesV4): RangesV4 {
     w++;
   }
   // Shrink to the rows kept so the arrays hold no dead capacity.
-  return { count: w, starts: r.starts.slice(0, w), ends: r.ends.slice(0, w), as: r.as.slice(0, w) };
+  return { count: w, index: r.index, starts: r.starts.slice(0, w), ends: r.ends.slice(0, w), as: r.as.slice(0, w) };
 }
 
 function parseV6(text: Uint8Array, table: AsTableBuilder): RangesV6 {
@@ -289,7 +293,7 @@ export function parseAsDatabase(v4Text: string, v6Text: string): AsDatabase {
 
 /** AS id for an IPv4 address as uint32, or -1. */
 export function lookupV4(db: AsDatabase, ip: number): number {
-  const i = searchU32(db.v4.starts, db.v4.count, ip);
+  const i = searchU32Indexed(db.v4.starts, db.v4.index, ip);
   return i >= 0 && ip <= db.v4.ends[i] ? db.v4.as[i] : -1;
 }
 

@@ -78,3 +78,36 @@ export function searchU32(starts: Uint32Array, count: number, key: number): numb
   }
   return hi;
 }
+
+/**
+ * A /16 index over sorted IPv4 range starts: entry p is the last range whose
+ * start is <= p << 16. A lookup then searches only the ranges that can hold
+ * its /16 (a handful) instead of the whole array: random lookups were
+ * dominated by cache misses across 20 halving steps.
+ */
+export function buildIndex16(starts: Uint32Array, count: number): Int32Array {
+  const index = new Int32Array(65537);
+  let i = -1;
+  for (let p = 0; p < 65536; p++) {
+    const key = p * 65536;
+    while (i + 1 < count && starts[i + 1] <= key) i++;
+    index[p] = i;
+  }
+  index[65536] = count - 1;
+  return index;
+}
+
+/** searchU32 narrowed by buildIndex16: same answer, fewer steps. */
+export function searchU32Indexed(starts: Uint32Array, index: Int32Array, key: number): number {
+  const p = key >>> 16;
+  let lo = index[p];
+  let hi = index[p + 1];
+  // The answer lies in [index[p], index[p + 1]]: the last start <= key.
+  if (lo < 0) lo = 0;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (starts[mid] <= key) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return hi;
+}
