@@ -25,7 +25,11 @@ export function send<Name extends EventName>(name: Name, fields: EventFields[Nam
   } catch {
     // Missing or throwing: fetch below.
   }
-  // A string body is sent as text/plain;charset=UTF-8 by fetch too, so no header is needed.
-  // Offline or blocked: analytics are best effort, and must not reach the page's error handlers.
-  fetch(endpoint, { method: 'POST', body, keepalive: true }).catch(noop);
+  try {
+    // A string body is sent as text/plain;charset=UTF-8 by fetch too, so no header is needed.
+    // Offline or blocked: analytics are best effort, and must not reach the page's error handlers.
+    fetch(endpoint, { method: 'POST', body, keepalive: true }).catch(noop);
+  } catch {
+    // No way to send: the caller (a page view, say) must still go on.
+  }
 }
