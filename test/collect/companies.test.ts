@@ -67,6 +67,14 @@ describe('identifying companies from beacons', () => {
     expect(companyOf(p)).toBe(company('globex-industries.com')!.id);
   });
 
+  it('never learns a company from an identify on a residential or mobile network', async () => {
+    const visitor = wireId('v');
+    await sendBeacon(server.url, { k: site.siteKey, n: 'identify', v: visitor, d: { email: 'lee@initech-systems.com' } }, { ip: '23.24.10.77' });
+    const p = await visit('23.24.10.77', '/pricing', visitor);
+    expect(companyOf(p)).toBeNull();
+    expect(server.ctx.db.prepare('SELECT COUNT(*) AS n FROM identity_ranges WHERE company_domain = ?').get('initech-systems.com')).toEqual({ n: 0 });
+  });
+
   it('never learns a company from a free-mail address', async () => {
     const visitor = wireId('v');
     await sendBeacon(server.url, { k: site.siteKey, n: 'identify', v: visitor, d: { email: 'someone@gmail.com' } }, { ip: '203.0.113.78' });

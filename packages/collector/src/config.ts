@@ -43,7 +43,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     writer: {
       maxBatch: integer(env, 'CLEARVIEW_BATCH_SIZE', 512, 1),
-      maxDelayMs: integer(env, 'CLEARVIEW_BATCH_DELAY_MS', 2),
+      maxDelayMs: integer(env, 'CLEARVIEW_BATCH_DELAY_MS', 0),
       maxQueue: integer(env, 'CLEARVIEW_MAX_QUEUE', 20_000, 1),
     },
     cityDbPath: env.CLEARVIEW_CITY_DB || null,

@@ -92,7 +92,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const resolveNetwork = (siteId: string, ip: string): NetworkResolution => {
     const r = resolver.resolve(siteId, ip);
     const company = r.company && config.logoUrlTemplate ? { ...r.company, logoUrl: config.logoUrlTemplate.replace('{domain}', r.company.domain) } : r.company;
-    return { country: r.country, asn: r.asn, hostingSignal: r.hostingSignal, company };
+    return { networkKind: r.networkKind, country: r.country, asn: r.asn, hostingSignal: r.hostingSignal, company };
   };
 
   // Cheap checks first, enrichment after, the network lookup last because it is the dearest.

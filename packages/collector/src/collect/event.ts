@@ -2,6 +2,8 @@ import type { WireEvent } from './wire.js';
 
 /** What the network resolution step needs from the resolver; the real one is in resolve/. */
 export interface NetworkResolution {
+  /** The network's kind (resolve/types.ts NetworkKind): isp, mobile, hosting, business, unknown... */
+  networkKind: string;
   country: string | null;
   asn: number | null;
   hostingSignal: boolean;

@@ -1,6 +1,13 @@
 import type { EventRecord } from '../store/events.js';
 import type { CollectEvent } from './event.js';
 
+/**
+ * Addresses on these networks are shared by strangers (carrier NAT, home lines
+ * reassigned daily, VPN exits, campus networks): one person identifying there
+ * must not turn everyone else behind the address into their company.
+ */
+const sharedNetworkKinds = new Set(['isp', 'mobile', 'hosting', 'cdn', 'vpn', 'education']);
+
 const utmKeys = ['source', 'medium', 'campaign', 'term', 'content'] as const;
 
 function utmOf(url: URL) {
@@ -74,7 +81,8 @@ export function toRecord(event: CollectEvent, identity: IdentityHelpers): EventR
           companyDomain,
         },
         // A bot's address says nothing about the company behind a person.
-        identityRange: companyDomain && !event.isBot ? identity.singleAddressRange(event.ip) : null,
+        identityRange:
+          companyDomain && !event.isBot && !sharedNetworkKinds.has(event.network?.networkKind ?? 'unknown') ? identity.singleAddressRange(event.ip) : null,
       };
     }
     default:

@@ -52,6 +52,7 @@ export class BatchWriter {
       this.queue.push({ record, resolve, reject });
       this.hooks.onQueueDepth?.(this.queue.length);
       if (this.queue.length >= this.options.maxBatch) this.flushSoon(0);
+      else if (this.options.maxDelayMs === 0) this.flushAfterIo();
       else this.flushSoon(this.options.maxDelayMs);
     });
   }
@@ -63,6 +64,21 @@ export class BatchWriter {
       this.timer = null;
       this.flush();
     }, delayMs);
+  }
+
+  private immediate: NodeJS.Immediate | null = null;
+
+  /**
+   * With no delay configured, the batch is whatever arrived during this turn
+   * of the event loop: setImmediate runs after the pending socket reads, so a
+   * busy server commits large batches and an idle one answers at once.
+   */
+  private flushAfterIo(): void {
+    if (this.immediate) return;
+    this.immediate = setImmediate(() => {
+      this.immediate = null;
+      this.flush();
+    });
   }
 
   /** Writes everything queued, one transaction per maxBatch events. */
@@ -105,7 +121,9 @@ export class BatchWriter {
   close(): void {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
     this.timer = null;
+    this.immediate = null;
     this.flush();
   }
 }
