@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ApiKey } from '../store/api-keys.js';
-import type { CompanyRow } from '../store/company-queries.js';
+import type { CompanyListRow } from '../store/company-queries.js';
 import type { ContactRow } from '../store/contact-queries.js';
 import type { PageViewRow } from '../store/page-view-queries.js';
 import type { VisitorRow } from '../store/visitor-queries.js';
@@ -8,7 +8,8 @@ import type { apiKeyModel, companyModel, contactModel, pageViewModel, pagination
 
 /** Epoch ms as ISO 8601 in UTC, without milliseconds: 2025-12-15T14:33:12Z. */
 export function iso(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // toISOString is 2025-12-15T14:33:12.000Z for every year 0..9999: cut the milliseconds.
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
@@ -22,7 +23,7 @@ export function pagination(page: number, limit: number, total: number): z.infer<
  * "" (falsy in JavaScript and Python, so `company.industry || "n/a"` works,
  * and never mistaken for a real label); an unknown name is the domain.
  */
-export function renderCompany(row: CompanyRow, logoUrlTemplate: string | null): z.infer<typeof companyModel> {
+export function renderCompany(row: CompanyListRow, logoUrlTemplate: string | null): z.infer<typeof companyModel> {
   const firstSeen = row.first_seen ?? row.created_at;
   return {
     id: row.id,

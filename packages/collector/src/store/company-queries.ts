@@ -30,6 +30,15 @@ export interface CompanyRow {
   updated_at: number;
 }
 
+/** The columns the company object is rendered from (the list reads no more: breakdowns are large). */
+export type CompanyListRow = Pick<
+  CompanyRow,
+  | 'id' | 'domain' | 'name' | 'industry' | 'size' | 'employee_count' | 'revenue' | 'city' | 'region' | 'country' | 'linkedin_url' | 'logo_url'
+  | 'first_seen' | 'last_seen' | 'visitor_count' | 'lead_score' | 'created_at'
+>;
+const listColumns =
+  'id, domain, name, industry, size, employee_count, revenue, city, region, country, linkedin_url, logo_url, first_seen, last_seen, visitor_count, lead_score, created_at';
+
 /**
  * Sort orders of the company list, by API name. Each ends in rowid so that
  * pages never overlap; the default one is exactly the companies_score index.
@@ -106,16 +115,16 @@ export function listCompanies(
   siteId: string,
   filters: CompanyFilters,
   page: { limit: number; offset: number; sort: CompanySort },
-): { rows: CompanyRow[]; total: number } {
+): { rows: CompanyListRow[]; total: number } {
   const where = whereOf(filters);
   const params = { ...where.params, siteId };
   const total = prepared<[Record<string, unknown>], { n: number }>(db, `SELECT COUNT(*) AS n FROM companies WHERE ${where.sql}`).get(params)!.n;
   const rows =
     page.offset >= total
       ? []
-      : prepared<[Record<string, unknown>], CompanyRow>(
+      : prepared<[Record<string, unknown>], CompanyListRow>(
           db,
-          `SELECT * FROM companies WHERE ${where.sql} ORDER BY ${orders[page.sort]} LIMIT @limit OFFSET @offset`,
+          `SELECT ${listColumns} FROM companies WHERE ${where.sql} ORDER BY ${orders[page.sort]} LIMIT @limit OFFSET @offset`,
         ).all({ ...params, limit: page.limit, offset: page.offset });
   return { rows, total };
 }
