@@ -124,7 +124,31 @@ export function buildOpenApi(endpoints: readonly Endpoint[], version: string): J
     (paths[e.path] ??= {})[e.method.toLowerCase()] = operation;
   }
 
-  const tags = [...new Set(endpoints.map((e) => e.doc.tag))].map((name) => ({ name, description: tagDescriptions[name] ?? name }));
+  // The beacon endpoint is served by server.ts before Express; it is described here so
+  // the document covers all of /api/v1. Its wire format is in the README.
+  paths['/api/v1/collect'] = {
+    post: {
+      operationId: 'postCollect',
+      summary: 'Tracker beacon',
+      description:
+        'What the tracking script sends: one JSON event (page view, engagement or identify) of at most 8 KB as text/plain (application/json from servers). No API key: the site key is in the event. Answers 202 once the event is committed; a dropped event names its reason in X-ClearView-Dropped. See the README for the wire format.',
+      tags: ['Tracker'],
+      security: [],
+      requestBody: { required: true, content: { 'text/plain': { schema: { type: 'string', maxLength: 8192 } }, 'application/json': { schema: { type: 'object' } } } },
+      responses: {
+        '202': { description: 'Committed (or a duplicate page view, named in X-ClearView-Dropped)' },
+        '400': { $ref: '#/components/responses/BadRequest' },
+        '403': { description: 'Unknown or revoked site key, or a page host that is not a registered domain', content: { 'application/json': { schema: errorRef } } },
+        '413': { $ref: '#/components/responses/PayloadTooLarge' },
+        '415': { description: 'Neither text/plain nor application/json', content: { 'application/json': { schema: errorRef } } },
+        '503': { description: 'The write queue is full; retry after Retry-After seconds', content: { 'application/json': { schema: errorRef } } },
+      },
+      'x-permission': 'none',
+      'x-rate-limit-class': 'none',
+    },
+  };
+
+  const tags = [...new Set([...endpoints.map((e) => e.doc.tag), 'Tracker'])].map((name) => ({ name, description: tagDescriptions[name] ?? name }));
   return {
     openapi: '3.1.0',
     info: {
@@ -180,6 +204,7 @@ const tagDescriptions: Record<string, string> = {
   'API keys': 'Key management (admin)',
   Settings: 'Site settings (admin)',
   Meta: 'This document',
+  Tracker: 'The beacon endpoint of the tracking script (served before the REST API)',
 };
 
 function operationId(e: Endpoint): string {

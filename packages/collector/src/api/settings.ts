@@ -69,6 +69,31 @@ export const settingsModel = z.object({
   webhook: z.object({ acceptSiteKey: z.boolean() }),
 });
 
+const rescoreSlice = 2_000;
+
+/**
+ * Rescores a site's companies after a model change: a small site before the
+ * answer, a big one slice by slice after it, yielding between slices so that
+ * beacons and API requests are not held up for the seconds 100,000 companies take.
+ */
+function rescoreInSlices(ctx: AppContext, ids: string[]): void {
+  ctx.rescore(ids.slice(0, rescoreSlice));
+  let next = rescoreSlice;
+  const step = () => {
+    if (next >= ids.length) return;
+    try {
+      ctx.rescore(ids.slice(next, next + rescoreSlice));
+    } catch (error) {
+      // The server may be closing; the periodic refresh catches up with what is left.
+      ctx.logger.warn({ err: error }, 'rescoring after a settings change stopped');
+      return;
+    }
+    next += rescoreSlice;
+    setImmediate(step);
+  };
+  setImmediate(step);
+}
+
 function alertsOf(settings: SiteSettings | null): AlertSettings {
   const stored = (settings?.alerts ?? {}) as Partial<AlertSettings>;
   return { ...defaultAlerts, ...stored };
@@ -133,14 +158,14 @@ export const settingsEndpoints: Endpoint[] = [
       updateSite(ctx.db, siteId, { name: body.name, domains, settings: change });
       // The collector caches sites by key: new domains must count from the next beacon on.
       if (domains) ctx.siteCache.clear();
-      if (scoring) ctx.rescore(listSiteCompanyIds(ctx.db, siteId));
+      if (scoring) rescoreInSlices(ctx, listSiteCompanyIds(ctx.db, siteId));
       res.json(settingsView(ctx, siteId));
     },
     doc: {
       tag: 'Settings',
       summary: 'Change the site settings',
       description:
-        'Changes only what is sent. Changing the scoring model rescores every company of the site. Invalid values answer 422 with every problem listed. Requires admin permission.',
+        'Changes only what is sent. Changing the scoring model rescores every company of the site (the first 2,000 before the answer, the rest within seconds after it). Invalid values answer 422 with every problem listed, and nothing changes. Requires admin permission.',
       body: settingsPatchBody,
       bodyExample: { domains: ['example.com'], scoring: { intent: { cap: 30 }, fit: { icp: { industries: ['Software'], countries: ['US', 'DE'] } } }, webhook: { acceptSiteKey: false } },
       responses: { 200: { description: 'The settings after the change', schema: settingsModel } },
