@@ -1,4 +1,5 @@
 import type { EventRecord } from '../store/events.js';
+import type { NetworkKind } from '../resolve/types.js';
 import type { CollectEvent } from './event.js';
 
 /**
@@ -6,7 +7,7 @@ import type { CollectEvent } from './event.js';
  * reassigned daily, VPN exits, campus networks): one person identifying there
  * must not turn everyone else behind the address into their company.
  */
-const sharedNetworkKinds = new Set(['isp', 'mobile', 'hosting', 'cdn', 'vpn', 'education']);
+const sharedNetworkKinds = new Set<NetworkKind>(['isp', 'mobile', 'hosting', 'cdn', 'vpn', 'education']);
 
 const utmKeys = ['source', 'medium', 'campaign', 'term', 'content'] as const;
 
