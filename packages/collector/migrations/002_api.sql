@@ -4,10 +4,6 @@
 -- the person behind it and the stored bot flag): one index seek instead of a scan.
 CREATE INDEX visitors_last_ip ON visitors (site_id, last_ip, last_seen);
 
--- Identity lookups (store/identity.ts findIdentityDomain): the distinct prefixes of a
--- site by a loose index scan, then one probe per prefix at the masked address.
-CREATE INDEX identity_ranges_prefix ON identity_ranges (site_id, prefix, ip_lo);
-
 -- GET /api/v1/companies?sort=-lastSeen and ?sort=name page through these without sorting
 -- (a company without a name is listed, and sorted, by its domain).
 CREATE INDEX companies_last_seen ON companies (site_id, last_seen DESC);

@@ -109,6 +109,18 @@ function whereOf(filters: CompanyFilters): { sql: string; params: Record<string,
   return { sql: parts.join(' AND '), params };
 }
 
+/** With no filter but the score, the per-score counts the triggers keep (migration 003) answer at once. */
+function countCompanies(db: Db, siteId: string, filters: CompanyFilters, where: { sql: string }, params: Record<string, unknown>): number {
+  const onlyScore = Object.entries(filters).every(([key, value]) => key === 'minScore' || value === undefined);
+  if (onlyScore) {
+    return prepared<[string, number], { n: number | null }>(db, 'SELECT SUM(n) AS n FROM company_score_counts WHERE site_id = ? AND lead_score >= ?').get(
+      siteId,
+      filters.minScore ?? -2_147_483_648,
+    )!.n ?? 0;
+  }
+  return prepared<[Record<string, unknown>], { n: number }>(db, `SELECT COUNT(*) AS n FROM companies WHERE ${where.sql}`).get(params)!.n;
+}
+
 /** One page of a site's companies and the total that match. */
 export function listCompanies(
   db: Db,
@@ -118,7 +130,7 @@ export function listCompanies(
 ): { rows: CompanyListRow[]; total: number } {
   const where = whereOf(filters);
   const params = { ...where.params, siteId };
-  const total = prepared<[Record<string, unknown>], { n: number }>(db, `SELECT COUNT(*) AS n FROM companies WHERE ${where.sql}`).get(params)!.n;
+  const total = countCompanies(db, siteId, filters, where, params);
   const rows =
     page.offset >= total
       ? []

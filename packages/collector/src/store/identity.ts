@@ -32,7 +32,7 @@ function maskKey(key: string, bits: number): string {
  * Ranges are CIDR blocks (parseCidr clears host bits, prefixes counted over the
  * 16-byte form), so the only range of prefix p that can hold the address starts
  * at the address masked to p bits. A site has few distinct prefixes: list them
- * with a loose index scan (one seek each, migration 002's index), then probe each,
+ * with a loose index scan (one seek each, migration 003's index), then probe each,
  * longest first. A range scan on ip_lo <= key alone would read every range below
  * the address, which is the whole table for high addresses on a big site.
  */
