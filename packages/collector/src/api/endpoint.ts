@@ -75,9 +75,9 @@ function guard(endpoint: Endpoint, deps: GuardDeps, touched: Map<string, number>
       caller = { siteId: key.siteId, key, via: 'api_key' };
     }
     res.locals.caller = caller;
-    // API keys are limited per key and endpoint class; the site key and secret
-    // of the webhook are one bucket per site.
-    const bucket = caller.key ? `${caller.key.id}:${endpoint.limit}` : `site:${caller.siteId}:webhook`;
+    // API keys are limited per key and endpoint class; the webhook is one bucket
+    // per site, whichever credential its senders use.
+    const bucket = endpoint.auth === 'webhook' ? `site:${caller.siteId}:webhook` : `${caller.key!.id}:${endpoint.limit}`;
     const decision = limiter.hit(bucket, ctx.config.rateLimits[endpoint.limit]);
     if (decision) {
       res.set(rateLimitHeaders(decision));

@@ -47,11 +47,6 @@ export function isoTime(name: string) {
     .meta({ format: 'date-time' });
 }
 
-/** Two date-time filters and the rule that they are in order. */
-export function withDateRange<T extends z.ZodRawShape>(shape: T, from: string, to: string) {
-  return { ...shape, [from]: isoTime(from).optional(), [to]: isoTime(to).optional() } as T & Record<string, z.ZodOptional<ReturnType<typeof isoTime>>>;
-}
-
 export const booleanParam = (name: string) =>
   z
     .enum(['true', 'false', '1', '0'], { error: `${name} must be true or false` })
