@@ -4,7 +4,7 @@ import { unprocessable } from '../errors.js';
 import { mergeScoringModel, scoringModelPatchSchema, type ScoringModel } from '../score/model.js';
 import { normalizeSiteDomain } from '../site-domain.js';
 import { listSiteCompanyIds } from '../store/company-queries.js';
-import { getSiteSettings, scoringModelOf, updateSite, webhookAcceptsSiteKey, type SiteSettings } from '../store/site-settings.js';
+import { getSiteSettings, scoringModelOf, scoringPatchOf, updateSite, webhookAcceptsSiteKey, type SiteSettings } from '../store/site-settings.js';
 import { getSite } from '../store/sites.js';
 import { callerOf, type Endpoint } from './endpoint.js';
 import { noQuery, parseBody, parseQuery } from './schemas.js';
@@ -151,8 +151,10 @@ export const settingsEndpoints: Endpoint[] = [
       }
       const current = getSiteSettings(ctx.db, siteId);
       const change: SiteSettings = {};
-      let scoring: ScoringModel | undefined;
-      if (body.scoring) change.scoring = scoring = mergeScoringModel(scoringModelOf(current), body.scoring);
+      // Stored as the accumulated changes to the defaults (objects merge, lists replace),
+      // so settings never changed keep following the defaults of newer versions.
+      const scoring = body.scoring !== undefined;
+      if (body.scoring) change.scoring = mergeScoringModel(scoringPatchOf(current) as ScoringModel, body.scoring as ScoringModel);
       if (body.alerts) change.alerts = { ...alertsOf(current), ...body.alerts };
       if (body.webhook) change.webhook = { ...((current?.webhook as object | undefined) ?? {}), ...body.webhook };
       updateSite(ctx.db, siteId, { name: body.name, domains, settings: change });

@@ -1,4 +1,4 @@
-import { defaultScoringModel, scoringModelSchema, type ScoringModel } from '../score/model.js';
+import { defaultScoringModel, mergeScoringModel, scoringModelPatchSchema, type ScoringModel, type ScoringModelPatch } from '../score/model.js';
 import type { Db } from './db.js';
 import { prepared } from './prepared.js';
 import { setSiteDomains } from './sites.js';
@@ -6,7 +6,8 @@ import { setSiteDomains } from './sites.js';
 /**
  * A site's settings live as one JSON object in sites.settings. The keys this
  * module knows (others, e.g. the dashboard's, are kept untouched):
- *   scoring  the complete lead-scoring model (absent = defaultScoringModel)
+ *   scoring  the site's changes to the default scoring model (a ScoringModelPatch:
+ *            fields never changed follow the defaults, as score/rescore.ts reads it)
  *   alerts   where alerts go (see api/settings.ts)
  *   webhook  { acceptSiteKey: boolean } (absent = true)
  */
@@ -17,10 +18,15 @@ export function getSiteSettings(db: Db, siteId: string): SiteSettings | null {
   return row ? (JSON.parse(row.settings) as SiteSettings) : null;
 }
 
-/** The site's scoring model; a stored model that no longer validates falls back to the default. */
+/** The site's stored changes to the default model; one that no longer validates counts as none. */
+export function scoringPatchOf(settings: SiteSettings | null): ScoringModelPatch {
+  const parsed = scoringModelPatchSchema.safeParse(settings?.scoring ?? {});
+  return parsed.success ? parsed.data : {};
+}
+
+/** The site's scoring model: the defaults with the site's changes. */
 export function scoringModelOf(settings: SiteSettings | null): ScoringModel {
-  const parsed = scoringModelSchema.safeParse(settings?.scoring);
-  return parsed.success ? parsed.data : defaultScoringModel;
+  return mergeScoringModel(defaultScoringModel, scoringPatchOf(settings));
 }
 
 export function getSiteScoringModel(db: Db, siteId: string): ScoringModel {
