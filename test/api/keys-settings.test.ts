@@ -82,11 +82,13 @@ describe('site settings', () => {
   it('merges a scoring change (intent pages, ideal-customer profile) and rescores every company of the site', async () => {
     await api.call('POST', '/api/v1/ingest', { key: site.keys.write, bearer: true, body: { companies: [{ domain: 'a.com' }, { domain: 'b.com' }] } });
     const rescored: string[] = [];
+    const rescore = api.server.ctx.rescore;
     api.server.ctx.rescore = (ids) => void rescored.push(...ids);
     const res = await api.call('PATCH', '/api/v1/settings', {
       key: site.keys.admin,
       body: { scoring: { intent: { patterns: [{ name: 'pricing', paths: ['/pricing*'], weight: 15 }] }, fit: { icp: { industries: ['Software'], countries: ['US'] } } } },
     });
+    api.server.ctx.rescore = rescore;
     expect(res.status).toBe(200);
     expect(res.body.scoring.intent).toEqual({ cap: defaultScoringModel.intent.cap, patterns: [{ name: 'pricing', paths: ['/pricing*'], weight: 15 }] });
     expect(res.body.scoring.fit.icp).toEqual({ industries: ['Software'], sizes: [], countries: ['US'] });
@@ -112,5 +114,28 @@ describe('site settings', () => {
     const bad = await api.call('PATCH', '/api/v1/settings', { key: site.keys.admin, body: { domains: ['not a domain'] } });
     expect(bad.status).toBe(422);
     expect((await api.call('GET', '/api/v1/settings', { key: site.keys.admin })).body.domains).toEqual(['example.com']);
+  });
+});
+
+describe('scoring settings end to end', () => {
+  it('rescore companies with the new ideal-customer profile, visible in the list at once', async () => {
+    const recent = new Date(Date.now() - 60_000).toISOString();
+    await api.call('POST', '/api/v1/ingest', {
+      key: site.keys.write,
+      bearer: true,
+      body: {
+        companies: [{ domain: 'acme.com', name: 'Acme', industry: 'Software', country: 'US' }],
+        visitors: [{ ip: '203.0.113.42', companyDomain: 'acme.com' }],
+        pageViews: [{ url: '/pricing', visitorIp: '203.0.113.42', timestamp: recent, duration: 120 }],
+      },
+    });
+    const before = (await api.call('GET', '/api/v1/companies', { key: site.keys.read })).body.companies[0].leadScore;
+    expect(before).toBeGreaterThan(0);
+    await api.call('PATCH', '/api/v1/settings', { key: site.keys.admin, body: { scoring: { fit: { icp: { industries: ['Software'], countries: ['US'] } } } } });
+    const after = (await api.call('GET', '/api/v1/companies', { key: site.keys.read })).body.companies[0].leadScore;
+    expect(after).toBeGreaterThan(before);
+    const id = (await api.call('GET', '/api/v1/companies', { key: site.keys.read })).body.companies[0].id;
+    const detail = await api.call('GET', `/api/v1/companies/${id}`, { key: site.keys.read });
+    expect(detail.body.score.total).toBe(after);
   });
 });
