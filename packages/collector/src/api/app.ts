@@ -1,4 +1,5 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import { z } from 'zod';
 import { HttpError, badRequest, notFound, payloadTooLarge, toHttpError } from '../errors.js';
 import type { AppContext } from '../context.js';
 import { companyEndpoints } from './companies.js';
@@ -12,9 +13,8 @@ import { createRateLimiter } from './rate-limit.js';
 import { resolveEndpoints } from './resolve.js';
 import { settingsEndpoints } from './settings.js';
 import { visitorEndpoints } from './visitors.js';
-import { webhookCaller, webhookEndpoints } from './webhook.js';
-import { z } from 'zod';
 import { noQuery, parseQuery } from './schemas.js';
+import { webhookCaller, webhookEndpoints } from './webhook.js';
 
 export const apiVersion = '1.0.0';
 

@@ -1,11 +1,10 @@
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
 import type { AppContext } from '../context.js';
-import { methodNotAllowed } from '../errors.js';
+import { methodNotAllowed, tooManyRequests } from '../errors.js';
 import { findActiveApiKey, touchApiKey, type Permission } from '../store/api-keys.js';
 import { authenticateKey, keyFromHeaders, requirePermission, type Caller } from './auth.js';
 import { rateLimitHeaders, type RateLimiter } from './rate-limit.js';
-import { tooManyRequests } from '../errors.js';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 export type LimitClass = 'read' | 'write' | 'ingest';

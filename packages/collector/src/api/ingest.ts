@@ -13,7 +13,7 @@ import { putIdentityRange } from '../store/identity.js';
 import { findIdentityRange } from '../store/identity-queries.js';
 import { linkVisitorContact } from '../store/visitors.js';
 import { callerOf, type Endpoint } from './endpoint.js';
-import { issuesOf } from './schemas.js';
+import { issuesOf, summarize } from './schemas.js';
 import { countryCode } from './webhook-mapping.js';
 
 /** At most this many records (all four collections together) per request. */
@@ -193,7 +193,7 @@ function ingest(ctx: AppContext, siteId: string, body: Record<Collection, unknow
       if (input === null || typeof input !== 'object' || Array.isArray(input)) return refuse(collection, index, 'record must be a JSON object');
       const parsed = schema.safeParse(input);
       if (parsed.success) out.push({ index, record: parsed.data });
-      else refuse(collection, index, issuesOf(parsed.error).map((d) => (d.field && !d.message.includes(d.field) ? `${d.field}: ${d.message}` : d.message)).join('; '));
+      else refuse(collection, index, summarize(issuesOf(parsed.error)));
     });
     return out;
   }

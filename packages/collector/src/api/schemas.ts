@@ -69,6 +69,12 @@ export function issuesOf(error: z.ZodError): Array<{ field: string; message: str
   });
 }
 
+/** The first few problems as one sentence for the message; `details` has them all. */
+export function summarize(details: Array<{ field: string; message: string }>, max = 5): string {
+  const parts = details.slice(0, max).map((d) => (d.field && !d.message.includes(d.field) ? `${d.field}: ${d.message}` : d.message));
+  return details.length > max ? `${parts.join('; ')}; and ${details.length - max} more (see details)` : parts.join('; ');
+}
+
 /** For endpoints that take no query parameters: any given is a 400. */
 export const noQuery = z.strictObject({});
 
@@ -91,7 +97,7 @@ export function parseQuery<S extends QueryShape>(schema: S, query: unknown): z.i
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const details = issuesOf(parsed.error).map((d) => ({ field: d.field, message: d.message }));
-    throw badRequest(`Invalid query parameters: ${details.map((d) => d.message).join('; ')}`, details);
+    throw badRequest(`Invalid query parameters: ${summarize(details)}`, details);
   }
   return parsed.data;
 }
@@ -107,7 +113,7 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infe
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const details = issuesOf(parsed.error);
-    throw unprocessable(`Request body validation failed: ${details.map((d) => (d.field && !d.message.includes(d.field) ? `${d.field}: ${d.message}` : d.message)).join('; ')}`, details);
+    throw unprocessable(`Request body validation failed: ${summarize(details)}`, details);
   }
   return parsed.data;
 }
