@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints } from '../../packages/collector/src/api/app.js';
 import { createApiKey, revokeApiKey } from '../../packages/collector/src/store/api-keys.js';
+import { upsertContact } from '../../packages/collector/src/store/contacts.js';
 import type { TestSite } from '../helpers/server.js';
 import { expectErrorShape, startApi, type Api } from './client.js';
 
@@ -8,6 +9,7 @@ let api: Api;
 let site: TestSite;
 let revoked: string;
 let companyId: string;
+let contactId: string;
 
 beforeAll(async () => {
   api = await startApi();
@@ -18,6 +20,7 @@ beforeAll(async () => {
   revoked = made.key;
   const res = await api.call('POST', '/api/v1/ingest', { key: site.keys.admin, bearer: true, body: { companies: [{ domain: 'acme.com', name: 'Acme' }] } });
   companyId = (await api.call('GET', '/api/v1/companies', { key: site.keys.read })).body.companies[0].id;
+  contactId = upsertContact(db, site.id, { email: 'sarah@acme.com' }, 'ingest', Date.now()).id;
   expect(res.status).toBe(200);
 });
 afterAll(() => api.stop());
@@ -37,6 +40,10 @@ function requestFor(method: string, path: string): { path: string; body?: unknow
       return { path, body: { label: 'matrix', permission: 'read' } };
     case 'DELETE /api/v1/keys/{id}':
       return { path: `/api/v1/keys/${createApiKey(api.server.ctx.db, { siteId: site.id, permission: 'read', label: 'to revoke' }).apiKey.id}` };
+    case 'GET /api/v1/contacts/{id}':
+      return { path: `/api/v1/contacts/${contactId}` };
+    case 'DELETE /api/v1/contacts/{id}':
+      return { path: `/api/v1/contacts/${upsertContact(api.server.ctx.db, site.id, { email: `p${Math.random()}@acme.com` }, 'ingest', Date.now()).id}` };
     case 'PATCH /api/v1/settings':
       return { path, body: { name: 'Renamed' } };
     default:

@@ -18,7 +18,7 @@ function expectSound(res: Answer): void {
   if (res.status >= 400) expectErrorShape(res.body, res.status);
 }
 
-const paramNames = ['page', 'limit', 'min_score', 'q', 'industry', 'country', 'size', 'seen_after', 'seen_before', 'sort', 'company_id', 'visitor_id', 'since', 'until', 'include_bots', 'ip', 'domain'];
+const paramNames = ['page', 'limit', 'min_score', 'q', 'industry', 'country', 'size', 'seen_after', 'seen_before', 'sort', 'company_id', 'visitor_id', 'since', 'until', 'include_bots', 'ip', 'domain', 'company_domain', 'source'];
 const values = fc.oneof(
   fc.string(),
   fc.integer().map(String),
@@ -28,7 +28,7 @@ const values = fc.oneof(
 const query = fc
   .array(fc.tuple(fc.oneof(fc.constantFrom(...paramNames), fc.string({ maxLength: 10 })), values), { maxLength: 5 })
   .map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'));
-const getPaths = ['/api/v1/companies', '/api/v1/visitors', '/api/v1/page-views', '/api/v1/resolve', '/api/v1/webhook/events', '/api/v1/keys', '/api/v1/settings', '/api/v1/companies/comp_x'];
+const getPaths = ['/api/v1/contacts', '/api/v1/companies', '/api/v1/visitors', '/api/v1/page-views', '/api/v1/resolve', '/api/v1/webhook/events', '/api/v1/keys', '/api/v1/settings', '/api/v1/companies/comp_x'];
 
 describe('fuzzed requests', () => {
   it('never answer 5xx to any query string on the read endpoints', async () => {

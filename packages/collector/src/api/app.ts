@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { HttpError, badRequest, notFound, payloadTooLarge, toHttpError } from '../errors.js';
 import type { AppContext } from '../context.js';
 import { companyEndpoints } from './companies.js';
+import { contactEndpoints } from './contacts.js';
 import { docsAssets } from './docs-page.js';
 import { mountEndpoints, type Endpoint } from './endpoint.js';
 import { ingestEndpoints } from './ingest.js';
@@ -42,6 +43,7 @@ export const endpoints: readonly Endpoint[] = [
   ...companyEndpoints,
   ...visitorEndpoints,
   ...pageViewEndpoints,
+  ...contactEndpoints,
   ...ingestEndpoints,
   ...webhookEndpoints,
   ...resolveEndpoints,

@@ -198,6 +198,7 @@ const tagDescriptions: Record<string, string> = {
   Companies: 'Companies identified on the site, with lead scores',
   Visitors: 'Visitors and their resolved companies',
   'Page views': 'Individual page views',
+  Contacts: 'People known on the site',
   Ingest: 'Batch import from other systems',
   Webhook: 'Data pushed by other services',
   Resolve: 'IP and domain resolution',

@@ -36,3 +36,51 @@ export function listCompanyContacts(db: Db, siteId: string, company: { id: strin
      ORDER BY updated_at DESC, id LIMIT @limit`,
   ).all({ siteId, domain: company.domain, companyId: company.id, limit });
 }
+
+/** One page of a site's contacts, latest updated first, and the total that match. */
+export function listContacts(
+  db: Db,
+  siteId: string,
+  filters: { companyDomain?: string; q?: string; source?: string },
+  page: { limit: number; offset: number },
+): { rows: ContactRow[]; total: number } {
+  const parts = ['site_id = @siteId'];
+  const params: Record<string, unknown> = { siteId };
+  if (filters.companyDomain !== undefined) {
+    parts.push('company_domain = @companyDomain');
+    params.companyDomain = filters.companyDomain;
+  }
+  if (filters.q !== undefined) {
+    // `%` and `_` in user text are literal.
+    parts.push("(email LIKE @q ESCAPE '\\' OR first_name LIKE @q ESCAPE '\\' OR last_name LIKE @q ESCAPE '\\')");
+    params.q = `%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  }
+  if (filters.source !== undefined) {
+    parts.push('source = @source');
+    params.source = filters.source;
+  }
+  const where = parts.join(' AND ');
+  const total = prepared<[Record<string, unknown>], { n: number }>(db, `SELECT COUNT(*) AS n FROM contacts WHERE ${where}`).get(params)!.n;
+  const rows =
+    page.offset >= total
+      ? []
+      : prepared<[Record<string, unknown>], ContactRow>(db, `SELECT * FROM contacts WHERE ${where} ORDER BY updated_at DESC, id LIMIT @limit OFFSET @offset`).all({
+          ...params,
+          limit: page.limit,
+          offset: page.offset,
+        });
+  return { rows, total };
+}
+
+/**
+ * Erases a contact (a person's data, e.g. on a GDPR erasure request): the row
+ * goes, and visitors it was linked to keep their page views but no longer
+ * point to a person. Returns whether the site had it.
+ */
+export function deleteContact(db: Db, siteId: string, id: string): boolean {
+  return db.transaction(() => {
+    const deleted = prepared(db, 'DELETE FROM contacts WHERE id = ? AND site_id = ?').run(id, siteId).changes > 0;
+    if (deleted) prepared(db, 'UPDATE visitors SET contact_id = NULL WHERE site_id = ? AND contact_id = ?').run(siteId, id);
+    return deleted;
+  })();
+}
