@@ -47,6 +47,19 @@ describe('GET /api/v1/resolve', () => {
     expect(res.body).toMatchObject({ company: null, person: null, isBot: false });
   });
 
+  it('says isBot for an address whose last visitor was flagged as a bot', async () => {
+    await api.call('POST', '/api/v1/ingest', {
+      key: site.keys.write,
+      bearer: true,
+      body: {
+        visitors: [{ ip: '203.0.113.99', companyDomain: 'crawler-owner.com', userAgent: 'Googlebot/2.1 (+http://www.google.com/bot.html)' }],
+        pageViews: [{ url: '/', visitorIp: '203.0.113.99', timestamp: '2025-12-15T10:00:00Z' }],
+      },
+    });
+    const res = await resolve('ip=203.0.113.99');
+    expect(res.body).toMatchObject({ isBot: true, company: { domain: 'crawler-owner.com' } });
+  });
+
   it('looks a domain up with its score, page views, visitors and contacts', async () => {
     const res = await resolve('domain=acmecorp.com');
     expect(res.status).toBe(200);

@@ -5,7 +5,7 @@ import { normalizeIp } from '../resolve/ip.js';
 import { normalizeSiteDomain } from '../site-domain.js';
 import { getCompanyByDomain } from '../store/company-queries.js';
 import { getContact, listCompanyContacts } from '../store/contact-queries.js';
-import { findLatestContactIdByIp, findLatestVisitorByIp, listCompanyVisitors } from '../store/visitor-queries.js';
+import { findAddressFacts, listCompanyVisitors } from '../store/visitor-queries.js';
 import { callerOf, type Endpoint } from './endpoint.js';
 import { contactModel, errorModel, visitorModel } from './models.js';
 import { renderContact, renderVisitor } from './render.js';
@@ -76,9 +76,8 @@ function resolveIp(ctx: AppContext, siteId: string, ip: string): z.infer<typeof 
         revenue: row?.revenue ?? r.company.revenue ?? null,
       }
     : null;
-  const contactId = findLatestContactIdByIp(ctx.db, siteId, ip);
-  const contact = contactId ? getContact(ctx.db, siteId, contactId) : null;
-  const visitor = findLatestVisitorByIp(ctx.db, siteId, ip);
+  const facts = findAddressFacts(ctx.db, siteId, ip);
+  const contact = facts.contactId ? getContact(ctx.db, siteId, facts.contactId) : null;
   // The site's own identity data names a person or company there: not a bot, whatever the network.
   const hosting = r.hostingSignal && r.source !== 'identity';
   return {
@@ -94,7 +93,7 @@ function resolveIp(ctx: AppContext, siteId: string, ip: string): z.infer<typeof 
           linkedinUrl: contact.linkedin_url,
         }
       : null,
-    isBot: hosting || visitor?.is_bot === 1,
+    isBot: hosting || facts.isBot,
     ip: r.ip,
     network: { asn: r.asn, organization: r.asOrg, kind: r.networkKind, country: r.country },
     reason: r.reason,

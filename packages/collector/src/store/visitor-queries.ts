@@ -43,21 +43,19 @@ export function listVisitors(
   return { rows, total };
 }
 
-/** The visitor most recently seen from this address, if any. */
-export function findLatestVisitorByIp(db: Db, siteId: string, ip: string): VisitorRow | null {
-  return (
-    prepared<[string, string], VisitorRow>(db, `SELECT ${columns} FROM visitors WHERE site_id = ? AND last_ip = ? ORDER BY last_seen DESC LIMIT 1`).get(siteId, ip) ??
-    null
-  );
-}
-
-/** The contact behind the visitor most recently seen from this address who has identified. */
-export function findLatestContactIdByIp(db: Db, siteId: string, ip: string): string | null {
-  const row = prepared<[string, string], { contact_id: string }>(
+/**
+ * What the site knows about an address, in one statement: whether the visitor
+ * last seen from it was flagged as a bot, and the contact behind the latest
+ * visitor from it who identified (both seeks land on the same index pages).
+ */
+export function findAddressFacts(db: Db, siteId: string, ip: string): { isBot: boolean; contactId: string | null } {
+  const row = prepared<[Record<string, string>], { is_bot: number | null; contact_id: string | null }>(
     db,
-    'SELECT contact_id FROM visitors WHERE site_id = ? AND last_ip = ? AND contact_id IS NOT NULL ORDER BY last_seen DESC LIMIT 1',
-  ).get(siteId, ip);
-  return row?.contact_id ?? null;
+    `SELECT
+       (SELECT is_bot FROM visitors WHERE site_id = @siteId AND last_ip = @ip ORDER BY last_seen DESC LIMIT 1) AS is_bot,
+       (SELECT contact_id FROM visitors WHERE site_id = @siteId AND last_ip = @ip AND contact_id IS NOT NULL ORDER BY last_seen DESC LIMIT 1) AS contact_id`,
+  ).get({ siteId, ip })!;
+  return { isBot: row.is_bot === 1, contactId: row.contact_id };
 }
 
 /** A company's most recently seen visitors. */
