@@ -10,7 +10,8 @@ import { addVisitorId } from './collect/steps/add-visitor-id.js';
 import { dropForeignHost } from './collect/steps/drop-foreign-host.js';
 import { dropUnknownSite } from './collect/steps/drop-unknown-site.js';
 import { createVisitorIdDeriver } from './collect/visitor-id.js';
-import { BatchWriter } from './collect/writer.js';
+import { createWorkerCommitter } from './collect/worker-committer.js';
+import { BatchWriter, createInlineCommitter } from './collect/writer.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { methodNotAllowed } from './errors.js';
@@ -71,22 +72,25 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }, 60_000);
   decayTimer.unref();
   void rescorer.refreshStale().catch((error: unknown) => logger.error({ err: error }, 'score refresh failed'));
-  const writer = new BatchWriter(db, config.writer, {
+  const logWriteError = (error: unknown) => logger.error({ err: error }, 'batch write failed');
+  // The writer thread takes SQLite's work off the thread that answers HTTP; an
+  // in-memory database cannot be shared with it, so it is written inline.
+  const committer =
+    config.dbPath === ':memory:' || !config.writerThread ? createInlineCommitter(db, logWriteError) : createWorkerCommitter(config.dbPath, logWriteError);
+  const writer = new BatchWriter(committer, config.writer, {
     onBatch: (size, seconds) => {
       metrics.batchSize.observe(size);
       metrics.commitSeconds.observe(seconds);
     },
     onQueueDepth: (depth) => metrics.queueDepth.set(depth),
+    // Scores were already refreshed by the committer, on the writer's connection.
     onCommitted: (records, outcomes) => {
-      const companies = new Set<string>();
       outcomes.forEach((outcome, i) => {
-        if (outcome.companyId) companies.add(outcome.companyId);
         if (outcome.identityChanged) resolver.invalidateSite(records[i]!.siteId);
       });
-      if (companies.size > 0) ctx.rescore(companies);
     },
-    onError: (error) => logger.error({ err: error }, 'batch write failed'),
-  });
+    onError: logWriteError,
+  }, now);
   ctx.writer = writer;
 
   const resolveNetwork = (siteId: string, ip: string): NetworkResolution => {
@@ -143,19 +147,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const close = () => {
     closing ??= new Promise<void>((resolve) => {
       clearInterval(decayTimer);
+      // Commit what is queued now, so that every beacon in flight gets its 202
+      // and its connection can end; later arrivals are told to retry (503).
+      const writerClosed = writer.close().catch((error: unknown) => logger.error({ err: error }, 'closing the writer failed'));
       // Keep-alive sockets go idle as their last answers are written: close them as they do.
       const sweep = setInterval(() => server.closeIdleConnections(), 25);
       const force = setTimeout(() => server.closeAllConnections(), 5_000);
       server.close(() => {
         clearInterval(sweep);
         clearTimeout(force);
-        db.close();
-        resolve();
+        void writerClosed.then(() => {
+          db.close();
+          resolve();
+        });
       });
       server.closeIdleConnections();
-      // Commit what is queued now, so that every beacon in flight gets its 202
-      // and its connection can end; later arrivals are told to retry (503).
-      writer.close();
     });
     return closing;
   };

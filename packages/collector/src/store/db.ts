@@ -8,12 +8,22 @@ export type Db = Database.Database;
 // Both src/store (tests) and dist/store (production) sit two levels below the package root.
 const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'migrations');
 
-export function openDatabase(path: string): Db {
+export interface OpenOptions {
+  /**
+   * The collector checkpoints from a worker thread (store/checkpointer.ts); its own
+   * connection then only checkpoints past this many WAL pages, as a safety net
+   * should the worker fall behind.
+   */
+  walAutocheckpointPages?: number;
+}
+
+export function openDatabase(path: string, options: OpenOptions = {}): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   // WAL lets the API and the CLI read while the batch writer commits, and makes a
   // commit one sequential append.
   db.pragma('journal_mode = WAL');
+  if (options.walAutocheckpointPages !== undefined) db.pragma(`wal_autocheckpoint = ${options.walAutocheckpointPages}`);
   // NORMAL in WAL mode: a committed transaction survives the process being killed
   // (kill -9, a crash), because the WAL is in the OS page cache; only a power cut or
   // kernel crash can lose the last commits. FULL would fsync every batch for that

@@ -1,0 +1,74 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { EventRecord } from '../store/events.js';
+import type { CommitResult } from './commit.js';
+import type { BatchCommitter } from './writer.js';
+
+export interface CommitRequest {
+  type: 'commit';
+  id: number;
+  records: EventRecord[];
+  /** The main thread's clock, so that scores follow an injected clock in tests. */
+  now: number;
+}
+export type WorkerReply = { type: 'committed'; id: number; results: CommitResult[]; seconds: number; error: string | null } | { type: 'closed' };
+
+/** The compiled worker; tests run the TypeScript sources, whose worker is the built one (npm test builds first). */
+function workerFile(): URL {
+  const sibling = new URL('./writer-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(sibling))) return sibling;
+  return new URL('../../dist/collect/writer-worker.js', import.meta.url);
+}
+
+/**
+ * Commits batches on a worker thread with its own SQLite connection. Batches
+ * queue in the worker in order; a worker that dies fails the batches it held
+ * (their senders are told to retry) and is replaced.
+ */
+export function createWorkerCommitter(path: string, onError: (error: unknown) => void): BatchCommitter {
+  let worker: Worker;
+  let nextId = 0;
+  const pending = new Map<number, { resolve: (value: { results: CommitResult[]; seconds: number }) => void; reject: (error: unknown) => void }>();
+  let closed: (() => void) | null = null;
+  let closing = false;
+
+  const start = () => {
+    worker = new Worker(workerFile(), { workerData: { path } });
+    worker.on('message', (message: WorkerReply) => {
+      if (message.type === 'closed') {
+        closed?.();
+        return;
+      }
+      if (message.error) onError(new Error(`batch write failed: ${message.error}`));
+      const entry = pending.get(message.id);
+      pending.delete(message.id);
+      entry?.resolve({ results: message.results, seconds: message.seconds });
+    });
+    worker.on('error', (error) => onError(error));
+    worker.on('exit', () => {
+      for (const entry of pending.values()) entry.reject(new Error('writer thread exited'));
+      pending.clear();
+      if (closing) closed?.();
+      else start();
+    });
+  };
+  start();
+
+  return {
+    commit(records, now) {
+      return new Promise((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ type: 'commit', id, records, now } satisfies CommitRequest);
+      });
+    },
+    close() {
+      closing = true;
+      return new Promise<void>((resolve) => {
+        closed = resolve;
+        worker.postMessage({ type: 'close' });
+      });
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { openDatabase } from '../store/db.js';
+import { createBatchCommit } from './commit.js';
+import type { CommitRequest, WorkerReply } from './worker-committer.js';
+
+/**
+ * The batch writer's thread: its own connection commits the batches the main
+ * thread sends, so the main thread spends its time on HTTP. It also copies the
+ * WAL back into the database file about once a second, here rather than inside
+ * a commit on the main thread.
+ */
+const { path } = workerData as { path: string };
+// 25,000 pages (about 100 MB) is only a safety net: the explicit checkpoints below keep the WAL small.
+const db = openDatabase(path, { walAutocheckpointPages: 25_000 });
+let lastCheckpoint = Date.now();
+let error: string | null = null;
+const commitBatch = createBatchCommit(db, (e) => {
+  error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+});
+const port = parentPort!;
+const reply = (message: WorkerReply) => port.postMessage(message);
+
+port.on('message', (message: CommitRequest | { type: 'close' }) => {
+  if (message.type === 'close') {
+    try {
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      // A reader still holds the WAL: the next start checkpoints it.
+    }
+    db.close();
+    reply({ type: 'closed' });
+    return;
+  }
+  const started = process.hrtime.bigint();
+  error = null;
+  const results = commitBatch(message.records, message.now);
+  reply({ type: 'committed', id: message.id, results, seconds: Number(process.hrtime.bigint() - started) / 1e9, error });
+  if (Date.now() - lastCheckpoint > 1_000) {
+    lastCheckpoint = Date.now();
+    try {
+      // PASSIVE never waits for readers: it copies what no reader still needs.
+      db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // Busy: try after the next batch.
+    }
+  }
+});
