@@ -24,7 +24,7 @@ import { parseCidr } from './resolve/ip.js';
 import { createResolver, type Resolver } from './resolve/resolver.js';
 import { createRescorer } from './score/rescore.js';
 import { openDatabase } from './store/db.js';
-import { findIdentityDomain } from './store/identity.js';
+import { findIdentityDomain, listIdentityPrefixes } from './store/identity.js';
 
 export interface ServerOptions {
   config: Config;
@@ -54,15 +54,39 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const logger = options.logger ?? createLogger(config.logLevel);
   const metrics = createMetrics();
   const db = openDatabase(config.dbPath);
-  const resolver =
+  // Each resolver miss asks the site's identity data; knowing which range widths a
+  // site uses (none, for most) saves a query a miss. Kept until the data changes.
+  const identityPrefixes = new Map<string, number[]>();
+  const prefixesOf = (siteId: string) => {
+    let prefixes = identityPrefixes.get(siteId);
+    if (!prefixes) identityPrefixes.set(siteId, (prefixes = listIdentityPrefixes(db, siteId)));
+    return prefixes;
+  };
+  const loaded =
     options.resolver ??
     (await createResolver({
-      identity: (siteId, key) => findIdentityDomain(db, siteId, key),
+      identity: (siteId, key) => {
+        const prefixes = prefixesOf(siteId);
+        return prefixes.length === 0 ? null : findIdentityDomain(db, siteId, key, prefixes);
+      },
       cityDbPath: config.cityDbPath ?? undefined,
       rdns: { enabled: config.rdns, timeoutMs: 1500 },
       // Cold resolutions cost about a microsecond: a small cache keeps memory and GC pauses small.
       cache: { max: 10_000, ttlMs: 10 * 60 * 1000 },
     }));
+  // Whoever changes identity data (ingest, identify) invalidates the site in the resolver: forget its widths too.
+  const resolver: Resolver = {
+    ...loaded,
+    resolve: (siteId, ip) => loaded.resolve(siteId, ip),
+    invalidateSite: (siteId) => {
+      identityPrefixes.delete(siteId);
+      loaded.invalidateSite(siteId);
+    },
+    clear: () => {
+      identityPrefixes.clear();
+      loaded.clear();
+    },
+  };
   const siteCache = createSiteCache(db);
 
   const rescorer = createRescorer(db, { now });

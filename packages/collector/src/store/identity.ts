@@ -36,25 +36,31 @@ function maskKey(key: string, bits: number): string {
  * longest first. A range scan on ip_lo <= key alone would read every range below
  * the address, which is the whole table for high addresses on a big site.
  */
-export function findIdentityDomain(db: Db, siteId: string, ipKey: string): string | null {
-  const prefixes = prepared<[{ siteId: string }], { x: number }>(
-    db,
-    `WITH RECURSIVE p(x) AS (
-       SELECT MAX(prefix) FROM identity_ranges WHERE site_id = @siteId
-       UNION ALL
-       SELECT (SELECT MAX(prefix) FROM identity_ranges WHERE site_id = @siteId AND prefix < p.x) FROM p WHERE p.x IS NOT NULL)
-     SELECT x FROM p WHERE x IS NOT NULL`,
-  ).all({ siteId });
+export function findIdentityDomain(db: Db, siteId: string, ipKey: string, prefixes: readonly number[] = listIdentityPrefixes(db, siteId)): string | null {
   const probe = prepared<[string, number, string, string], { company_domain: string }>(
     db,
     `SELECT company_domain FROM identity_ranges
      WHERE site_id = ? AND prefix = ? AND ip_lo = ? AND ip_hi >= ?
      ORDER BY source = 'ingest' DESC, created_at DESC LIMIT 1`,
   );
-  for (const { x } of prefixes) {
+  for (const x of prefixes) {
     if (x < 0 || x > 128) continue;
     const row = probe.get(siteId, x, maskKey(ipKey, x), ipKey);
     if (row) return row.company_domain;
   }
   return null;
+}
+
+/** The distinct range widths a site's identity data uses, longest first (none for most sites). */
+export function listIdentityPrefixes(db: Db, siteId: string): number[] {
+  return prepared<[{ siteId: string }], { x: number }>(
+    db,
+    `WITH RECURSIVE p(x) AS (
+       SELECT MAX(prefix) FROM identity_ranges WHERE site_id = @siteId
+       UNION ALL
+       SELECT (SELECT MAX(prefix) FROM identity_ranges WHERE site_id = @siteId AND prefix < p.x) FROM p WHERE p.x IS NOT NULL)
+     SELECT x FROM p WHERE x IS NOT NULL`,
+  )
+    .all({ siteId })
+    .map((r) => r.x);
 }
