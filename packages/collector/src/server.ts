@@ -23,6 +23,7 @@ import { companyDomainFromEmail } from './resolve/email-domain.js';
 import { parseCidr } from './resolve/ip.js';
 import { createResolver, type Resolver } from './resolve/resolver.js';
 import { createRescorer } from './score/rescore.js';
+import { startCheckpointer } from './store/checkpointer.js';
 import { openDatabase } from './store/db.js';
 import { findIdentityDomain, listIdentityPrefixes } from './store/identity.js';
 
@@ -102,6 +103,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // in-memory database cannot be shared with it, so it is written inline.
   const committer =
     config.dbPath === ':memory:' || !config.writerThread ? createInlineCommitter(db, logWriteError) : createWorkerCommitter(config.dbPath, logWriteError);
+  const checkpointer = config.dbPath === ':memory:' || !config.writerThread ? null : startCheckpointer(config.dbPath);
   const writer = new BatchWriter(committer, config.writer, {
     onBatch: (size, seconds) => {
       metrics.batchSize.observe(size);
@@ -181,10 +183,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       server.close(() => {
         clearInterval(sweep);
         clearTimeout(force);
-        void writerClosed.then(() => {
-          db.close();
-          resolve();
-        });
+        void writerClosed
+          .then(() => checkpointer?.stop())
+          .then(() => {
+            db.close();
+            resolve();
+          });
       });
       server.closeIdleConnections();
     });

@@ -5,14 +5,12 @@ import type { CommitRequest, WorkerReply } from './worker-committer.js';
 
 /**
  * The batch writer's thread: its own connection commits the batches the main
- * thread sends, so the main thread spends its time on HTTP. It also copies the
- * WAL back into the database file about once a second, here rather than inside
- * a commit on the main thread.
+ * thread sends, so the main thread spends its time on HTTP. Checkpoints run on
+ * a third thread (store/checkpointer.ts), so no batch waits behind one.
  */
 const { path } = workerData as { path: string };
-// 25,000 pages (about 100 MB) is only a safety net: the explicit checkpoints below keep the WAL small.
+// 25,000 pages (about 100 MB) is only a safety net: the checkpointer thread keeps the WAL small.
 const db = openDatabase(path, { walAutocheckpointPages: 25_000 });
-let lastCheckpoint = Date.now();
 let error: string | null = null;
 const commitBatch = createBatchCommit(db, (e) => {
   error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
@@ -35,13 +33,4 @@ port.on('message', (message: CommitRequest | { type: 'close' }) => {
   error = null;
   const results = commitBatch(message.records, message.now);
   reply({ type: 'committed', id: message.id, results, seconds: Number(process.hrtime.bigint() - started) / 1e9, error });
-  if (Date.now() - lastCheckpoint > 1_000) {
-    lastCheckpoint = Date.now();
-    try {
-      // PASSIVE never waits for readers: it copies what no reader still needs.
-      db.pragma('wal_checkpoint(PASSIVE)');
-    } catch {
-      // Busy: try after the next batch.
-    }
-  }
 });
