@@ -1,5 +1,5 @@
 import type { Db } from '../store/db.js';
-import { listStaleScoreIds, loadCompanyScoreInput, saveCompanyScore, siteSettingsJson, type CompanyScoreInput } from '../store/company-scores.js';
+import { listStaleScoreIds, loadCompanyScoreInputs, saveCompanyScore, siteSettingsJson, type CompanyScoreInput } from '../store/company-scores.js';
 import { defaultScoringModel, mergeScoringModel, scoreCompany, type ScoringModel, type ScoringModelPatch } from './model.js';
 
 /** Decay moves scores continuously; rescoring anything older than this keeps every stored score under five minutes stale. */
@@ -53,12 +53,13 @@ export function createRescorer(db: Db, options: { now: () => number; isWatched?:
     let count = 0;
     // Read each site's model afresh per call, so a settings change applies to the next rescore.
     models.clear();
+    const ids = [...companyIds];
     db.transaction(() => {
-      for (const id of companyIds) {
-        const input = loadCompanyScoreInput(db, id);
-        if (!input) continue;
-        scoreOne(input, now);
-        count += 1;
+      for (let i = 0; i < ids.length; i += 1_000) {
+        for (const input of loadCompanyScoreInputs(db, ids.slice(i, i + 1_000))) {
+          scoreOne(input, now);
+          count += 1;
+        }
       }
     })();
     return count;
