@@ -33,28 +33,9 @@ interface Row {
 
 const selectCompany = `SELECT id, site_id, domain, page_views, engaged_ms, visitor_count, sessions, last_seen, industry, size, country FROM companies`;
 
-/** The 50 most viewed paths are plenty for intent: patterns rarely match past them. */
-function topPaths(db: Db, companyId: string) {
-  return prepared<[string], { path: string; views: number }>(db, 'SELECT path, views FROM company_paths WHERE company_id = ? ORDER BY views DESC, path LIMIT 50').all(companyId);
-}
-
-const toInput = (db: Db, row: Row): CompanyScoreInput => ({
-  id: row.id,
-  siteId: row.site_id,
-  domain: row.domain,
-  pageViews: row.page_views,
-  engagedMs: row.engaged_ms,
-  visitors: row.visitor_count,
-  sessions: row.sessions,
-  lastSeen: row.last_seen,
-  industry: row.industry,
-  size: row.size,
-  country: row.country,
-  paths: topPaths(db, row.id),
-});
-
 /**
- * The inputs of many companies in two queries (companies, then their paths)
+ * The inputs of many companies in two queries (the 50 most viewed paths each
+ * are plenty for intent: patterns rarely match past them) (companies, then their paths)
  * rather than two a company: statement overhead dominated rescoring a big site.
  */
 export function loadCompanyScoreInputs(db: Db, companyIds: readonly string[]): CompanyScoreInput[] {
@@ -86,10 +67,6 @@ export function loadCompanyScoreInputs(db: Db, companyIds: readonly string[]): C
   }));
 }
 
-export function loadCompanyScoreInput(db: Db, companyId: string): CompanyScoreInput | null {
-  const row = prepared<[string], Row>(db, `${selectCompany} WHERE id = ?`).get(companyId);
-  return row ? toInput(db, row) : null;
-}
 
 /** Companies whose stored score is older than `before`, oldest first: the decay job's work list. */
 export function listStaleScoreIds(db: Db, before: number, limit: number): string[] {
