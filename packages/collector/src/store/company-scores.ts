@@ -34,9 +34,9 @@ interface Row {
 const selectCompany = `SELECT id, site_id, domain, page_views, engaged_ms, visitor_count, sessions, last_seen, industry, size, country FROM companies`;
 
 /**
- * The inputs of many companies in two queries (the 50 most viewed paths each
- * are plenty for intent: patterns rarely match past them) (companies, then their paths)
+ * The inputs of many companies in two queries (companies, then their paths)
  * rather than two a company: statement overhead dominated rescoring a big site.
+ * The 50 most viewed paths of each are plenty for intent: patterns rarely match past them.
  */
 export function loadCompanyScoreInputs(db: Db, companyIds: readonly string[]): CompanyScoreInput[] {
   if (companyIds.length === 0) return [];
