@@ -17,6 +17,23 @@ export interface CompanyProfileInput {
   logoUrl?: string | null;
 }
 
+/** A profile as the named parameters the company statements bind; absent fields are NULL. */
+export function profileParams(profile: CompanyProfileInput) {
+  return {
+    domain: profile.domain,
+    name: profile.name ?? null,
+    industry: profile.industry ?? null,
+    size: profile.size ?? null,
+    employeeCount: profile.employeeCount ?? null,
+    revenue: profile.revenue ?? null,
+    city: profile.city ?? null,
+    region: profile.region ?? null,
+    country: profile.country ?? null,
+    linkedinUrl: profile.linkedinUrl ?? null,
+    logoUrl: profile.logoUrl ?? null,
+  };
+}
+
 /**
  * Upserts the company a page view resolved to. Baseline firmographics (the
  * curated file, the network's country) only fill empty fields: explicit values
@@ -43,22 +60,7 @@ export function upsertSeenCompany(db: Db, siteId: string, profile: CompanyProfil
        first_seen = MIN(COALESCE(first_seen, excluded.first_seen), excluded.first_seen),
        last_seen = MAX(COALESCE(last_seen, excluded.last_seen), excluded.last_seen)
      RETURNING id`,
-  ).get({
-    id: newCompanyId(),
-    siteId,
-    domain: profile.domain,
-    name: profile.name ?? null,
-    industry: profile.industry ?? null,
-    size: profile.size ?? null,
-    employeeCount: profile.employeeCount ?? null,
-    revenue: profile.revenue ?? null,
-    city: profile.city ?? null,
-    region: profile.region ?? null,
-    country: profile.country ?? null,
-    linkedinUrl: profile.linkedinUrl ?? null,
-    logoUrl: profile.logoUrl ?? null,
-    seenAt,
-  })!.id;
+  ).get({ id: newCompanyId(), siteId, ...profileParams(profile), seenAt })!.id;
 }
 
 /** Adds one non-bot page view to the company's running aggregates. */

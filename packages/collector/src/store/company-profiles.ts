@@ -1,4 +1,4 @@
-import type { CompanyProfileInput } from './companies.js';
+import { profileParams, type CompanyProfileInput } from './companies.js';
 import type { Db } from './db.js';
 import { newCompanyId } from './ids.js';
 import { prepared } from './prepared.js';
@@ -17,22 +17,7 @@ export function upsertExplicitCompany(
   now: number,
 ): { id: string; created: boolean } {
   const existing = prepared<[string, string], { id: string }>(db, 'SELECT id FROM companies WHERE site_id = ? AND domain = ?').get(siteId, profile.domain);
-  const values = {
-    siteId,
-    domain: profile.domain,
-    name: profile.name ?? null,
-    industry: profile.industry ?? null,
-    size: profile.size ?? null,
-    employeeCount: profile.employeeCount ?? null,
-    revenue: profile.revenue ?? null,
-    city: profile.city ?? null,
-    region: profile.region ?? null,
-    country: profile.country ?? null,
-    linkedinUrl: profile.linkedinUrl ?? null,
-    logoUrl: profile.logoUrl ?? null,
-    custom: JSON.stringify(profile.custom ?? {}),
-    now,
-  };
+  const values = { siteId, ...profileParams(profile), custom: JSON.stringify(profile.custom ?? {}), now };
   if (existing) {
     prepared(
       db,
