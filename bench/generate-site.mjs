@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { mulberry32 } from './lib.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dbPath = process.env.BENCH_DB ?? join(root, '.bench/site.db');
@@ -61,14 +62,8 @@ db.pragma('synchronous = OFF');
 db.pragma('cache_size = -1000000');
 db.pragma('temp_store = MEMORY');
 
-// mulberry32: a small seeded generator, so every run makes the same site.
-let seed = 0x2545f491;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+// A seeded generator, so every run makes the same site.
+const random = mulberry32(0x2545f491);
 const pick = (list) => list[Math.floor(random() * list.length)];
 
 const industries = ['Technology', 'Software', 'Finance', 'Healthcare', 'Manufacturing', 'Retail', 'Education', 'Media', 'Logistics', 'Energy'];

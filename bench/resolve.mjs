@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { median, saveResult, table } from './lib.mjs';
+import { median, mulberry32, saveResult, table } from './lib.mjs';
 
 const RUNS = 5;
 const COLD_IPS = 500_000;
@@ -52,17 +52,6 @@ if (process.argv[2] === '--load') {
   process.exit(0);
 }
 
-// A seeded generator: the same addresses on every run and every machine.
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = mulberry32(20261123);
 
 // Public-looking addresses: 90% IPv4 over routed unicast space (first octet

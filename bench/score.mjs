@@ -4,6 +4,7 @@
 // Prints a markdown table and writes .bench/score.json (with the previous figure for comparison).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { mulberry32 } from './lib.mjs';
 
 const COMPANIES = 100_000;
 const RUNS = 5;
@@ -21,17 +22,6 @@ try {
 }
 const { scoreCompany, defaultScoringModel } = score;
 
-// A seeded generator: the same synthetic companies on every run and every machine.
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = mulberry32(20260301);
 const pick = (list) => list[Math.floor(random() * list.length)];
 const int = (min, max) => min + Math.floor(random() * (max - min + 1));
