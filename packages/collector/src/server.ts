@@ -91,7 +91,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const siteCache = createSiteCache(db);
 
   const rescorer = createRescorer(db, { now });
-  const ctx = { config, db, logger, metrics, resolver, siteCache, now, rescore: (ids: Iterable<string>) => void rescorer.rescore(ids) } as unknown as AppContext;
   // Scores decay with time: refresh the stale ones every minute so none is more than five minutes old.
   const decayTimer = setInterval(() => {
     rescorer.refreshStale().catch((error: unknown) => logger.error({ err: error }, 'score refresh failed'));
@@ -101,9 +100,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const logWriteError = (error: unknown) => logger.error({ err: error }, 'batch write failed');
   // The writer thread takes SQLite's work off the thread that answers HTTP; an
   // in-memory database cannot be shared with it, so it is written inline.
-  const committer =
-    config.dbPath === ':memory:' || !config.writerThread ? createInlineCommitter(db, logWriteError) : createWorkerCommitter(config.dbPath, logWriteError);
-  const checkpointer = config.dbPath === ':memory:' || !config.writerThread ? null : startCheckpointer(config.dbPath);
+  const threaded = config.dbPath !== ':memory:' && config.writerThread;
+  const committer = threaded ? createWorkerCommitter(config.dbPath, logWriteError) : createInlineCommitter(db, logWriteError);
+  const checkpointer = threaded ? startCheckpointer(config.dbPath) : null;
   const writer = new BatchWriter(committer, config.writer, {
     onBatch: (size, seconds) => {
       metrics.batchSize.observe(size);
@@ -118,7 +117,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
     onError: logWriteError,
   }, now);
-  ctx.writer = writer;
+  const ctx: AppContext = { config, db, logger, metrics, resolver, siteCache, writer, now, rescore: (ids) => void rescorer.rescore(ids) };
 
   const resolveNetwork = (siteId: string, ip: string): NetworkResolution => {
     const r = resolver.resolve(siteId, ip);

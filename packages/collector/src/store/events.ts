@@ -161,11 +161,3 @@ function writeIdentify(db: Db, r: IdentifyRecord): WriteOutcome {
   putIdentityRange(db, { siteId: r.siteId, ...r.identityRange, companyDomain: r.contact.companyDomain, source: 'identify' }, r.ts);
   return { duplicate: false, companyId: null, identityChanged: true };
 }
-
-/** Counts for the fault test and the benchmark's lost-event check. */
-export function countPageViews(db: Db, siteId?: string): number {
-  const row = siteId
-    ? prepared<[string], { n: number }>(db, 'SELECT COUNT(*) AS n FROM page_views WHERE site_id = ?').get(siteId)
-    : prepared<[], { n: number }>(db, 'SELECT COUNT(*) AS n FROM page_views').get();
-  return row!.n;
-}

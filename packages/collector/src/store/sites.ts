@@ -80,10 +80,6 @@ export function setSiteDomains(db: Db, siteId: string, domains: string[]): void 
   })();
 }
 
-export function updateSiteSettings(db: Db, siteId: string, settings: Record<string, unknown>): void {
-  prepared(db, 'UPDATE sites SET settings = ? WHERE id = ?').run(JSON.stringify(settings), siteId);
-}
-
 export function revokeSiteKey(db: Db, siteId: string, now = Date.now()): boolean {
   return prepared(db, 'UPDATE sites SET site_key_revoked_at = ? WHERE id = ? AND site_key_revoked_at IS NULL').run(now, siteId).changes > 0;
 }
