@@ -6,7 +6,7 @@
 
 import { parse } from 'tldts';
 import disposable from 'disposable-email-domains-js';
-import freeMail from 'free-email-domains-list/build/src/constants.js';
+import { loadFreeMailDomains } from './free-mail.js';
 
 // A safety net in case a list update drops a big provider: the largest
 // free-mail domains worldwide, which must never become a company.
@@ -68,12 +68,13 @@ const BUILT_IN_FREE_MAIL: ReadonlySet<string> = new Set([
 // they must work in examples and tests (jane@example.com identifies example.com).
 const DOCUMENTATION_DOMAINS: ReadonlySet<string> = new Set(['example.com', 'example.net', 'example.org']);
 
+const FREE_MAIL = loadFreeMailDomains();
 let disposableSet: Set<string> | null = null;
 
 /** True when `domain` (lowercase) is a free-mail or disposable provider. */
 export function isPersonalMailDomain(domain: string): boolean {
   if (DOCUMENTATION_DOMAINS.has(domain)) return false;
-  if (BUILT_IN_FREE_MAIL.has(domain) || freeMail.DOMAINS.has(domain)) return true;
+  if (BUILT_IN_FREE_MAIL.has(domain) || FREE_MAIL.has(domain)) return true;
   // The package builds a new Set on every check; build it once, on first use.
   disposableSet ??= disposable.disposableEmailBlocklistSet();
   return disposableSet.has(domain);
