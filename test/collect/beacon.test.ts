@@ -31,7 +31,7 @@ const pageViewRow = (pvId: string) => server.ctx.db.prepare('SELECT * FROM page_
 describe('the beacon path', () => {
   it('stores a page view with every derived field and answers 202 with an empty body', async () => {
     const body = pageview();
-    const res = await sendBeacon(server.url, body, { ip: '198.51.100.7' });
+    const res = await sendBeacon(server, body, { ip: '198.51.100.7' });
     expect(res.status).toBe(202);
     expect(await res.text()).toBe('');
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
@@ -61,15 +61,15 @@ describe('the beacon path', () => {
 
   it('accepts application/json bodies from server-side integrations', async () => {
     const body = pageview();
-    const res = await sendBeacon(server.url, body, { contentType: 'application/json' });
+    const res = await sendBeacon(server, body, { contentType: 'application/json' });
     expect(res.status).toBe(202);
     expect(pageViewRow(body.p as string)).toBeDefined();
   });
 
   it('stores a repeated page-view id once and names the drop in a header', async () => {
     const body = pageview();
-    expect((await sendBeacon(server.url, body)).status).toBe(202);
-    const again = await sendBeacon(server.url, body);
+    expect((await sendBeacon(server, body)).status).toBe(202);
+    const again = await sendBeacon(server, body);
     expect(again.status).toBe(202);
     expect(again.headers.get('x-clearview-dropped')).toBe('duplicate_page_view');
     const count = server.ctx.db.prepare('SELECT COUNT(*) AS n FROM page_views WHERE pv_id = ?').get(body.p) as { n: number };
@@ -78,9 +78,9 @@ describe('the beacon path', () => {
 
   it("adds engagement events to their page view's engaged duration", async () => {
     const body = pageview();
-    await sendBeacon(server.url, body);
+    await sendBeacon(server, body);
     for (const e of [1200, 3400]) {
-      const res = await sendBeacon(server.url, { k: site.siteKey, n: 'engagement', v: body.v, p: body.p, u: body.u, e });
+      const res = await sendBeacon(server, { k: site.siteKey, n: 'engagement', v: body.v, p: body.p, u: body.u, e });
       expect(res.status).toBe(202);
     }
     expect(pageViewRow(body.p as string)!.engaged_ms).toBe(4600);
@@ -88,25 +88,25 @@ describe('the beacon path', () => {
 
   it('keeps engagement for a page view it never saw instead of losing it', async () => {
     const pvId = wireId('ghost');
-    const res = await sendBeacon(server.url, { k: site.siteKey, n: 'engagement', p: pvId, u: 'https://example.com/', e: 500 });
+    const res = await sendBeacon(server, { k: site.siteKey, n: 'engagement', p: pvId, u: 'https://example.com/', e: 500 });
     expect(res.status).toBe(202);
     expect(server.ctx.db.prepare('SELECT ms FROM orphan_engagements WHERE pv_id = ?').get(pvId)).toEqual({ ms: 500 });
   });
 
   it('passes when the page host is a subdomain of a registered domain', async () => {
     const body = pageview({ u: 'https://docs.example.com/start' });
-    expect((await sendBeacon(server.url, body)).status).toBe(202);
+    expect((await sendBeacon(server, body)).status).toBe(202);
   });
 
   it('drops an event when the page host is not one of the site domains', async () => {
-    const res = await sendBeacon(server.url, pageview({ u: 'https://evil-example.com/' }));
+    const res = await sendBeacon(server, pageview({ u: 'https://evil-example.com/' }));
     expect(res.status).toBe(403);
     expect(res.headers.get('x-clearview-dropped')).toBe('domain_not_allowed');
     expect((await res.json()).error).toMatchObject({ code: 'FORBIDDEN', status: 403 });
   });
 
   it('drops an event when the site key is unknown', async () => {
-    const res = await sendBeacon(server.url, pageview({ k: 'site_doesnotexist000000' }));
+    const res = await sendBeacon(server, pageview({ k: 'site_doesnotexist000000' }));
     expect(res.status).toBe(403);
     expect(res.headers.get('x-clearview-dropped')).toBe('unknown_site_key');
   });
@@ -115,7 +115,7 @@ describe('the beacon path', () => {
     const other = server.addSite({ domains: ['example.com'] });
     revokeSiteKey(server.ctx.db, other.id);
     server.ctx.siteCache.clear();
-    const res = await sendBeacon(server.url, pageview({ k: other.siteKey }));
+    const res = await sendBeacon(server, pageview({ k: other.siteKey }));
     expect(res.status).toBe(403);
     expect(res.headers.get('x-clearview-dropped')).toBe('site_key_revoked');
   });
@@ -134,9 +134,9 @@ describe('the beacon path', () => {
     const a = pageview({ v: undefined });
     const b = pageview({ v: undefined });
     const c = pageview({ v: undefined });
-    await sendBeacon(server.url, a, { ip: '198.51.100.20' });
-    await sendBeacon(server.url, b, { ip: '198.51.100.20' });
-    await sendBeacon(server.url, c, { ip: '198.51.100.21' });
+    await sendBeacon(server, a, { ip: '198.51.100.20' });
+    await sendBeacon(server, b, { ip: '198.51.100.20' });
+    await sendBeacon(server, c, { ip: '198.51.100.21' });
     const ids = [a, b, c].map((e) => pageViewRow(e.p as string)!.visitor_id as string);
     expect(ids[0]).toMatch(/^d_[A-Za-z0-9_-]{22}$/);
     expect(ids[1]).toBe(ids[0]);
@@ -145,7 +145,7 @@ describe('the beacon path', () => {
 
     clock += 24 * 3600 * 1000;
     const nextDay = pageview({ v: undefined });
-    await sendBeacon(server.url, nextDay, { ip: '198.51.100.20' });
+    await sendBeacon(server, nextDay, { ip: '198.51.100.20' });
     expect(pageViewRow(nextDay.p as string)!.visitor_id).not.toBe(ids[0]);
     expect(listSaltDays(server.ctx.db)).toEqual(['2026-11-24']);
   });
@@ -155,11 +155,11 @@ describe('the beacon path', () => {
     const first = pageview({ v });
     const second = pageview({ v });
     const third = pageview({ v });
-    await sendBeacon(server.url, first);
+    await sendBeacon(server, first);
     clock += 29 * 60 * 1000;
-    await sendBeacon(server.url, second);
+    await sendBeacon(server, second);
     clock += 31 * 60 * 1000;
-    await sendBeacon(server.url, third);
+    await sendBeacon(server, third);
     const sessions = [first, second, third].map((e) => pageViewRow(e.p as string)!.session_id);
     expect(sessions[1]).toBe(sessions[0]);
     expect(sessions[2]).not.toBe(sessions[1]);
@@ -169,20 +169,20 @@ describe('the beacon path', () => {
 
   it('stores bots flagged, answers them 202 and never counts them as visitors', async () => {
     const body = pageview({ v: wireId('bot') });
-    const res = await sendBeacon(server.url, body, { userAgent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' });
+    const res = await sendBeacon(server, body, { userAgent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' });
     expect(res.status).toBe(202);
     expect(pageViewRow(body.p as string)!.is_bot).toBe(1);
     const headless = pageview({ v: wireId('bot') });
-    await sendBeacon(server.url, headless, { userAgent: chromeUa.replace('Chrome/', 'HeadlessChrome/') });
+    await sendBeacon(server, headless, { userAgent: chromeUa.replace('Chrome/', 'HeadlessChrome/') });
     expect(pageViewRow(headless.p as string)!.is_bot).toBe(1);
   });
 
   it('upserts a contact on identify and links the visitor to it', async () => {
     const v = wireId('who');
-    await sendBeacon(server.url, pageview({ v }));
+    await sendBeacon(server, pageview({ v }));
     const traits = { email: 'Sarah.Chen@Acme-Industries.example', firstName: 'Sarah', lastName: 'Chen', jobTitle: 'VP of Marketing' };
-    expect((await sendBeacon(server.url, { k: site.siteKey, n: 'identify', v, d: traits })).status).toBe(202);
-    expect((await sendBeacon(server.url, { k: site.siteKey, n: 'identify', v, d: { email: traits.email, jobTitle: 'CMO' } })).status).toBe(202);
+    expect((await sendBeacon(server, { k: site.siteKey, n: 'identify', v, d: traits })).status).toBe(202);
+    expect((await sendBeacon(server, { k: site.siteKey, n: 'identify', v, d: { email: traits.email, jobTitle: 'CMO' } })).status).toBe(202);
     const contacts = server.ctx.db.prepare('SELECT * FROM contacts WHERE site_id = ?').all(site.id) as Row[];
     expect(contacts).toHaveLength(1);
     expect(contacts[0]).toMatchObject({ email: 'sarah.chen@acme-industries.example', first_name: 'Sarah', last_name: 'Chen', job_title: 'CMO' });
@@ -217,7 +217,7 @@ describe('bad beacons', () => {
   ];
   for (const [what, body, status, message] of cases) {
     it(`refuses ${what} with a ${status} in the documented error shape`, async () => {
-      const res = await sendBeacon(server.url, body());
+      const res = await sendBeacon(server, body());
       expect(res.status).toBe(status);
       const json = (await res.json()) as { error: { code: string; message: string; status: number } };
       expect(json.error.status).toBe(status);
@@ -227,13 +227,13 @@ describe('bad beacons', () => {
   }
 
   it('refuses a body over 8 KB with 413', async () => {
-    const res = await sendBeacon(server.url, pageview({ t: 'x'.repeat(9000) }));
+    const res = await sendBeacon(server, pageview({ t: 'x'.repeat(9000) }));
     expect(res.status).toBe(413);
     expect((await res.json()).error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('refuses a content type other than text/plain or JSON with 415', async () => {
-    const res = await sendBeacon(server.url, pageview(), { contentType: 'application/x-www-form-urlencoded' });
+    const res = await sendBeacon(server, pageview(), { contentType: 'application/x-www-form-urlencoded' });
     expect(res.status).toBe(415);
   });
 
@@ -246,8 +246,8 @@ describe('bad beacons', () => {
 
   it('never writes a row for a refused beacon', async () => {
     const before = (server.ctx.db.prepare('SELECT COUNT(*) AS n FROM page_views').get() as { n: number }).n;
-    await sendBeacon(server.url, pageview({ u: 'ftp://example.com/' }));
-    await sendBeacon(server.url, pageview({ k: 'site_unknownunknown00' }));
+    await sendBeacon(server, pageview({ u: 'ftp://example.com/' }));
+    await sendBeacon(server, pageview({ k: 'site_unknownunknown00' }));
     expect((server.ctx.db.prepare('SELECT COUNT(*) AS n FROM page_views').get() as { n: number }).n).toBe(before);
   });
 });

@@ -22,7 +22,7 @@ const companyOf = (pvId: string) => (server.ctx.db.prepare('SELECT company_id FR
 
 async function visit(ip: string, path: string, visitor = wireId('v')) {
   const p = wireId('pv');
-  const res = await sendBeacon(server.url, { k: site.siteKey, n: 'pageview', v: visitor, p, u: `https://example.com${path}` }, { ip });
+  const res = await sendBeacon(server, { k: site.siteKey, n: 'pageview', v: visitor, p, u: `https://example.com${path}` }, { ip });
   expect(res.status).toBe(202);
   return p;
 }
@@ -62,14 +62,14 @@ describe('identifying companies from beacons', () => {
 
   it("learns a company from an identify event's business email and resolves later visits from that address", async () => {
     const visitor = wireId('v');
-    await sendBeacon(server.url, { k: site.siteKey, n: 'identify', v: visitor, d: { email: 'dana@globex-industries.com' } }, { ip: '203.0.113.77' });
+    await sendBeacon(server, { k: site.siteKey, n: 'identify', v: visitor, d: { email: 'dana@globex-industries.com' } }, { ip: '203.0.113.77' });
     const p = await visit('203.0.113.77', '/security', visitor);
     expect(companyOf(p)).toBe(company('globex-industries.com')!.id);
   });
 
   it('never learns a company from an identify on a residential or mobile network', async () => {
     const visitor = wireId('v');
-    await sendBeacon(server.url, { k: site.siteKey, n: 'identify', v: visitor, d: { email: 'lee@initech-systems.com' } }, { ip: '23.24.10.77' });
+    await sendBeacon(server, { k: site.siteKey, n: 'identify', v: visitor, d: { email: 'lee@initech-systems.com' } }, { ip: '23.24.10.77' });
     const p = await visit('23.24.10.77', '/pricing', visitor);
     expect(companyOf(p)).toBeNull();
     expect(server.ctx.db.prepare('SELECT COUNT(*) AS n FROM identity_ranges WHERE company_domain = ?').get('initech-systems.com')).toEqual({ n: 0 });
@@ -77,7 +77,7 @@ describe('identifying companies from beacons', () => {
 
   it('never learns a company from a free-mail address', async () => {
     const visitor = wireId('v');
-    await sendBeacon(server.url, { k: site.siteKey, n: 'identify', v: visitor, d: { email: 'someone@gmail.com' } }, { ip: '203.0.113.78' });
+    await sendBeacon(server, { k: site.siteKey, n: 'identify', v: visitor, d: { email: 'someone@gmail.com' } }, { ip: '203.0.113.78' });
     const p = await visit('203.0.113.78', '/pricing', visitor);
     expect(companyOf(p)).toBeNull();
     expect(company('gmail.com')).toBeUndefined();

@@ -22,17 +22,38 @@ function newSiteDb(name: string): { dbPath: string; siteKey: string } {
   return { dbPath, siteKey: site.siteKey };
 }
 
-/** Sends `total` page views from `connections` concurrent senders; stops early when stop() says so. */
-async function flood(port: number, siteKey: string, total: number, connections: number, onAck: (pvId: string) => void, stop: () => boolean) {
+/** Milliseconds each engagement event carries: a page view holding twice this got one event twice. */
+const engagedMs = 7;
+
+/**
+ * Sends `total` events from `connections` concurrent senders, stopping early when stop() says so: page views,
+ * and every third event one engagement for a page view already acknowledged. Engagement adds to a counter,
+ * so unlike a page view it is not idempotent: writing one twice would show.
+ */
+async function flood(
+  port: number,
+  siteKey: string,
+  total: number,
+  connections: number,
+  onAck: (event: { pvId: string; kind: 'pageview' | 'engagement' }) => void,
+  stop: () => boolean,
+) {
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
+  const awaitingEngagement: string[] = [];
   let next = 0;
   const worker = async () => {
     while (next < total && !stop()) {
       const i = next++;
-      const pvId = `pv_fault_${i.toString().padStart(6, '0')}`;
-      const body = JSON.stringify({ k: siteKey, n: 'pageview', v: `visitor_${(i % 500).toString().padStart(4, '0')}`, p: pvId, u: `https://example.com/page/${i % 40}` });
+      const visitor = `visitor_${(i % 500).toString().padStart(4, '0')}`;
+      const engaged = i % 3 === 2 ? awaitingEngagement.shift() : undefined;
+      const pvId = engaged ?? `pv_fault_${i.toString().padStart(6, '0')}`;
+      const body = engaged
+        ? JSON.stringify({ k: siteKey, n: 'engagement', v: visitor, p: pvId, u: 'https://example.com/page', e: engagedMs })
+        : JSON.stringify({ k: siteKey, n: 'pageview', v: visitor, p: pvId, u: `https://example.com/page/${i % 40}` });
       const status = await postBeacon(agent, port, body, `198.51.100.${i % 250}`);
-      if (status === 202) onAck(pvId);
+      if (status !== 202) continue;
+      onAck({ pvId, kind: engaged ? 'engagement' : 'pageview' });
+      if (!engaged) awaitingEngagement.push(pvId);
     }
   };
   await Promise.all(Array.from({ length: connections }, worker));
@@ -46,19 +67,28 @@ function storedCounts(dbPath: string): Map<string, number> {
   return new Map(rows.map((r) => [r.pv_id, r.n]));
 }
 
+function storedEngagement(dbPath: string): Map<string, number> {
+  const db = new Database(dbPath, { readonly: true });
+  const rows = db.prepare('SELECT pv_id, engaged_ms FROM page_views').all() as Array<{ pv_id: string; engaged_ms: number }>;
+  db.close();
+  return new Map(rows.map((r) => [r.pv_id, r.engaged_ms]));
+}
+
 describe('durability', () => {
   it('keeps every acknowledged event exactly once when the collector is killed with SIGKILL mid-stream', async () => {
     const { dbPath, siteKey } = newSiteDb('kill9');
     const collector = await spawnCollector({ CLEARVIEW_DB: dbPath, CLEARVIEW_TRUST_PROXY: '1' });
     const acked: string[] = [];
+    const engagedAcked: string[] = [];
     let killed = false;
     await flood(
       collector.port,
       siteKey,
       6000,
       50,
-      (pvId) => {
-        acked.push(pvId);
+      ({ pvId, kind }) => {
+        if (kind === 'engagement') engagedAcked.push(pvId);
+        else acked.push(pvId);
         if (acked.length === 1500 && !killed) {
           killed = true;
           collector.child.kill('SIGKILL');
@@ -69,8 +99,9 @@ describe('durability', () => {
     await collector.exited;
     expect(killed).toBe(true);
     expect(acked.length).toBeGreaterThanOrEqual(1500);
+    expect(engagedAcked.length).toBeGreaterThan(500);
 
-    // Restarting runs the same open-and-migrate path on the WAL left behind by the kill.
+    // Restarting replays what the intake log holds beyond the database, on the WAL the kill left behind.
     const again = await spawnCollector({ CLEARVIEW_DB: dbPath });
     again.child.kill('SIGTERM');
     expect(await again.exited).toBe(0);
@@ -79,6 +110,9 @@ describe('durability', () => {
     const missing = acked.filter((pvId) => counts.get(pvId) !== 1);
     expect(missing).toEqual([]);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    const engagement = storedEngagement(dbPath);
+    expect(engagedAcked.filter((pvId) => engagement.get(pvId) !== engagedMs)).toEqual([]);
+    expect([...engagement.values()].filter((ms) => ms !== 0 && ms !== engagedMs)).toEqual([]);
   });
 
   it('flushes queued events, closes the database and exits 0 on SIGTERM', async () => {
@@ -91,8 +125,8 @@ describe('durability', () => {
       siteKey,
       1500,
       20,
-      (pvId) => {
-        acked.push(pvId);
+      ({ pvId, kind }) => {
+        if (kind === 'pageview') acked.push(pvId);
         if (acked.length === 500 && !signalled) {
           signalled = true;
           collector.child.kill('SIGTERM');

@@ -56,7 +56,7 @@ describe('the collector server', () => {
     server = await startTestServer();
     const site = server.addSite();
     const p = wireId('pv');
-    await sendBeacon(server.url, { k: site.siteKey, n: 'pageview', v: 'visitor_0001', p, u: 'https://example.com/' }, { ip: '203.0.113.9' });
+    await sendBeacon(server, { k: site.siteKey, n: 'pageview', v: 'visitor_0001', p, u: 'https://example.com/' }, { ip: '203.0.113.9' });
     expect(server.ctx.db.prepare('SELECT ip FROM page_views WHERE pv_id = ?').get(p)).toEqual({ ip: '127.0.0.1' });
   });
 
@@ -64,7 +64,7 @@ describe('the collector server', () => {
     server = await startTestServer({ env: { CLEARVIEW_TRUST_PROXY: '1' } });
     const site = server.addSite();
     const p = wireId('pv');
-    await sendBeacon(server.url, { k: site.siteKey, n: 'pageview', v: 'visitor_0001', p, u: 'https://example.com/' }, { ip: '6.6.6.6, 203.0.113.9' });
+    await sendBeacon(server, { k: site.siteKey, n: 'pageview', v: 'visitor_0001', p, u: 'https://example.com/' }, { ip: '6.6.6.6, 203.0.113.9' });
     expect(server.ctx.db.prepare('SELECT ip FROM page_views WHERE pv_id = ?').get(p)).toEqual({ ip: '203.0.113.9' });
   });
 

@@ -12,6 +12,8 @@ export interface TestServer extends RunningServer {
   dbPath: string;
   /** Creates a site with keys of every permission. */
   addSite(input?: { name?: string; domains?: string[] }): TestSite;
+  /** Waits until every acknowledged beacon is in the database: a 202 means logged, and the commit follows. */
+  settled(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -53,6 +55,7 @@ export async function startTestServer(
       }
       return { id: site.id, siteKey: site.siteKey, webhookSecret, keys };
     },
+    settled: () => running.ctx.writer.settled(),
     async stop() {
       await running.close();
       rmSync(dir, { recursive: true, force: true });
@@ -77,12 +80,19 @@ export interface BeaconOptions {
 export const chromeUa =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
-/** Posts one beacon body as the tracker does (text/plain). */
-export function sendBeacon(baseUrl: string, body: unknown, options: BeaconOptions = {}): Promise<Response> {
+/**
+ * Posts one beacon body as the tracker does (text/plain). Given the test server
+ * rather than its URL, it also waits for the commit that follows the 202, so the
+ * test can read the database.
+ */
+export async function sendBeacon(target: string | TestServer, body: unknown, options: BeaconOptions = {}): Promise<Response> {
+  const baseUrl = typeof target === 'string' ? target : target.url;
   const headers: Record<string, string> = {
     'Content-Type': options.contentType ?? 'text/plain;charset=UTF-8',
     'User-Agent': options.userAgent ?? chromeUa,
   };
   if (options.ip) headers['X-Forwarded-For'] = options.ip;
-  return fetch(`${baseUrl}/api/v1/collect`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(`${baseUrl}/api/v1/collect`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  if (typeof target !== 'string') await target.settled();
+  return res;
 }

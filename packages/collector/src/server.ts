@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { createApiApp } from './api/app.js';
 import type { NetworkResolution } from './collect/event.js';
 import { createCollectHandler } from './collect/handler.js';
+import { IntakeLog } from './collect/intake-log.js';
+import { RecentPageViews } from './collect/recent-page-views.js';
 import { createSiteCache } from './collect/site-cache.js';
 import { addClient } from './collect/steps/add-client.js';
 import { addNetwork } from './collect/steps/add-network.js';
@@ -26,6 +28,8 @@ import { createRescorer } from './score/rescore.js';
 import { startCheckpointer } from './store/checkpointer.js';
 import { openDatabase } from './store/db.js';
 import { findIdentityDomain, listIdentityPrefixes } from './store/identity.js';
+import { readIntakeProgress, recordIntakeFailure } from './store/intake-progress.js';
+import type { EventRecord } from './store/events.js';
 
 export interface ServerOptions {
   config: Config;
@@ -103,20 +107,42 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const threaded = config.dbPath !== ':memory:' && config.writerThread;
   const committer = threaded ? createWorkerCommitter(config.dbPath, logWriteError) : createInlineCommitter(db, logWriteError);
   const checkpointer = threaded ? startCheckpointer(config.dbPath) : null;
-  const writer = new BatchWriter(committer, config.writer, {
-    onBatch: (size, seconds) => {
-      metrics.batchSize.observe(size);
-      metrics.commitSeconds.observe(seconds);
+  // An in-memory database does not outlive the process, so logging ahead of it would protect nothing.
+  const intake = config.dbPath === ':memory:' ? null : IntakeLog.open(`${config.dbPath}-intake`, readIntakeProgress(db));
+  const writer = new BatchWriter(
+    committer,
+    config.writer,
+    {
+      onBatch: (size, seconds) => {
+        metrics.batchSize.observe(size);
+        metrics.commitSeconds.observe(seconds);
+      },
+      onQueueDepth: (depth) => metrics.queueDepth.set(depth),
+      // Scores were already refreshed by the committer, on the writer's connection.
+      onCommitted: (records, outcomes) => {
+        outcomes.forEach((outcome, i) => {
+          if (outcome.identityChanged) resolver.invalidateSite(records[i]!.siteId);
+          if (outcome.duplicate) metrics.eventsDropped.inc({ reason: 'duplicate_page_view' });
+        });
+      },
+      onError: logWriteError,
     },
-    onQueueDepth: (depth) => metrics.queueDepth.set(depth),
-    // Scores were already refreshed by the committer, on the writer's connection.
-    onCommitted: (records, outcomes) => {
-      outcomes.forEach((outcome, i) => {
-        if (outcome.identityChanged) resolver.invalidateSite(records[i]!.siteId);
-      });
-    },
-    onError: logWriteError,
-  }, now);
+    now,
+    intake?.log ?? null,
+  );
+  if (intake && intake.pending.length > 0) {
+    // Events acknowledged before a crash and not yet in the database go first.
+    const replay: Array<{ seq: number; json: string; record: EventRecord }> = [];
+    for (const event of intake.pending) {
+      try {
+        replay.push({ ...event, record: JSON.parse(event.json) as EventRecord });
+      } catch {
+        recordIntakeFailure(db, { seq: event.seq, event: event.json, error: 'unreadable line in the intake log', at: now() });
+      }
+    }
+    logger.warn({ events: replay.length }, 'replaying events logged before the last stop');
+    writer.resume(replay);
+  }
   const ctx: AppContext = { config, db, logger, metrics, resolver, siteCache, writer, now, rescore: (ids) => void rescorer.rescore(ids) };
 
   const resolveNetwork = (siteId: string, ip: string): NetworkResolution => {
@@ -130,6 +156,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const collect = createCollectHandler({
     steps,
     writer,
+    // About a minute of beacons at a few hundred a second: the window in which trackers resend.
+    recentPageViews: new RecentPageViews(20_000),
     identity: { companyDomainFromEmail, singleAddressRange },
     metrics,
     logger,

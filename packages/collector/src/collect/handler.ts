@@ -8,6 +8,7 @@ import type { Metrics } from '../metrics.js';
 import { dropAnswer, isDrop, type DropReason } from './drops.js';
 import type { CollectEvent } from './event.js';
 import { runPipeline, type NamedStep } from './pipeline.js';
+import type { RecentPageViews } from './recent-page-views.js';
 import { toRecord, type IdentityHelpers } from './record.js';
 import { maxBodyBytes, parseWireEvent } from './wire.js';
 import type { BatchWriter } from './writer.js';
@@ -28,6 +29,7 @@ const emptyAnswer = { ...corsHeaders, 'Content-Length': '0' };
 export interface CollectDeps {
   steps: readonly NamedStep[];
   writer: BatchWriter;
+  recentPageViews: RecentPageViews;
   identity: IdentityHelpers;
   metrics: Metrics;
   logger: Logger;
@@ -35,15 +37,16 @@ export interface CollectDeps {
   now?: () => number;
 }
 
-/** POST /api/v1/collect: parse, run the named steps, write with group commit, then answer 202. */
+/** POST /api/v1/collect: parse, run the named steps, write to the intake log, then answer 202. */
 export function createCollectHandler(deps: CollectDeps) {
   const now = deps.now ?? Date.now;
   // Labelled children resolved once: looking a label up on every step of every beacon costs more than the step.
   const stepCounters = new Map(deps.steps.map((step) => [step.name, deps.metrics.stepSeconds.labels({ step: step.name })]));
   const timeStep = (name: string, ns: bigint) => stepCounters.get(name)?.inc(Number(ns) / 1e9);
 
-  const answerDrop = (res: ServerResponse, reason: DropReason) => {
-    deps.metrics.eventsDropped.inc({ reason });
+  // A duplicate the database found was already counted when it was committed (server.ts).
+  const answerDrop = (res: ServerResponse, reason: DropReason, counted = false) => {
+    if (!counted) deps.metrics.eventsDropped.inc({ reason });
     const answer = dropAnswer(reason);
     const headers = { ...corsHeaders, 'X-ClearView-Dropped': reason };
     if (answer.status === 202) {
@@ -81,11 +84,18 @@ export function createCollectHandler(deps: CollectDeps) {
         answerDrop(res, result.drop);
         return;
       }
-      const outcome = await deps.writer.write(toRecord(result, deps.identity));
-      if (outcome.duplicate) {
+      const record = toRecord(result, deps.identity);
+      const pageView = record.kind === 'pageview' ? record.pageViewId : null;
+      if (pageView !== null && deps.recentPageViews.has(record.siteId, pageView)) {
         answerDrop(res, 'duplicate_page_view');
         return;
       }
+      const outcome = await deps.writer.write(record);
+      if (outcome?.duplicate) {
+        answerDrop(res, 'duplicate_page_view', true);
+        return;
+      }
+      if (pageView !== null) deps.recentPageViews.add(record.siteId, pageView);
       deps.metrics.eventsAccepted.inc({ event: wire.name });
       if (result.isBot) deps.metrics.botEvents.inc();
       res.writeHead(202, emptyAnswer);

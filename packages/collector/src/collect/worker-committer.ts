@@ -8,11 +8,18 @@ import type { BatchCommitter } from './writer.js';
 export interface CommitRequest {
   type: 'commit';
   id: number;
-  records: EventRecord[];
+  firstSeq: number | null;
+  /** Logged events travel as the JSON already written to the log, which costs less to copy than objects. */
+  jsons: readonly string[] | null;
+  records: readonly EventRecord[] | null;
   /** The main thread's clock, so that scores follow an injected clock in tests. */
   now: number;
 }
-export type WorkerReply = { type: 'committed'; id: number; results: CommitResult[]; seconds: number; error: string | null } | { type: 'closed' };
+export type WorkerReply =
+  | { type: 'committed'; id: number; results: CommitResult[]; seconds: number; error: string | null }
+  /** The batch as a whole could not be written (nothing of it, or only a prefix, is committed). */
+  | { type: 'failed'; id: number; error: string }
+  | { type: 'closed' };
 
 /** The compiled worker; tests run the TypeScript sources, whose worker is the built one (npm test builds first). */
 function workerFile(): URL {
@@ -40,9 +47,13 @@ export function createWorkerCommitter(path: string, onError: (error: unknown) =>
         closed?.();
         return;
       }
-      if (message.error) onError(new Error(`batch write failed: ${message.error}`));
       const entry = pending.get(message.id);
       pending.delete(message.id);
+      if (message.type === 'failed') {
+        entry?.reject(new Error(`batch write failed: ${message.error}`));
+        return;
+      }
+      if (message.error) onError(new Error(`batch write failed: ${message.error}`));
       entry?.resolve({ results: message.results, seconds: message.seconds });
     });
     worker.on('error', (error) => onError(error));
@@ -56,11 +67,12 @@ export function createWorkerCommitter(path: string, onError: (error: unknown) =>
   start();
 
   return {
-    commit(records, now) {
+    commit(batch, now) {
       return new Promise((resolve, reject) => {
         const id = nextId++;
         pending.set(id, { resolve, reject });
-        worker.postMessage({ type: 'commit', id, records, now } satisfies CommitRequest);
+        const request: CommitRequest = { type: 'commit', id, firstSeq: batch.firstSeq, jsons: batch.jsons, records: batch.jsons ? null : batch.records, now };
+        worker.postMessage(request);
       });
     },
     close() {

@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../store/db.js';
+import type { EventRecord } from '../store/events.js';
 import { createBatchCommit } from './commit.js';
 import type { CommitRequest, WorkerReply } from './worker-committer.js';
 
@@ -31,6 +32,11 @@ port.on('message', (message: CommitRequest | { type: 'close' }) => {
   }
   const started = process.hrtime.bigint();
   error = null;
-  const results = commitBatch(message.records, message.now);
-  reply({ type: 'committed', id: message.id, results, seconds: Number(process.hrtime.bigint() - started) / 1e9, error });
+  try {
+    const records = message.jsons ? message.jsons.map((json) => JSON.parse(json) as EventRecord) : message.records!;
+    const results = commitBatch({ records, firstSeq: message.firstSeq }, message.now);
+    reply({ type: 'committed', id: message.id, results, seconds: Number(process.hrtime.bigint() - started) / 1e9, error });
+  } catch (e) {
+    reply({ type: 'failed', id: message.id, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+  }
 });

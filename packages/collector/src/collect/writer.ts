@@ -1,35 +1,44 @@
 import type { Db } from '../store/db.js';
 import type { EventRecord, WriteOutcome } from '../store/events.js';
 import { serviceUnavailable } from '../errors.js';
-import { createBatchCommit, isFailedWrite, type CommitResult } from './commit.js';
+import { createBatchCommit, isFailedWrite, type CommitBatch, type CommitResult } from './commit.js';
+import type { IntakeLog } from './intake-log.js';
 
 export interface WriterOptions {
+  /** Most events in one transaction. */
   maxBatch: number;
+  /** Extra wait before logging a turn's events, to gather more of them (0: none). */
   maxDelayMs: number;
+  /** Most events accepted and not yet in the database; past it senders get 503. */
   maxQueue: number;
 }
 
 export interface WriterHooks {
   onBatch?: (size: number, seconds: number) => void;
   onQueueDepth?: (depth: number) => void;
-  /** Runs after each commit with the records written and their outcomes (rescoring, cache invalidation). */
+  /** Runs after each commit with the records written and their outcomes (metrics, cache invalidation). */
   onCommitted?: (records: readonly EventRecord[], outcomes: readonly WriteOutcome[]) => void;
   onError?: (error: unknown) => void;
+}
+
+/** A batch on its way to the database, with the events serialized once if they were logged. */
+export interface CommitRequestBatch extends CommitBatch {
+  jsons: readonly string[] | null;
 }
 
 /** Where batches are committed: this thread (inline) or a writer thread (collect/worker-committer.ts). */
 export interface BatchCommitter {
   /** `now` is the collector's clock, for the scores rescored after the commit. */
-  commit(records: EventRecord[], now: number): Promise<{ results: CommitResult[]; seconds: number }>;
+  commit(batch: CommitRequestBatch, now: number): Promise<{ results: CommitResult[]; seconds: number }>;
   close(): Promise<void>;
 }
 
 export function createInlineCommitter(db: Db, onError: (error: unknown) => void): BatchCommitter {
   const commitBatch = createBatchCommit(db, onError);
   return {
-    async commit(records, now) {
+    async commit(batch, now) {
       const started = process.hrtime.bigint();
-      const results = commitBatch(records, now);
+      const results = commitBatch(batch, now);
       return { results, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
     },
     async close() {},
@@ -38,92 +47,163 @@ export function createInlineCommitter(db: Db, onError: (error: unknown) => void)
 
 interface Pending {
   record: EventRecord;
-  resolve: (outcome: WriteOutcome) => void;
+  /** Set once the event is in the intake log. */
+  seq: number | null;
+  json: string | null;
+  resolve: (outcome: WriteOutcome | null) => void;
   reject: (error: unknown) => void;
 }
 
+const retryDelayMs = 1000;
+
 /**
- * Group commit: events queue in memory, each batch is committed in one
- * transaction, and only then is each of its senders answered. So a 2xx always
- * means "committed": a killed process loses only events nobody was told were
- * stored.
+ * The write path behind the beacon handler, in two stages.
+ *
+ * 1. Accept: the events that arrived in one turn of the event loop are appended
+ *    to the intake log in one write, and each sender is answered at once. That
+ *    answer needs no SQLite commit, so a slow commit or a checkpoint never
+ *    holds a beacon up.
+ * 2. Commit: one batch at a time, everything logged so far (up to maxBatch) is
+ *    written in one transaction by the committer; a failed batch is retried,
+ *    because its senders were already told it is stored.
+ *
+ * Without a log (an in-memory database) the first stage is skipped and each
+ * sender is answered after the commit instead: a group commit.
  */
 export class BatchWriter {
-  private queue: Pending[] = [];
+  private arriving: Pending[] = [];
+  private logged: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
-  private readonly inFlight = new Set<Promise<void>>();
-  private inFlightEvents = 0;
+  private committing: Promise<void> | null = null;
+  private retry: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Set when a batch fails while closing: it stays in the log for the next start. */
+  private gaveUp = false;
 
   constructor(
     private readonly committer: BatchCommitter,
     private readonly options: WriterOptions,
     private readonly hooks: WriterHooks = {},
     private readonly now: () => number = Date.now,
+    private readonly log: IntakeLog | null = null,
   ) {}
 
-  /** Events accepted and not yet committed. */
+  /** Events accepted and not yet in the database. */
   get depth(): number {
-    return this.queue.length + this.inFlightEvents;
+    return this.arriving.length + this.logged.length;
   }
 
-  /** Resolves once the event is committed; rejects with a 503 when the queue is full or the writer is closed. */
-  write(record: EventRecord): Promise<WriteOutcome> {
+  /**
+   * Resolves once the event is durable: logged (with null, its outcome still
+   * unknown) or, without a log, committed (with its outcome). Rejects with a
+   * 503 when the queue is full or the writer is closed.
+   */
+  write(record: EventRecord): Promise<WriteOutcome | null> {
     // Shedding load keeps memory bounded; the sender may retry after a second.
     if (this.closed) return Promise.reject(serviceUnavailable('The collector is shutting down; retry shortly'));
     if (this.depth >= this.options.maxQueue) return Promise.reject(serviceUnavailable('The collector is overloaded; retry shortly'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ record, resolve, reject });
+      this.arriving.push({ record, seq: null, json: null, resolve, reject });
       this.hooks.onQueueDepth?.(this.depth);
-      this.schedule();
+      if (this.options.maxDelayMs === 0 || this.arriving.length >= this.options.maxBatch) this.acceptAfterIo();
+      else this.timer ??= setTimeout(() => this.accept(), this.options.maxDelayMs);
     });
   }
 
-  private schedule(): void {
-    if (this.queue.length >= this.options.maxBatch) this.flushAfterIo();
-    else if (this.options.maxDelayMs === 0) this.flushAfterIo();
-    else this.timer ??= setTimeout(() => this.startBatch(), this.options.maxDelayMs);
+  /** Appends the events replayed from the log at start, ahead of any new one. */
+  resume(events: ReadonlyArray<{ seq: number; json: string; record: EventRecord }>): void {
+    for (const e of events) this.logged.push({ record: e.record, seq: e.seq, json: e.json, resolve: () => {}, reject: () => {} });
+    this.commitNext();
+  }
+
+  /** Resolves when everything accepted so far is in the database (or failed to get there). */
+  async settled(): Promise<void> {
+    while (this.depth > 0 || this.committing) {
+      if (this.arriving.length > 0) this.accept();
+      if (this.committing) await this.committing;
+      else if (this.logged.length > 0) this.commitNext();
+      else await new Promise((resolve) => setImmediate(resolve));
+      if (this.retry) return;
+    }
   }
 
   /**
-   * With no delay configured, a batch is whatever arrived during this turn of
-   * the event loop: setImmediate runs after the pending socket reads, so a busy
-   * server commits large batches and an idle one answers at once.
+   * setImmediate runs after the pending socket reads, so a busy server logs
+   * large batches and an idle one answers at once.
    */
-  private flushAfterIo(): void {
-    this.immediate ??= setImmediate(() => this.startBatch());
+  private acceptAfterIo(): void {
+    this.immediate ??= setImmediate(() => this.accept());
   }
 
-  private startBatch(): void {
+  private accept(): void {
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
     this.timer = null;
     this.immediate = null;
-    if (this.queue.length === 0) return;
-    const batch = this.queue.splice(0, this.options.maxBatch);
-    // Batches are committed in order by one committer; sending the next while
-    // one commits lets this thread parse requests while the writer writes.
-    this.inFlightEvents += batch.length;
-    const done: Promise<void> = this.commit(batch).finally(() => {
-      this.inFlightEvents -= batch.length;
-      this.inFlight.delete(done);
+    if (this.arriving.length === 0) return;
+    const batch = this.arriving;
+    this.arriving = [];
+    if (this.log) {
+      try {
+        for (const pending of batch) pending.json = JSON.stringify(pending.record);
+        const first = this.log.append(batch.map((p) => p.json!));
+        batch.forEach((pending, i) => {
+          pending.seq = first + i;
+          pending.resolve(null);
+        });
+      } catch (error) {
+        // Nothing was acknowledged: the senders retry.
+        this.hooks.onError?.(error);
+        for (const pending of batch) pending.reject(serviceUnavailable('The event could not be stored; retry shortly'));
+        this.hooks.onQueueDepth?.(this.depth);
+        return;
+      }
+    }
+    this.logged.push(...batch);
+    this.commitNext();
+  }
+
+  private commitNext(): void {
+    if (this.committing || this.retry || this.logged.length === 0) return;
+    // A batch's sequence numbers run without gaps: a replay may skip an unreadable line.
+    let size = 1;
+    const first = this.logged[0]!.seq;
+    while (size < this.logged.length && size < this.options.maxBatch && (first === null || this.logged[size]!.seq === first + size)) size++;
+    const batch = this.logged.slice(0, size);
+    this.committing = this.commit(batch).finally(() => {
+      this.committing = null;
       this.hooks.onQueueDepth?.(this.depth);
+      if (!this.closed) this.commitNext();
     });
-    this.inFlight.add(done);
-    if (this.queue.length > 0) this.flushAfterIo();
   }
 
   private async commit(batch: Pending[]): Promise<void> {
-    const records = batch.map((p) => p.record);
+    const logged = batch[0]!.seq !== null;
     let answer: { results: CommitResult[]; seconds: number };
     try {
-      answer = await this.committer.commit(records, this.now());
+      answer = await this.committer.commit(
+        { records: batch.map((p) => p.record), firstSeq: batch[0]!.seq, jsons: logged ? batch.map((p) => p.json!) : null },
+        this.now(),
+      );
     } catch (error) {
       this.hooks.onError?.(error);
+      if (logged) {
+        // Acknowledged events stay queued (and in the log) until the database takes them.
+        if (this.closed) this.gaveUp = true;
+        else
+          this.retry = setTimeout(() => {
+            this.retry = null;
+            this.commitNext();
+          }, retryDelayMs);
+        return;
+      }
+      this.logged.splice(0, batch.length);
       for (const pending of batch) pending.reject(serviceUnavailable('The event could not be stored; retry shortly'));
       return;
     }
+    this.logged.splice(0, batch.length);
+    if (logged) this.log?.release(batch[batch.length - 1]!.seq!);
     this.hooks.onBatch?.(batch.length, answer.seconds);
     const outcomes: WriteOutcome[] = [];
     const written: EventRecord[] = [];
@@ -144,11 +224,23 @@ export class BatchWriter {
     }
   }
 
-  /** Stops taking events, commits everything queued, then closes the committer. */
+  /**
+   * Stops taking events and commits everything accepted, then closes the
+   * committer. A batch the database refuses stays in the log for the next start.
+   */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.queue.length > 0) this.startBatch();
-    await Promise.all(this.inFlight);
+    this.accept();
+    if (this.retry) {
+      clearTimeout(this.retry);
+      this.retry = null;
+    }
+    for (;;) {
+      if (this.committing) await this.committing;
+      else if (this.logged.length === 0 || this.gaveUp) break;
+      else this.commitNext();
+    }
     await this.committer.close();
+    this.log?.close();
   }
 }

@@ -1,0 +1,153 @@
+import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { commitRecords } from '../../packages/collector/src/collect/commit.js';
+import { IntakeLog } from '../../packages/collector/src/collect/intake-log.js';
+import { openDatabase, type Db } from '../../packages/collector/src/store/db.js';
+import type { PageViewRecord } from '../../packages/collector/src/store/events.js';
+import { readIntakeProgress } from '../../packages/collector/src/store/intake-progress.js';
+import { createSite } from '../../packages/collector/src/store/sites.js';
+import { startTestServer } from '../helpers/server.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'clearview-intake-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const logDir = () => join(dir, 'db-intake');
+const segments = () => readdirSync(logDir()).sort();
+
+function pageView(siteId: string, pageViewId: string, overrides: Partial<PageViewRecord> = {}): PageViewRecord {
+  return {
+    kind: 'pageview',
+    siteId,
+    visitorId: 'visitor_0001',
+    pageViewId,
+    ts: Date.parse('2026-11-23T10:00:00Z'),
+    url: 'https://example.com/pricing',
+    path: '/pricing',
+    query: null,
+    utm: { source: null, medium: null, campaign: null, term: null, content: null },
+    referrer: null,
+    referrerDomain: null,
+    title: null,
+    screenWidth: null,
+    ip: '198.51.100.7',
+    country: null,
+    asn: null,
+    browser: 'Chrome',
+    os: 'Mac OS',
+    device: 'desktop',
+    isBot: false,
+    company: null,
+    source: 'tracker',
+    ...overrides,
+  };
+}
+
+describe('the intake log', () => {
+  it('numbers appended events in order and hands back those after the committed number on open', () => {
+    const { log } = IntakeLog.open(logDir(), 0);
+    expect(log.append(['{"a":1}', '{"a":2}'])).toBe(1);
+    expect(log.append(['{"a":3}'])).toBe(3);
+    log.close();
+    const { log: again, pending } = IntakeLog.open(logDir(), 1);
+    expect(pending).toEqual([
+      { seq: 2, json: '{"a":2}' },
+      { seq: 3, json: '{"a":3}' },
+    ]);
+    expect(again.append(['{"a":4}'])).toBe(4);
+    again.close();
+  });
+
+  it('skips a last line torn by a crash, which was never acknowledged', () => {
+    const { log } = IntakeLog.open(logDir(), 0);
+    log.append(['{"a":1}']);
+    log.close();
+    appendFileSync(join(logDir(), segments()[0]!), '2 {"a":');
+    const { log: again, pending } = IntakeLog.open(logDir(), 0);
+    expect(pending).toEqual([{ seq: 1, json: '{"a":1}' }]);
+    // The torn line's number is given out again: nobody was told it was stored.
+    expect(again.append(['{"a":2}'])).toBe(2);
+    again.close();
+    expect(IntakeLog.open(logDir(), 0).pending.map((e) => e.json)).toEqual(['{"a":1}', '{"a":2}']);
+  });
+
+  it('deletes a segment once every event in it is in the database, and keeps the one being written', () => {
+    const { log } = IntakeLog.open(logDir(), 0, 10);
+    log.append(['{"a":1}']);
+    log.append(['{"a":2}']);
+    log.append(['{"a":3}']);
+    expect(segments()).toHaveLength(3);
+    log.release(2);
+    expect(segments()).toEqual(['0000000000000003.ndjson']);
+    log.release(3);
+    expect(segments()).toEqual(['0000000000000003.ndjson']);
+    log.close();
+    const { pending } = IntakeLog.open(logDir(), 3);
+    expect(pending).toEqual([]);
+    expect(segments()).toEqual([]);
+  });
+});
+
+describe('committing logged events', () => {
+  let db: Db;
+  let siteId: string;
+  beforeEach(() => {
+    db = openDatabase(join(dir, 'c.db'));
+    siteId = createSite(db, { name: 'Site', domains: ['example.com'] }).site.id;
+  });
+  afterEach(() => db.close());
+
+  it('moves the intake progress to the last event of the batch in the same transaction', () => {
+    commitRecords(db, { records: [pageView(siteId, 'pv_commit_1'), pageView(siteId, 'pv_commit_2')], firstSeq: 41 }, Date.now());
+    expect(readIntakeProgress(db)).toBe(42);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM page_views').get()).toEqual({ n: 2 });
+  });
+
+  it('skips what an interrupted attempt already wrote, so an engagement is never added twice', () => {
+    const engagement = { kind: 'engagement' as const, siteId, pageViewId: 'pv_commit_1', ts: Date.now(), engagedMs: 500 };
+    commitRecords(db, { records: [pageView(siteId, 'pv_commit_1'), engagement], firstSeq: 1 }, Date.now());
+    commitRecords(db, { records: [pageView(siteId, 'pv_commit_1'), engagement, { ...engagement, engagedMs: 250 }], firstSeq: 1 }, Date.now());
+    expect(db.prepare('SELECT engaged_ms FROM page_views WHERE pv_id = ?').get('pv_commit_1')).toEqual({ engaged_ms: 750 });
+    expect(readIntakeProgress(db)).toBe(3);
+  });
+
+  it('keeps an acknowledged event the database refuses in intake_failures and commits its neighbours', () => {
+    const poisoned = pageView(siteId, 'pv_poisoned', { url: null as unknown as string });
+    const results = commitRecords(db, { records: [pageView(siteId, 'pv_fine_1'), poisoned, pageView(siteId, 'pv_fine_2')], firstSeq: 10 }, 1234);
+    expect(results.map((r) => 'failed' in r)).toEqual([false, true, false]);
+    expect(db.prepare('SELECT pv_id FROM page_views ORDER BY pv_id').all()).toEqual([{ pv_id: 'pv_fine_1' }, { pv_id: 'pv_fine_2' }]);
+    const failure = db.prepare('SELECT seq, event, error, failed_at FROM intake_failures').get() as { seq: number; event: string; error: string; failed_at: number };
+    expect(failure.seq).toBe(11);
+    expect(JSON.parse(failure.event).pageViewId).toBe('pv_poisoned');
+    expect(failure.error).toMatch(/NOT NULL/);
+    expect(failure.failed_at).toBe(1234);
+    expect(readIntakeProgress(db)).toBe(12);
+  });
+});
+
+describe('the collector and its intake log', () => {
+  it('writes events logged before a crash but never committed when it starts again', async () => {
+    // The database and log a crash left behind: the log holds two events past the progress.
+    const dbDir = mkdtempSync(join(tmpdir(), 'clearview-replay-'));
+    const dbPath = join(dbDir, 'clearview.db');
+    const db = openDatabase(dbPath);
+    const { site: replayed } = createSite(db, { name: 'Replayed', domains: ['example.com'] });
+    db.close();
+    const { log } = IntakeLog.open(`${dbPath}-intake`, 0);
+    log.append([JSON.stringify(pageView(replayed.id, 'pv_replayed_1')), JSON.stringify(pageView(replayed.id, 'pv_replayed_2'))]);
+    log.close();
+    const again = await startTestServer({ env: { CLEARVIEW_DB: dbPath } });
+    await again.settled();
+    const rows = again.ctx.db.prepare('SELECT pv_id FROM page_views WHERE site_id = ? ORDER BY pv_id').all(replayed.id);
+    expect(rows).toEqual([{ pv_id: 'pv_replayed_1' }, { pv_id: 'pv_replayed_2' }]);
+    expect(readIntakeProgress(again.ctx.db)).toBe(2);
+    await again.stop();
+    // Everything is in the database: the log's segments are gone.
+    expect(readdirSync(`${dbPath}-intake`)).toEqual([]);
+    rmSync(dbDir, { recursive: true, force: true });
+  });
+});
