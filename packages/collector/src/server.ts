@@ -119,11 +119,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       },
       onQueueDepth: (depth) => metrics.queueDepth.set(depth),
       // Scores were already refreshed by the committer, on the writer's connection.
-      onCommitted: (records, outcomes) => {
-        outcomes.forEach((outcome, i) => {
-          if (outcome.identityChanged) resolver.invalidateSite(records[i]!.siteId);
+      onCommitted: (written) => {
+        for (const { siteId, outcome } of written) {
+          if (outcome.identityChanged) resolver.invalidateSite(siteId);
           if (outcome.duplicate) metrics.eventsDropped.inc({ reason: 'duplicate_page_view' });
-        });
+        }
       },
       onError: logWriteError,
     },
@@ -132,10 +132,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   );
   if (intake && intake.pending.length > 0) {
     // Events acknowledged before a crash and not yet in the database go first.
-    const replay: Array<{ seq: number; json: string; record: EventRecord }> = [];
+    const replay: Array<{ seq: number; json: string; siteId: string }> = [];
     for (const event of intake.pending) {
       try {
-        replay.push({ ...event, record: JSON.parse(event.json) as EventRecord });
+        replay.push({ ...event, siteId: (JSON.parse(event.json) as EventRecord).siteId });
       } catch {
         recordIntakeFailure(db, { seq: event.seq, event: event.json, error: 'unreadable line in the intake log', at: now() });
       }

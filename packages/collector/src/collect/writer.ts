@@ -1,7 +1,7 @@
 import type { Db } from '../store/db.js';
 import type { EventRecord, WriteOutcome } from '../store/events.js';
 import { serviceUnavailable } from '../errors.js';
-import { createBatchCommit, isFailedWrite, type CommitBatch, type CommitResult } from './commit.js';
+import { createBatchCommit, isFailedWrite, type CommitResult } from './commit.js';
 import type { IntakeLog } from './intake-log.js';
 
 export interface WriterOptions {
@@ -16,14 +16,20 @@ export interface WriterOptions {
 export interface WriterHooks {
   onBatch?: (size: number, seconds: number) => void;
   onQueueDepth?: (depth: number) => void;
-  /** Runs after each commit with the records written and their outcomes (metrics, cache invalidation). */
-  onCommitted?: (records: readonly EventRecord[], outcomes: readonly WriteOutcome[]) => void;
+  /** Runs after each commit with the outcome of every event written and its site (metrics, cache invalidation). */
+  onCommitted?: (written: ReadonlyArray<{ siteId: string; outcome: WriteOutcome }>) => void;
   onError?: (error: unknown) => void;
 }
 
-/** A batch on its way to the database, with the events serialized once if they were logged. */
-export interface CommitRequestBatch extends CommitBatch {
+/**
+ * A batch on its way to the database: logged events travel as the JSON the log
+ * holds (the objects are dropped once logged, halving a queued event's memory),
+ * others as records.
+ */
+export interface CommitRequestBatch {
+  records: readonly EventRecord[] | null;
   jsons: readonly string[] | null;
+  firstSeq: number | null;
 }
 
 /** Where batches are committed: this thread (inline) or a writer thread (collect/worker-committer.ts). */
@@ -38,7 +44,8 @@ export function createInlineCommitter(db: Db, onError: (error: unknown) => void)
   return {
     async commit(batch, now) {
       const started = process.hrtime.bigint();
-      const results = commitBatch(batch, now);
+      const records = batch.records ?? batch.jsons!.map((json) => JSON.parse(json) as EventRecord);
+      const results = commitBatch({ records, firstSeq: batch.firstSeq }, now);
       return { results, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
     },
     async close() {},
@@ -46,7 +53,9 @@ export function createInlineCommitter(db: Db, onError: (error: unknown) => void)
 }
 
 interface Pending {
-  record: EventRecord;
+  /** Dropped once the event is logged: its JSON carries it from then on. */
+  record: EventRecord | null;
+  siteId: string;
   /** Set once the event is in the intake log. */
   seq: number | null;
   json: string | null;
@@ -104,7 +113,7 @@ export class BatchWriter {
     if (this.closed) return Promise.reject(serviceUnavailable('The collector is shutting down; retry shortly'));
     if (this.depth >= this.options.maxQueue) return Promise.reject(serviceUnavailable('The collector is overloaded; retry shortly'));
     return new Promise((resolve, reject) => {
-      this.arriving.push({ record, seq: null, json: null, resolve, reject });
+      this.arriving.push({ record, siteId: record.siteId, seq: null, json: null, resolve, reject });
       this.hooks.onQueueDepth?.(this.depth);
       if (this.options.maxDelayMs === 0 || this.arriving.length >= this.options.maxBatch) this.acceptAfterIo();
       else this.timer ??= setTimeout(() => this.accept(), this.options.maxDelayMs);
@@ -112,8 +121,8 @@ export class BatchWriter {
   }
 
   /** Appends the events replayed from the log at start, ahead of any new one. */
-  resume(events: ReadonlyArray<{ seq: number; json: string; record: EventRecord }>): void {
-    for (const e of events) this.logged.push({ record: e.record, seq: e.seq, json: e.json, resolve: () => {}, reject: () => {} });
+  resume(events: ReadonlyArray<{ seq: number; json: string; siteId: string }>): void {
+    for (const e of events) this.logged.push({ record: null, siteId: e.siteId, seq: e.seq, json: e.json, resolve: () => {}, reject: () => {} });
     this.commitNext();
   }
 
@@ -150,6 +159,7 @@ export class BatchWriter {
         const first = this.log.append(batch.map((p) => p.json!));
         batch.forEach((pending, i) => {
           pending.seq = first + i;
+          pending.record = null;
           pending.resolve(null);
         });
       } catch (error) {
@@ -183,7 +193,7 @@ export class BatchWriter {
     let answer: { results: CommitResult[]; seconds: number };
     try {
       answer = await this.committer.commit(
-        { records: batch.map((p) => p.record), firstSeq: batch[0]!.seq, jsons: logged ? batch.map((p) => p.json!) : null },
+        { records: logged ? null : batch.map((p) => p.record!), jsons: logged ? batch.map((p) => p.json!) : null, firstSeq: batch[0]!.seq },
         this.now(),
       );
     } catch (error) {
@@ -205,20 +215,18 @@ export class BatchWriter {
     this.logged.splice(0, batch.length);
     if (logged) this.log?.release(batch[batch.length - 1]!.seq!);
     this.hooks.onBatch?.(batch.length, answer.seconds);
-    const outcomes: WriteOutcome[] = [];
-    const written: EventRecord[] = [];
+    const written: Array<{ siteId: string; outcome: WriteOutcome }> = [];
     answer.results.forEach((result, i) => {
       const pending = batch[i]!;
       if (isFailedWrite(result)) {
         pending.reject(serviceUnavailable('The event could not be stored; retry shortly'));
         return;
       }
-      outcomes.push(result);
-      written.push(pending.record);
+      written.push({ siteId: pending.siteId, outcome: result });
       pending.resolve(result);
     });
     try {
-      this.hooks.onCommitted?.(written, outcomes);
+      this.hooks.onCommitted?.(written);
     } catch (error) {
       this.hooks.onError?.(error);
     }
