@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   buildIndex16,
@@ -21,6 +22,16 @@ describe('decimalToLimbs', () => {
     // 2001:db8:: as the -num CSV writes it.
     expect(limbs('42540766411282592856903984951653826560')).toEqual([0x20010db8, 0, 0, 0]);
     expect(limbs('340282366920938463463374607431768211455')).toEqual([0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff]);
+  });
+
+  it('agrees with BigInt on any 128-bit value, with or without leading zeros', () => {
+    const toLimbs = (v: bigint) => [96n, 64n, 32n, 0n].map((s) => Number((v >> s) & 0xffffffffn));
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: (1n << 128n) - 1n }), fc.nat(3), (v, zeros) => {
+        expect(limbs('0'.repeat(zeros) + v.toString())).toEqual(toLimbs(v));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('refuses overflow and non-digits', () => {
