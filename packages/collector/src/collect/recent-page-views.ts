@@ -6,10 +6,15 @@
  * them once; only their answer then lacks the duplicate header.
  */
 export class RecentPageViews {
-  // A Map keeps insertion order: deleting its first key evicts the oldest.
-  private readonly seen = new Map<string, true>();
+  private readonly seen = new Set<string>();
+  // A ring of the keys in arrival order: the slot to fill next holds the oldest.
+  // (Evicting a Map's first key instead slows down as deleted slots pile up in front.)
+  private readonly ring: Array<string | undefined>;
+  private next = 0;
 
-  constructor(private readonly capacity: number) {}
+  constructor(capacity: number) {
+    this.ring = new Array<string | undefined>(capacity);
+  }
 
   has(siteId: string, pageViewId: string): boolean {
     return this.seen.has(`${siteId} ${pageViewId}`);
@@ -18,7 +23,10 @@ export class RecentPageViews {
   add(siteId: string, pageViewId: string): void {
     const key = `${siteId} ${pageViewId}`;
     if (this.seen.has(key)) return;
-    this.seen.set(key, true);
-    if (this.seen.size > this.capacity) this.seen.delete(this.seen.keys().next().value!);
+    const oldest = this.ring[this.next];
+    if (oldest !== undefined) this.seen.delete(oldest);
+    this.ring[this.next] = key;
+    this.seen.add(key);
+    this.next = (this.next + 1) % this.ring.length;
   }
 }

@@ -9,8 +9,12 @@ export interface CommitRequest {
   type: 'commit';
   id: number;
   firstSeq: number | null;
-  /** Logged events travel as the JSON already written to the log, which costs less to copy than objects. */
-  jsons: readonly string[] | null;
+  /**
+   * Logged events travel as one JSON array text made of the lines already
+   * written to the log: a single string is copied to the thread in one go,
+   * where an array of strings or objects is cloned piece by piece.
+   */
+  recordsJson: string | null;
   records: readonly EventRecord[] | null;
   /** The main thread's clock, so that scores follow an injected clock in tests. */
   now: number;
@@ -71,7 +75,9 @@ export function createWorkerCommitter(path: string, onError: (error: unknown) =>
       return new Promise((resolve, reject) => {
         const id = nextId++;
         pending.set(id, { resolve, reject });
-        const request: CommitRequest = { type: 'commit', id, firstSeq: batch.firstSeq, jsons: batch.jsons, records: batch.jsons ? null : batch.records, now };
+        const request: CommitRequest = batch.jsons
+          ? { type: 'commit', id, firstSeq: batch.firstSeq, recordsJson: `[${batch.jsons.join(',')}]`, records: null, now }
+          : { type: 'commit', id, firstSeq: batch.firstSeq, recordsJson: null, records: batch.records, now };
         worker.postMessage(request);
       });
     },

@@ -33,7 +33,7 @@ port.on('message', (message: CommitRequest | { type: 'close' }) => {
   const started = process.hrtime.bigint();
   error = null;
   try {
-    const records = message.jsons ? message.jsons.map((json) => JSON.parse(json) as EventRecord) : message.records!;
+    const records = message.recordsJson ? (JSON.parse(message.recordsJson) as EventRecord[]) : message.records!;
     const results = commitBatch({ records, firstSeq: message.firstSeq }, message.now);
     reply({ type: 'committed', id: message.id, results, seconds: Number(process.hrtime.bigint() - started) / 1e9, error });
   } catch (e) {
