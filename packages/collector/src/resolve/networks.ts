@@ -5,7 +5,7 @@
 // inclusive integer bounds (CC BY 4.0: RouteViews, DB-IP, NRO). Parsed by hand
 // because a generic CSV parser is ~10x slower on 500k rows and the format is fixed.
 
-import { readFile } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { buildIndex16, decimalToLimbs, compareLimbs, searchLimbs, searchU32Indexed } from './u128.js';
 
 export interface AsTable {
@@ -77,11 +77,6 @@ function decodeOrg(text: Uint8Array, start: number, end: number): string {
   return utf8.decode(text.subarray(start, end)).trim();
 }
 
-/** First guess at the row count (real rows average 50+ bytes); arrays grow if it is short. */
-function guessRows(text: Uint8Array): number {
-  return Math.ceil(text.length / 32) + 16;
-}
-
 function grow(a: Uint32Array, size: number): Uint32Array {
   const b = new Uint32Array(size);
   b.set(a);
@@ -89,10 +84,13 @@ function grow(a: Uint32Array, size: number): Uint32Array {
 }
 
 /**
- * A cursor over `start,end,asn,org` lines. Plain byte loops: Buffer#indexOf
- * goes through a JS wrapper per call and made parsing twice as slow.
+ * A cursor over `start,end,asn,org` lines in text[0..limit). Plain byte
+ * loops: Buffer#indexOf goes through a JS wrapper per call and made parsing
+ * twice as slow.
  */
 class RowCursor {
+  text: Uint8Array = Buffer.alloc(0);
+  limit = 0;
   pos = 0;
   // Field bounds of the current row.
   f0 = 0;
@@ -104,12 +102,16 @@ class RowCursor {
   f3 = 0;
   e3 = 0;
 
-  constructor(private readonly text: Uint8Array) {}
+  reset(text: Uint8Array, limit: number): void {
+    this.text = text;
+    this.limit = limit;
+    this.pos = 0;
+  }
 
-  /** Advances to the next well-formed row; false at the end of the file. */
+  /** Advances to the next well-formed row; false at the limit. */
   next(): boolean {
     const t = this.text;
-    const len = t.length;
+    const len = this.limit;
     while (this.pos < len) {
       const lineStart = this.pos;
       let i = lineStart;
@@ -156,36 +158,54 @@ function parseUint(text: Uint8Array, start: number, end: number): number {
   return v;
 }
 
-function parseV4(text: Uint8Array, table: AsTableBuilder): RangesV4 {
-  let cap = guessRows(text);
-  let starts: Uint32Array = new Uint32Array(cap);
-  let ends: Uint32Array = new Uint32Array(cap);
-  let as: Uint32Array = new Uint32Array(cap);
-  let n = 0;
-  let sorted = true;
-  const r = new RowCursor(text);
-  while (r.next()) {
-    const s = parseUint(text, r.f0, r.e0);
-    const e = parseUint(text, r.f1, r.e1);
-    const a = parseUint(text, r.f2, r.e2);
-    if (s < 0 || e < 0 || a < 0 || s > 0xffffffff || e > 0xffffffff || e < s) continue;
-    if (n === cap) {
-      cap *= 2;
-      starts = grow(starts, cap);
-      ends = grow(ends, cap);
-      as = grow(as, cap);
-    }
-    if (n > 0 && s < starts[n - 1]) sorted = false;
-    starts[n] = s;
-    ends[n] = e;
-    as[n] = table.id(a, text, r.f3, r.e3);
-    n++;
+/**
+ * IPv4 rows, added a chunk of lines at a time into arrays sized once from
+ * the file's line count: no array is grown, copied or left behind for the GC.
+ */
+class V4Builder {
+  private n = 0;
+  private sorted = true;
+  private starts: Uint32Array;
+  private ends: Uint32Array;
+  private as: Uint32Array;
+
+  constructor(rows: number) {
+    this.starts = new Uint32Array(rows);
+    this.ends = new Uint32Array(rows);
+    this.as = new Uint32Array(rows);
   }
-  const ranges = { count: n, index: new Int32Array(0), starts, ends, as };
-  if (!sorted) sortV4(ranges);
-  const clean = removeOverlapsV4(ranges);
-  clean.index = buildIndex16(clean.starts, clean.count);
-  return clean;
+
+  add(r: RowCursor, table: AsTableBuilder): void {
+    const text = r.text;
+    while (r.next()) {
+      const s = parseUint(text, r.f0, r.e0);
+      const e = parseUint(text, r.f1, r.e1);
+      const a = parseUint(text, r.f2, r.e2);
+      if (s < 0 || e < 0 || a < 0 || s > 0xffffffff || e > 0xffffffff || e < s) continue;
+      const n = this.n;
+      // Only if the file grew since it was counted.
+      if (n === this.starts.length) this.resize(n * 2 + 16);
+      if (n > 0 && s < this.starts[n - 1]) this.sorted = false;
+      this.starts[n] = s;
+      this.ends[n] = e;
+      this.as[n] = table.id(a, text, r.f3, r.e3);
+      this.n = n + 1;
+    }
+  }
+
+  private resize(size: number): void {
+    this.starts = grow(this.starts, size);
+    this.ends = grow(this.ends, size);
+    this.as = grow(this.as, size);
+  }
+
+  build(): RangesV4 {
+    const ranges: RangesV4 = { count: this.n, index: new Int32Array(0), starts: this.starts, ends: this.ends, as: this.as };
+    if (!this.sorted) sortV4(ranges);
+    removeOverlapsV4(ranges);
+    ranges.index = buildIndex16(ranges.starts, ranges.count);
+    return ranges;
+  }
 }
 
 function sortV4(r: RangesV4): void {
@@ -205,7 +225,7 @@ function sortV4(r: RangesV4): void {
  * (e.g. two DoD ASes at 3607101440); the earlier row keeps its addresses and
  * the later one is clipped to start after it, which keeps each lookup exact.
  */
-function removeOverlapsV4(r: RangesV4): RangesV4 {
+function removeOverlapsV4(r: RangesV4): void {
   let w = 0;
   for (let i = 0; i < r.count; i++) {
     let s = r.starts[i];
@@ -217,78 +237,181 @@ function removeOverlapsV4(r: RangesV4): RangesV4 {
     r.as[w] = r.as[i];
     w++;
   }
-  // Shrink to the rows kept so the arrays hold no dead capacity.
-  return { count: w, index: r.index, starts: r.starts.slice(0, w), ends: r.ends.slice(0, w), as: r.as.slice(0, w) };
+  // Views over the rows kept: a copy would briefly double the arrays, and
+  // the few dropped rows are not worth it.
+  r.count = w;
+  r.starts = r.starts.subarray(0, w);
+  r.ends = r.ends.subarray(0, w);
+  r.as = r.as.subarray(0, w);
 }
 
-function parseV6(text: Uint8Array, table: AsTableBuilder): RangesV6 {
-  let cap = guessRows(text);
-  let starts: Uint32Array = new Uint32Array(cap * 4);
-  let ends: Uint32Array = new Uint32Array(cap * 4);
-  let as: Uint32Array = new Uint32Array(cap);
+/** IPv6 rows, as V4Builder: 4 limbs per bound. */
+class V6Builder {
+  private n = 0;
+  private sorted = true;
+  private starts: Uint32Array;
+  private ends: Uint32Array;
+  private as: Uint32Array;
+
+  constructor(rows: number) {
+    this.starts = new Uint32Array(rows * 4);
+    this.ends = new Uint32Array(rows * 4);
+    this.as = new Uint32Array(rows);
+  }
+
+  add(r: RowCursor, table: AsTableBuilder): void {
+    const text = r.text;
+    while (r.next()) {
+      const n = this.n;
+      if (n === this.as.length) this.resize(n * 2 + 16);
+      const starts = this.starts;
+      const ends = this.ends;
+      if (!decimalToLimbs(text, r.f0, r.e0, starts, n * 4)) continue;
+      if (!decimalToLimbs(text, r.f1, r.e1, ends, n * 4)) continue;
+      const a = parseUint(text, r.f2, r.e2);
+      if (a < 0 || compareLimbs(ends, n * 4, starts, n * 4) < 0) continue;
+      if (n > 0 && compareLimbs(starts, n * 4, starts, (n - 1) * 4) < 0) this.sorted = false;
+      this.as[n] = table.id(a, text, r.f3, r.e3);
+      this.n = n + 1;
+    }
+  }
+
+  private resize(size: number): void {
+    this.starts = grow(this.starts, size * 4);
+    this.ends = grow(this.ends, size * 4);
+    this.as = grow(this.as, size);
+  }
+
+  build(): RangesV6 {
+    const n = this.n;
+    let { starts, ends, as } = this;
+    if (!this.sorted) {
+      const idx = Array.from({ length: n }, (_, i) => i).sort((x, y) => compareLimbs(starts, x * 4, starts, y * 4));
+      const s2 = new Uint32Array(n * 4);
+      const e2 = new Uint32Array(n * 4);
+      const a2 = new Uint32Array(n);
+      idx.forEach((from, to) => {
+        s2.set(starts.subarray(from * 4, from * 4 + 4), to * 4);
+        e2.set(ends.subarray(from * 4, from * 4 + 4), to * 4);
+        a2[to] = as[from];
+      });
+      starts = s2;
+      ends = e2;
+      as = a2;
+    }
+    // Same overlap rule as IPv4: the earlier row wins; a row starting inside
+    // the previous range is dropped (IPv6 overlaps are rare enough that
+    // clipping 128-bit bounds is not worth the code).
+    let w = 0;
+    for (let i = 0; i < n; i++) {
+      if (w > 0 && compareLimbs(starts, i * 4, ends, (w - 1) * 4) <= 0) continue;
+      if (w !== i) {
+        starts.copyWithin(w * 4, i * 4, i * 4 + 4);
+        ends.copyWithin(w * 4, i * 4, i * 4 + 4);
+        as[w] = as[i];
+      }
+      w++;
+    }
+    return { count: w, starts: starts.subarray(0, w * 4), ends: ends.subarray(0, w * 4), as: as.subarray(0, w) };
+  }
+}
+
+// Big enough that reads are few, small enough not to matter while it waits for the GC.
+const CHUNK = 256 * 1024;
+
+/** Newlines in `text`. Buffer#indexOf is memchr, and here each call skips a whole line: faster than a byte loop. */
+function newlines(text: Buffer): number {
   let n = 0;
-  let sorted = true;
-  const r = new RowCursor(text);
-  while (r.next()) {
-    if (n === cap) {
-      cap *= 2;
-      starts = grow(starts, cap * 4);
-      ends = grow(ends, cap * 4);
-      as = grow(as, cap);
-    }
-    if (!decimalToLimbs(text, r.f0, r.e0, starts, n * 4)) continue;
-    if (!decimalToLimbs(text, r.f1, r.e1, ends, n * 4)) continue;
-    const a = parseUint(text, r.f2, r.e2);
-    if (a < 0 || compareLimbs(ends, n * 4, starts, n * 4) < 0) continue;
-    if (n > 0 && compareLimbs(starts, n * 4, starts, (n - 1) * 4) < 0) sorted = false;
-    as[n] = table.id(a, text, r.f3, r.e3);
-    n++;
-  }
-  if (!sorted) {
-    const idx = Array.from({ length: n }, (_, i) => i).sort((x, y) => compareLimbs(starts, x * 4, starts, y * 4));
-    const s2 = new Uint32Array(n * 4);
-    const e2 = new Uint32Array(n * 4);
-    const a2 = new Uint32Array(n);
-    idx.forEach((from, to) => {
-      s2.set(starts.subarray(from * 4, from * 4 + 4), to * 4);
-      e2.set(ends.subarray(from * 4, from * 4 + 4), to * 4);
-      a2[to] = as[from];
-    });
-    starts = s2;
-    ends = e2;
-    as = a2;
-  }
-  // Same overlap rule as IPv4: the earlier row wins; a row starting inside
-  // the previous range is dropped (IPv6 overlaps are rare enough that
-  // clipping 128-bit bounds is not worth the code).
-  let w = 0;
-  for (let i = 0; i < n; i++) {
-    if (w > 0 && compareLimbs(starts, i * 4, ends, (w - 1) * 4) <= 0) continue;
-    if (w !== i) {
-      starts.copyWithin(w * 4, i * 4, i * 4 + 4);
-      ends.copyWithin(w * 4, i * 4, i * 4 + 4);
-      as[w] = as[i];
-    }
-    w++;
-  }
-  return { count: w, starts: starts.slice(0, w * 4), ends: ends.slice(0, w * 4), as: as.slice(0, w) };
+  for (let i = text.indexOf(10); i !== -1; i = text.indexOf(10, i + 1)) n++;
+  return n;
 }
 
+/** Lines in a file, read a chunk at a time: an upper bound on its rows. */
+function countLines(fd: number, buf: Buffer): number {
+  let lines = 0;
+  let last = 10;
+  for (let pos = 0; ; ) {
+    const bytesRead = readSync(fd, buf, 0, buf.length, pos);
+    if (bytesRead === 0) break;
+    pos += bytesRead;
+    const view = bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
+    lines += newlines(view);
+    last = view[bytesRead - 1];
+  }
+  return last === 10 ? lines : lines + 1;
+}
+
+/**
+ * Feeds a file to `add` in chunks of whole lines, so the file is never in
+ * memory at once: a whole 21 MB read stays resident until a full GC.
+ */
+function readLines(fd: number, buf: Buffer, add: (r: RowCursor) => void): void {
+  const r = new RowCursor();
+  let text = buf;
+  let kept = 0; // bytes of an unfinished line at the start of `text`
+  for (let pos = 0; ; ) {
+    if (kept === text.length) {
+      // A line longer than the buffer: make room (never with the shipped data).
+      const bigger = Buffer.allocUnsafe(text.length * 2);
+      text.copy(bigger, 0, 0, kept);
+      text = bigger;
+    }
+    const bytesRead = readSync(fd, text, kept, text.length - kept, pos);
+    pos += bytesRead;
+    const filled = kept + bytesRead;
+    // At the end of the file the last line needs no newline.
+    const limit = bytesRead === 0 ? filled : text.lastIndexOf(10, filled - 1) + 1;
+    r.reset(text, limit);
+    add(r);
+    if (bytesRead === 0) return;
+    kept = filled - limit;
+    text.copyWithin(0, limit, filled);
+  }
+}
+
+function parseFile<B extends { add(r: RowCursor, table: AsTableBuilder): void }>(
+  path: string,
+  buf: Buffer,
+  table: AsTableBuilder,
+  builder: (rows: number) => B,
+): B {
+  const fd = openSync(path, 'r');
+  try {
+    // Arrays sized from a first pass over the file: far cheaper than growing and copying them.
+    const b = builder(countLines(fd, buf));
+    readLines(fd, buf, (r) => b.add(r, table));
+    return b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Loads both CSV files. Synchronous reads of small chunks: the data is
+ * parsed on this thread anyway, and hundreds of thread-pool round trips
+ * only added waiting.
+ */
 export async function loadAsDatabase(v4Path: string, v6Path: string): Promise<AsDatabase> {
-  const [t4, t6] = await Promise.all([readFile(v4Path), readFile(v6Path)]);
+  const buf = Buffer.allocUnsafe(CHUNK);
   const table = new AsTableBuilder();
-  const v4 = parseV4(t4, table);
-  const v6 = parseV6(t6, table);
-  return { table: table.build(), v4, v6 };
+  const v4 = parseFile(v4Path, buf, table, (rows) => new V4Builder(rows));
+  const v6 = parseFile(v6Path, buf, table, (rows) => new V6Builder(rows));
+  return { table: table.build(), v4: v4.build(), v6: v6.build() };
 }
 
 /** Parses CSV text already in memory (tests and tools). */
 export function parseAsDatabase(v4Text: string, v6Text: string): AsDatabase {
   const table = new AsTableBuilder();
-  const enc = new TextEncoder();
-  const v4 = parseV4(enc.encode(v4Text), table);
-  const v6 = parseV6(enc.encode(v6Text), table);
-  return { table: table.build(), v4, v6 };
+  const r = new RowCursor();
+  const t4 = Buffer.from(v4Text);
+  const v4 = new V4Builder(newlines(t4) + 1);
+  r.reset(t4, t4.length);
+  v4.add(r, table);
+  const t6 = Buffer.from(v6Text);
+  const v6 = new V6Builder(newlines(t6) + 1);
+  r.reset(t6, t6.length);
+  v6.add(r, table);
+  return { table: table.build(), v4: v4.build(), v6: v6.build() };
 }
 
 /** AS id for an IPv4 address as uint32, or -1. */
