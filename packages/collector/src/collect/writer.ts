@@ -170,7 +170,7 @@ export class BatchWriter {
         return;
       }
     }
-    this.logged.push(...batch);
+    for (const pending of batch) this.logged.push(pending);
     this.commitNext();
   }
 

@@ -32,9 +32,10 @@ export function parseClient(userAgent: string): Client {
 export const addClient: NamedStep = {
   name: 'addClient',
   run(event) {
-    const { isBot, ...client } = parseClient(event.userAgent);
-    event.client = client;
-    event.isBot = isBot;
+    const parsed = parseClient(event.userAgent);
+    // Copied field by field: an object rest here cost more than the cached parse (see collect/wire.ts).
+    event.client = { browser: parsed.browser, os: parsed.os, device: parsed.device };
+    event.isBot = parsed.isBot;
     return event;
   },
 };
