@@ -25,7 +25,6 @@ import { companyDomainFromEmail } from './resolve/email-domain.js';
 import { parseCidr } from './resolve/ip.js';
 import { createResolver, type Resolver } from './resolve/resolver.js';
 import { createRescorer } from './score/rescore.js';
-import { startCheckpointer } from './store/checkpointer.js';
 import { openDatabase } from './store/db.js';
 import { findIdentityDomain, listIdentityPrefixes } from './store/identity.js';
 import { readIntakeProgress, recordIntakeFailure } from './store/intake-progress.js';
@@ -106,7 +105,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // in-memory database cannot be shared with it, so it is written inline.
   const threaded = config.dbPath !== ':memory:' && config.writerThread;
   const committer = threaded ? createWorkerCommitter(config.dbPath, logWriteError) : createInlineCommitter(db, logWriteError);
-  const checkpointer = threaded ? startCheckpointer(config.dbPath) : null;
   // An in-memory database does not outlive the process, so logging ahead of it would protect nothing.
   const intake = config.dbPath === ':memory:' ? null : IntakeLog.open(`${config.dbPath}-intake`, readIntakeProgress(db));
   const writer = new BatchWriter(
@@ -210,12 +208,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       server.close(() => {
         clearInterval(sweep);
         clearTimeout(force);
-        void writerClosed
-          .then(() => checkpointer?.stop())
-          .then(() => {
-            db.close();
-            resolve();
-          });
+        void writerClosed.then(() => {
+          db.close();
+          resolve();
+        });
       });
       server.closeIdleConnections();
     });

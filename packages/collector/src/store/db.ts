@@ -9,11 +9,7 @@ export type Db = Database.Database;
 const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'migrations');
 
 export interface OpenOptions {
-  /**
-   * The collector checkpoints from a worker thread (store/checkpointer.ts); its own
-   * connection then only checkpoints past this many WAL pages, as a safety net
-   * should the worker fall behind.
-   */
+  /** Checkpoint once the WAL holds this many pages (SQLite's default is 1,000). */
   walAutocheckpointPages?: number;
 }
 
