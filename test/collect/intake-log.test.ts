@@ -62,6 +62,13 @@ describe('the intake log', () => {
     again.close();
   });
 
+  it('flushes each append to the disk when asked to, and reads back the same', () => {
+    const { log } = IntakeLog.open(logDir(), 0, { sync: true });
+    expect(log.append(['{"a":1}'])).toBe(1);
+    log.close();
+    expect(IntakeLog.open(logDir(), 0).pending).toEqual([{ seq: 1, json: '{"a":1}' }]);
+  });
+
   it('skips a last line torn by a crash, which was never acknowledged', () => {
     const { log } = IntakeLog.open(logDir(), 0);
     log.append(['{"a":1}']);
@@ -76,7 +83,7 @@ describe('the intake log', () => {
   });
 
   it('deletes a segment once every event in it is in the database, and keeps the one being written', () => {
-    const { log } = IntakeLog.open(logDir(), 0, 10);
+    const { log } = IntakeLog.open(logDir(), 0, { segmentBytes: 10 });
     log.append(['{"a":1}']);
     log.append(['{"a":2}']);
     log.append(['{"a":3}']);

@@ -8,6 +8,8 @@ export interface Config {
   logLevel: string;
   rateLimits: { read: number; write: number; ingest: number };
   writer: { maxBatch: number; maxDelayMs: number; maxQueue: number };
+  /** CLEARVIEW_SYNCHRONOUS=FULL: flush the intake log to disk before each answer (and SQLite fsyncs each commit). */
+  syncIntake: boolean;
   /** Commit batches on a worker thread (default) rather than the thread that answers HTTP. */
   writerThread: boolean;
   cityDbPath: string | null;
@@ -48,6 +50,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxDelayMs: integer(env, 'CLEARVIEW_BATCH_DELAY_MS', 0),
       maxQueue: integer(env, 'CLEARVIEW_MAX_QUEUE', 20_000, 1),
     },
+    syncIntake: env.CLEARVIEW_SYNCHRONOUS === 'FULL',
     writerThread: env.CLEARVIEW_WRITER_THREAD !== '0',
     cityDbPath: env.CLEARVIEW_CITY_DB || null,
     rdns: env.CLEARVIEW_RDNS === '1' || env.CLEARVIEW_RDNS === 'true',

@@ -106,7 +106,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const threaded = config.dbPath !== ':memory:' && config.writerThread;
   const committer = threaded ? createWorkerCommitter(config.dbPath, logWriteError) : createInlineCommitter(db, logWriteError);
   // An in-memory database does not outlive the process, so logging ahead of it would protect nothing.
-  const intake = config.dbPath === ':memory:' ? null : IntakeLog.open(`${config.dbPath}-intake`, readIntakeProgress(db));
+  const intake = config.dbPath === ':memory:' ? null : IntakeLog.open(`${config.dbPath}-intake`, readIntakeProgress(db), { sync: config.syncIntake });
   const writer = new BatchWriter(
     committer,
     config.writer,
