@@ -27,7 +27,7 @@ beforeAll(async () => {
     loadAsDatabase(join(asnDir, 'asn-ipv4-num.csv'), join(asnDir, 'asn-ipv6-num.csv')),
     loadCuratedNetworks(networksDir),
   ]);
-  for (let i = 0; i < db.table.count; i++) orgOf.set(db.table.asn[i], db.table.org[i]);
+  for (let i = 0; i < db.table.count; i++) orgOf.set(db.table.asn[i], db.table.org.get(i));
   curated = { kinds: curatedData.kinds, enterprise: new Set([714]) };
 });
 
@@ -183,7 +183,7 @@ describe('coverage of the shipped data', () => {
       total += size;
       let p = memo.get(id);
       if (p === undefined) {
-        const c = classifyNetwork(db.table.asn[id], db.table.org[id], curated);
+        const c = classifyNetwork(db.table.asn[id], db.table.org.get(id), curated);
         p = isNotCompany(c.kind) || c.kind === 'government';
         memo.set(id, p);
       }

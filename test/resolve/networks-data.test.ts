@@ -22,7 +22,7 @@ const read = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Ki
 const orgOf = new Map<number, string>();
 beforeAll(async () => {
   const db = await loadAsDatabase(join(asnDir, 'asn-ipv4-num.csv'), join(asnDir, 'asn-ipv6-num.csv'));
-  for (let i = 0; i < db.table.count; i++) orgOf.set(db.table.asn[i], db.table.org[i]);
+  for (let i = 0; i < db.table.count; i++) orgOf.set(db.table.asn[i], db.table.org.get(i));
 });
 
 describe('curated network files', () => {

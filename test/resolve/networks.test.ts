@@ -18,7 +18,7 @@ function files(v4: string, v6: string): [string, string] {
 /** Everything a database holds, as plain values. */
 function dump(db: AsDatabase) {
   return {
-    table: Array.from({ length: db.table.count }, (_, id) => [db.table.asn[id], db.table.org[id]]),
+    table: Array.from({ length: db.table.count }, (_, id) => [db.table.asn[id], db.table.org.get(id)]),
     v4: Array.from({ length: db.v4.count }, (_, i) => [db.v4.starts[i], db.v4.ends[i], db.v4.as[i]]),
     v6: Array.from(db.v6.starts.subarray(0, db.v6.count * 4)).concat(Array.from(db.v6.ends.subarray(0, db.v6.count * 4)), Array.from(db.v6.as.subarray(0, db.v6.count))),
   };

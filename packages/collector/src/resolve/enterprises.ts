@@ -98,7 +98,7 @@ export async function loadEnterprises(dir: string, extraFiles: readonly string[]
         for (let id = 0; id < asTable.count; id++) {
           const asn = asTable.asn[id];
           if (excluded.has(asn)) continue;
-          if (patterns.some((re) => re.test(asTable.org[id]))) patternClaims.set(asn, domain);
+          if (patterns.some((re) => re.test(asTable.org.get(id)))) patternClaims.set(asn, domain);
         }
       }
     }

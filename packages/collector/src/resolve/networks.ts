@@ -6,13 +6,14 @@
 // because a generic CSV parser is ~10x slower on 500k rows and the format is fixed.
 
 import { closeSync, openSync, readSync } from 'node:fs';
+import { OrgNamesBuilder, type OrgNames } from './org-names.js';
 import { buildIndex16, decimalToLimbs, compareLimbs, searchLimbs, searchU32Indexed } from './u128.js';
 
 export interface AsTable {
   /** Number of distinct ASes; ids are 0..count-1. */
   count: number;
   asn: Uint32Array;
-  org: string[];
+  org: OrgNames;
 }
 
 export interface RangesV4 {
@@ -43,9 +44,9 @@ class AsTableBuilder {
   private small = new Int32Array(1 << 19).fill(-1);
   private big = new Map<number, number>();
   asn: number[] = [];
-  org: string[] = [];
+  org = new OrgNamesBuilder();
 
-  /** The id of `asn`; the organization text is decoded only the first time an AS is seen. */
+  /** The id of `asn`; the organization text is kept only the first time an AS is seen. */
   id(asn: number, text: Uint8Array, orgStart: number, orgEnd: number): number {
     let id = asn < this.small.length ? this.small[asn] : (this.big.get(asn) ?? -1);
     if (id === -1) {
@@ -53,28 +54,14 @@ class AsTableBuilder {
       if (asn < this.small.length) this.small[asn] = id;
       else this.big.set(asn, id);
       this.asn.push(asn);
-      this.org.push(decodeOrg(text, orgStart, orgEnd));
+      this.org.add(text, orgStart, orgEnd);
     }
     return id;
   }
 
   build(): AsTable {
-    return { count: this.asn.length, asn: Uint32Array.from(this.asn), org: this.org };
+    return { count: this.asn.length, asn: Uint32Array.from(this.asn), org: this.org.build() };
   }
-}
-
-const utf8 = new TextDecoder();
-
-/**
- * The org field: bare text, or "quoted" with "" for a quote. Decoded from the
- * bytes so each name is its own small string (a slice of one big decoded file
- * would keep the whole file alive in the heap).
- */
-function decodeOrg(text: Uint8Array, start: number, end: number): string {
-  if (text[start] === 34 && end - start >= 2 && text[end - 1] === 34) {
-    return utf8.decode(text.subarray(start + 1, end - 1)).replaceAll('""', '"').trim();
-  }
-  return utf8.decode(text.subarray(start, end)).trim();
 }
 
 function grow(a: Uint32Array, size: number): Uint32Array {

@@ -250,7 +250,7 @@ class ResolverCore {
   private classifyId(id: number): number {
     let code = this.kindById[id];
     if (code === 0) {
-      const c = classifyNetwork(this.data.as.table.asn[id], this.data.as.table.org[id], this.curated);
+      const c = classifyNetwork(this.data.as.table.asn[id], this.data.as.table.org.get(id), this.curated);
       code = KIND_CODE.get(c.kind)!;
       this.kindById[id] = code;
       this.ruleById[id] = c.rule;
@@ -289,7 +289,7 @@ class ResolverCore {
     const code = this.classifyId(id);
     return {
       asn: this.data.as.table.asn[id],
-      asOrg: this.data.as.table.org[id],
+      asOrg: this.data.as.table.org.get(id),
       country,
       region,
       city: cityName,
