@@ -44,14 +44,41 @@ function readRecord(t: TreeInfo, node: number, right: boolean): number {
   }
 }
 
+/**
+ * Country ranges in address order; adjacent leaves with the same country
+ * merge into one range. Without arrays it only counts: the walk runs twice,
+ * once to size the arrays exactly and once to fill them, because growing
+ * them left copies behind that an idle collector never collects.
+ */
 class RangeSink {
-  starts: number[] = [];
-  code: number[] = [];
-  push(start: number, code: number): void {
-    // Adjacent leaves with the same country merge into one range.
-    if (this.code.length > 0 && this.code[this.code.length - 1] === code) return;
-    this.starts.push(start);
-    this.code.push(code);
+  count = 0;
+  private last = -1;
+
+  constructor(
+    readonly starts: Uint32Array | null = null,
+    readonly code: Uint16Array | null = null,
+  ) {}
+
+  /** An IPv4 range starting at `start`. */
+  push4(start: number, code: number): void {
+    if (code === this.last) return;
+    this.last = code;
+    if (this.starts !== null) {
+      this.starts[this.count] = start;
+      this.code![this.count] = code;
+    }
+    this.count++;
+  }
+
+  /** An IPv6 range starting at the four limbs of `start`. */
+  push6(start: Uint32Array, code: number): void {
+    if (code === this.last) return;
+    this.last = code;
+    if (this.starts !== null) {
+      this.starts.set(start, this.count * 4);
+      this.code![this.count] = code;
+    }
+    this.count++;
   }
 }
 
@@ -74,36 +101,147 @@ function countryOf(rec: unknown): string | null {
   return null;
 }
 
-/** Walks the MMDB search tree once and returns sorted country ranges for IPv4 and for 2000::/3. */
+/**
+ * Country index by MMDB record. A data record is decoded once, through the
+ * public reader, by looking up an address known to land on it: the start of
+ * the leaf's range (formatted only on a miss: formatting 600k addresses cost
+ * more than the walk).
+ */
+class CountryCodes {
+  readonly codes: (string | null)[] = [null];
+  private readonly index = new Map<string, number>();
+  private readonly byRecord = new Map<number, number>();
+  // Neighbouring leaves mostly share a record: checked before the Map.
+  private lastRecord = -1;
+  private lastCode = 0;
+
+  constructor(
+    private readonly reader: Reader<Record<string, unknown>>,
+    private readonly nodeCount: number,
+  ) {}
+
+  /** The country index of `record`, or -1 when it is not known yet (then call learn). */
+  of(record: number): number {
+    if (record === this.lastRecord) return this.lastCode;
+    const code = record === this.nodeCount ? 0 : (this.byRecord.get(record) ?? -1); // nodeCount: the "no data" record
+    if (code !== -1) {
+      this.lastRecord = record;
+      this.lastCode = code;
+    }
+    return code;
+  }
+
+  /** of(), learning a new record through `ip` (trees that are one leaf). */
+  get(record: number, ip: string): number {
+    const code = this.of(record);
+    return code === -1 ? this.learn(record, ip) : code;
+  }
+
+  /** Decodes `record` through an address `ip` that lands on it. */
+  learn(record: number, ip: string): number {
+    const cc = countryOf(this.reader.get(ip));
+    let code = cc === null ? 0 : this.index.get(cc);
+    if (code === undefined) {
+      code = this.codes.length;
+      this.codes.push(cc);
+      this.index.set(cc!, code);
+    }
+    this.byRecord.set(record, code);
+    return code;
+  }
+}
+
+// DFS stack size: at most one pending sibling per level plus the two children
+// just pushed, and leaves are forced at depth 128.
+const STACK = 130;
+
+/**
+ * IPv4 leaves in address order from the subtree at `root` (depth 0 = 0.0.0.0/0).
+ * Iterative DFS, right child pushed first so the left one pops first. A leaf
+ * is kept on the stack as -1 - record.
+ */
+function walkV4(t: TreeInfo, root: number, codes: CountryCodes, sink: RangeSink): void {
+  const nodes = new Float64Array(STACK);
+  const depths = new Uint8Array(STACK);
+  const prefixes = new Float64Array(STACK);
+  nodes[0] = root;
+  let top = 1;
+  while (top > 0) {
+    top--;
+    const node = nodes[top];
+    const depth = depths[top];
+    const prefix = prefixes[top];
+    if (node < 0) {
+      const start = prefix * 2 ** (32 - depth);
+      let code = codes.of(-1 - node);
+      if (code === -1) code = codes.learn(-1 - node, v4Text(start));
+      sink.push4(start, code);
+      continue;
+    }
+    for (let right = 1; right >= 0; right--) {
+      const rec = readRecord(t, node, right === 1);
+      const leafHere = rec >= t.nodeCount || depth + 1 === 32;
+      nodes[top] = leafHere ? -1 - (rec >= t.nodeCount ? rec : t.nodeCount) : rec;
+      depths[top] = depth + 1;
+      prefixes[top] = prefix * 2 + right;
+      top++;
+    }
+  }
+}
+
+/**
+ * Leaves under 2000::/3 in address order, from `node` at depth 3, without
+ * BigInt: the current address lives in four limbs. Popping a child at depth
+ * d sets bit d-1 and clears every bit below it; the bits above still hold
+ * its ancestors' path.
+ */
+function walkV6(t: TreeInfo, node: number, v4Root: number, codes: CountryCodes, sink: RangeSink): void {
+  const addr = new Uint32Array([0x20000000, 0, 0, 0]);
+  const nodes = new Float64Array(STACK);
+  const depths = new Uint8Array(STACK);
+  const bits = new Uint8Array(STACK);
+  nodes[0] = node;
+  depths[0] = 3;
+  bits[0] = 1;
+  let top = 1;
+  while (top > 0) {
+    top--;
+    const cur = nodes[top];
+    const depth = depths[top];
+    const bit = bits[top];
+    const pos = depth - 1; // bit index from the top, 0..127
+    const limb = pos >>> 5;
+    const shift = 31 - (pos & 31);
+    // Keep the bits above pos, set pos to `bit`, clear the rest of this limb and all lower limbs.
+    const keepMask = shift === 31 ? 0 : (0xffffffff << (shift + 1)) >>> 0;
+    addr[limb] = ((addr[limb] & keepMask) | (bit << shift)) >>> 0;
+    for (let k = limb + 1; k < 4; k++) addr[k] = 0;
+    if (cur < 0) {
+      let code = codes.of(-1 - cur);
+      if (code === -1) code = codes.learn(-1 - cur, v6Text(addr));
+      sink.push6(addr, code);
+      continue;
+    }
+    for (let right = 1; right >= 0; right--) {
+      const rec = readRecord(t, cur, right === 1);
+      const childDepth = depth + 1;
+      // The IPv4 subtree is also reachable through alias paths (6to4,
+      // Teredo); those are reserved space for us, so they count as no data.
+      const leafHere = rec >= t.nodeCount || childDepth === 128 || rec === v4Root;
+      nodes[top] = leafHere ? -1 - (rec >= t.nodeCount ? rec : t.nodeCount) : rec;
+      depths[top] = childDepth;
+      bits[top] = right;
+      top++;
+    }
+  }
+}
+
+/** Walks the MMDB search tree and returns sorted country ranges for IPv4 and for 2000::/3. */
 export function flattenCountryMmdb(buf: Buffer): CountryDb {
   const reader = new Reader<Record<string, unknown>>(buf);
   const md = reader.metadata;
   const t: TreeInfo = { buf, nodeCount: md.nodeCount, recordSize: md.recordSize, nodeBytes: md.nodeByteSize };
-  const codes: (string | null)[] = [null];
-  const codeIndex = new Map<string, number>();
-  const byPointer = new Map<number, number>();
-
-  // A data pointer is decoded once, through the public reader, by looking up
-  // an address known to land on it: the start of the leaf's range (built
-  // only on a cache miss: formatting 600k addresses cost more than the walk).
-  const codeFor = (pointer: number, sampleIp: () => string): number => {
-    if (pointer === t.nodeCount) return 0; // "no data" record
-    let idx = byPointer.get(pointer);
-    if (idx === undefined) {
-      const cc = countryOf(reader.get(sampleIp()));
-      if (cc === null) idx = 0;
-      else {
-        idx = codeIndex.get(cc);
-        if (idx === undefined) {
-          idx = codes.length;
-          codes.push(cc);
-          codeIndex.set(cc, idx);
-        }
-      }
-      byPointer.set(pointer, idx);
-    }
-    return idx;
-  };
+  const codes = new CountryCodes(reader, t.nodeCount);
 
   // IPv4: in an IPv6 tree the IPv4 space is ::/96, 96 left turns from the root.
   let v4Root = 0;
@@ -117,102 +255,43 @@ export function flattenCountryMmdb(buf: Buffer): CountryDb {
       }
     }
   }
-  const sink4 = new RangeSink();
-  if (v4Leaf !== -1) {
-    sink4.push(0, codeFor(v4Leaf, () => '0.0.0.0'));
-  } else {
-    // Iterative DFS, right child pushed first so the left one pops first:
-    // leaves come out in address order. A leaf is stored as -1 - record.
-    const nodes: number[] = [v4Root];
-    const depths: number[] = [0];
-    const prefixes: number[] = [0];
-    while (nodes.length > 0) {
-      const node = nodes.pop()!;
-      const depth = depths.pop()!;
-      const prefix = prefixes.pop()!;
-      if (node < 0) {
-        const rec = -1 - node;
-        const start = prefix * 2 ** (32 - depth);
-        sink4.push(start, codeFor(rec, () => v4Text(start)));
-        continue;
-      }
-      for (let right = 1; right >= 0; right--) {
-        const rec = readRecord(t, node, right === 1);
-        const leafHere = rec >= t.nodeCount || depth + 1 === 32;
-        nodes.push(leafHere ? -1 - (rec >= t.nodeCount ? rec : t.nodeCount) : rec);
-        depths.push(depth + 1);
-        prefixes.push(prefix * 2 + right);
-      }
-    }
-  }
+  const walk4 = (sink: RangeSink) => {
+    if (v4Leaf === -1) walkV4(t, v4Root, codes, sink);
+    else sink.push4(0, codes.get(v4Leaf, '0.0.0.0'));
+  };
 
   // IPv6: only 2000::/3 is global unicast (see ip.ts); other space never reaches a lookup.
-  const sink6starts: number[] = []; // 4 limbs per range
-  const sink6code: number[] = [];
-  const push6 = (start: ArrayLike<number>, code: number) => {
-    if (sink6code.length > 0 && sink6code[sink6code.length - 1] === code) return;
-    sink6starts.push(start[0], start[1], start[2], start[3]);
-    sink6code.push(code);
-  };
+  let v6Node = 0;
+  let v6Leaf = -1;
   if (md.ipVersion === 6) {
-    let node = 0;
-    let leaf = -1;
     for (const bit of [false, false, true]) {
-      node = readRecord(t, node, bit);
-      if (node >= t.nodeCount) {
-        leaf = node;
+      v6Node = readRecord(t, v6Node, bit);
+      if (v6Node >= t.nodeCount) {
+        v6Leaf = v6Node;
         break;
       }
     }
-    if (leaf !== -1) {
-      push6([0x20000000, 0, 0, 0], codeFor(leaf, () => '2000::'));
-    } else {
-      // DFS in address order without BigInt: the current address lives in
-      // four limbs. Popping a child at depth d sets bit d-1 and clears every
-      // bit below it; the bits above still hold its ancestors' path.
-      const addr = new Uint32Array([0x20000000, 0, 0, 0]);
-      const nodes: number[] = [node];
-      const depths: number[] = [3];
-      const bits: number[] = [1];
-      while (nodes.length > 0) {
-        const cur = nodes.pop()!;
-        const depth = depths.pop()!;
-        const bit = bits.pop()!;
-        const pos = depth - 1; // bit index from the top, 0..127
-        const limb = pos >>> 5;
-        const shift = 31 - (pos & 31);
-        // Keep the bits above pos, set pos to `bit`, clear the rest of this limb and all lower limbs.
-        const keepMask = shift === 31 ? 0 : (0xffffffff << (shift + 1)) >>> 0;
-        addr[limb] = ((addr[limb] & keepMask) | (bit << shift)) >>> 0;
-        for (let k = limb + 1; k < 4; k++) addr[k] = 0;
-        if (cur < 0) {
-          const rec = -1 - cur;
-          push6(addr, codeFor(rec, () => v6Text(addr)));
-          continue;
-        }
-        for (let right = 1; right >= 0; right--) {
-          const rec = readRecord(t, cur, right === 1);
-          const childDepth = depth + 1;
-          // The IPv4 subtree is also reachable through alias paths (6to4,
-          // Teredo); those are reserved space for us, so they count as no data.
-          const leafHere = rec >= t.nodeCount || childDepth === 128 || rec === v4Root;
-          nodes.push(leafHere ? -1 - (rec >= t.nodeCount ? rec : t.nodeCount) : rec);
-          depths.push(childDepth);
-          bits.push(right);
-        }
-      }
-    }
   }
-
-  const v4starts = Uint32Array.from(sink4.starts);
-  const v4 = {
-    count: v4starts.length,
-    index: buildIndex16(v4starts, v4starts.length),
-    starts: v4starts,
-    code: Uint16Array.from(sink4.code),
+  const walk6 = (sink: RangeSink) => {
+    if (md.ipVersion !== 6) return;
+    if (v6Leaf === -1) walkV6(t, v6Node, v4Root, codes, sink);
+    else sink.push6(new Uint32Array([0x20000000, 0, 0, 0]), codes.get(v6Leaf, '2000::'));
   };
-  const v6 = { count: sink6code.length, starts: Uint32Array.from(sink6starts), code: Uint16Array.from(sink6code) };
-  return { codes, v4, v6 };
+
+  const count4 = new RangeSink();
+  walk4(count4);
+  const v4 = new RangeSink(new Uint32Array(count4.count), new Uint16Array(count4.count));
+  walk4(v4);
+  const count6 = new RangeSink();
+  walk6(count6);
+  const v6 = new RangeSink(new Uint32Array(count6.count * 4), new Uint16Array(count6.count));
+  walk6(v6);
+
+  return {
+    codes: codes.codes,
+    v4: { count: v4.count, index: buildIndex16(v4.starts!, v4.count), starts: v4.starts!, code: v4.code! },
+    v6: { count: v6.count, starts: v6.starts!, code: v6.code! },
+  };
 }
 
 export async function loadCountryDb(path: string): Promise<CountryDb> {
