@@ -6,9 +6,12 @@
 // on every call, about 430,000 lookups/s measured on this machine, which alone
 // is below the resolver's 500,000/s cold target. A binary search over typed
 // arrays answers the same question from bytes we already parsed.
+//
+// The file is read through mmdb.ts, a window at a time; the maxmind package
+// is imported only for an operator's city database.
 
-import { readFile } from 'node:fs/promises';
-import maxmind, { Reader, type CityResponse } from 'maxmind';
+import type { CityResponse } from 'maxmind';
+import { MmdbFile } from './mmdb.js';
 import { buildIndex16, searchLimbs, searchU32Indexed } from './u128.js';
 
 export interface CountryDb {
@@ -16,32 +19,6 @@ export interface CountryDb {
   codes: (string | null)[];
   v4: { count: number; index: Int32Array; starts: Uint32Array; code: Uint16Array };
   v6: { count: number; starts: Uint32Array; code: Uint16Array };
-}
-
-interface TreeInfo {
-  buf: Uint8Array;
-  nodeCount: number;
-  recordSize: number;
-  nodeBytes: number;
-}
-
-function readRecord(t: TreeInfo, node: number, right: boolean): number {
-  const b = t.buf;
-  const o = node * t.nodeBytes;
-  switch (t.recordSize) {
-    case 24:
-      return right ? (b[o + 3] << 16) | (b[o + 4] << 8) | b[o + 5] : (b[o] << 16) | (b[o + 1] << 8) | b[o + 2];
-    case 28:
-      return right
-        ? ((b[o + 3] & 0x0f) * 0x1000000 + ((b[o + 4] << 16) | (b[o + 5] << 8) | b[o + 6]))
-        : ((b[o + 3] & 0xf0) >> 4) * 0x1000000 + ((b[o] << 16) | (b[o + 1] << 8) | b[o + 2]);
-    case 32: {
-      const p = right ? o + 4 : o;
-      return ((b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3]) >>> 0;
-    }
-    default:
-      throw new Error(`unsupported MMDB record size ${t.recordSize}`);
-  }
 }
 
 /**
@@ -82,16 +59,6 @@ class RangeSink {
   }
 }
 
-function v4Text(n: number): string {
-  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
-}
-
-function v6Text(limbs: Uint32Array): string {
-  const groups: string[] = [];
-  for (let k = 0; k < 4; k++) groups.push((limbs[k] >>> 16).toString(16), (limbs[k] & 0xffff).toString(16));
-  return groups.join(':');
-}
-
 /** Country code from an MMDB record: the country DB's `country_code` or a GeoIP2-style `country.iso_code`. */
 function countryOf(rec: unknown): string | null {
   if (!rec || typeof rec !== 'object') return null;
@@ -101,12 +68,7 @@ function countryOf(rec: unknown): string | null {
   return null;
 }
 
-/**
- * Country index by MMDB record. A data record is decoded once, through the
- * public reader, by looking up an address known to land on it: the start of
- * the leaf's range (formatted only on a miss: formatting 600k addresses cost
- * more than the walk).
- */
+/** Country index by MMDB data record, each record decoded once. */
 class CountryCodes {
   readonly codes: (string | null)[] = [null];
   private readonly index = new Map<string, number>();
@@ -115,38 +77,24 @@ class CountryCodes {
   private lastRecord = -1;
   private lastCode = 0;
 
-  constructor(
-    private readonly reader: Reader<Record<string, unknown>>,
-    private readonly nodeCount: number,
-  ) {}
+  constructor(private readonly db: MmdbFile) {}
 
-  /** The country index of `record`, or -1 when it is not known yet (then call learn). */
   of(record: number): number {
     if (record === this.lastRecord) return this.lastCode;
-    const code = record === this.nodeCount ? 0 : (this.byRecord.get(record) ?? -1); // nodeCount: the "no data" record
-    if (code !== -1) {
-      this.lastRecord = record;
-      this.lastCode = code;
-    }
-    return code;
-  }
-
-  /** of(), learning a new record through `ip` (trees that are one leaf). */
-  get(record: number, ip: string): number {
-    const code = this.of(record);
-    return code === -1 ? this.learn(record, ip) : code;
-  }
-
-  /** Decodes `record` through an address `ip` that lands on it. */
-  learn(record: number, ip: string): number {
-    const cc = countryOf(this.reader.get(ip));
-    let code = cc === null ? 0 : this.index.get(cc);
+    let code = this.byRecord.get(record);
     if (code === undefined) {
-      code = this.codes.length;
-      this.codes.push(cc);
-      this.index.set(cc!, code);
+      // nodeCount is the "no data" record.
+      const cc = record === this.db.nodeCount ? null : countryOf(this.db.data(record));
+      code = cc === null ? 0 : this.index.get(cc);
+      if (code === undefined) {
+        code = this.codes.length;
+        this.codes.push(cc);
+        this.index.set(cc!, code);
+      }
+      this.byRecord.set(record, code);
     }
-    this.byRecord.set(record, code);
+    this.lastRecord = record;
+    this.lastCode = code;
     return code;
   }
 }
@@ -160,7 +108,7 @@ const STACK = 130;
  * Iterative DFS, right child pushed first so the left one pops first. A leaf
  * is kept on the stack as -1 - record.
  */
-function walkV4(t: TreeInfo, root: number, codes: CountryCodes, sink: RangeSink): void {
+function walkV4(db: MmdbFile, root: number, codes: CountryCodes, sink: RangeSink): void {
   const nodes = new Float64Array(STACK);
   const depths = new Uint8Array(STACK);
   const prefixes = new Float64Array(STACK);
@@ -172,16 +120,13 @@ function walkV4(t: TreeInfo, root: number, codes: CountryCodes, sink: RangeSink)
     const depth = depths[top];
     const prefix = prefixes[top];
     if (node < 0) {
-      const start = prefix * 2 ** (32 - depth);
-      let code = codes.of(-1 - node);
-      if (code === -1) code = codes.learn(-1 - node, v4Text(start));
-      sink.push4(start, code);
+      sink.push4(prefix * 2 ** (32 - depth), codes.of(-1 - node));
       continue;
     }
     for (let right = 1; right >= 0; right--) {
-      const rec = readRecord(t, node, right === 1);
-      const leafHere = rec >= t.nodeCount || depth + 1 === 32;
-      nodes[top] = leafHere ? -1 - (rec >= t.nodeCount ? rec : t.nodeCount) : rec;
+      const rec = db.record(node, right === 1);
+      const leafHere = rec >= db.nodeCount || depth + 1 === 32;
+      nodes[top] = leafHere ? -1 - (rec >= db.nodeCount ? rec : db.nodeCount) : rec;
       depths[top] = depth + 1;
       prefixes[top] = prefix * 2 + right;
       top++;
@@ -195,7 +140,7 @@ function walkV4(t: TreeInfo, root: number, codes: CountryCodes, sink: RangeSink)
  * d sets bit d-1 and clears every bit below it; the bits above still hold
  * its ancestors' path.
  */
-function walkV6(t: TreeInfo, node: number, v4Root: number, codes: CountryCodes, sink: RangeSink): void {
+function walkV6(db: MmdbFile, node: number, v4Root: number, codes: CountryCodes, sink: RangeSink): void {
   const addr = new Uint32Array([0x20000000, 0, 0, 0]);
   const nodes = new Float64Array(STACK);
   const depths = new Uint8Array(STACK);
@@ -217,18 +162,16 @@ function walkV6(t: TreeInfo, node: number, v4Root: number, codes: CountryCodes, 
     addr[limb] = ((addr[limb] & keepMask) | (bit << shift)) >>> 0;
     for (let k = limb + 1; k < 4; k++) addr[k] = 0;
     if (cur < 0) {
-      let code = codes.of(-1 - cur);
-      if (code === -1) code = codes.learn(-1 - cur, v6Text(addr));
-      sink.push6(addr, code);
+      sink.push6(addr, codes.of(-1 - cur));
       continue;
     }
     for (let right = 1; right >= 0; right--) {
-      const rec = readRecord(t, cur, right === 1);
+      const rec = db.record(cur, right === 1);
       const childDepth = depth + 1;
       // The IPv4 subtree is also reachable through alias paths (6to4,
       // Teredo); those are reserved space for us, so they count as no data.
-      const leafHere = rec >= t.nodeCount || childDepth === 128 || rec === v4Root;
-      nodes[top] = leafHere ? -1 - (rec >= t.nodeCount ? rec : t.nodeCount) : rec;
+      const leafHere = rec >= db.nodeCount || childDepth === 128 || rec === v4Root;
+      nodes[top] = leafHere ? -1 - (rec >= db.nodeCount ? rec : db.nodeCount) : rec;
       depths[top] = childDepth;
       bits[top] = right;
       top++;
@@ -237,45 +180,42 @@ function walkV6(t: TreeInfo, node: number, v4Root: number, codes: CountryCodes, 
 }
 
 /** Walks the MMDB search tree and returns sorted country ranges for IPv4 and for 2000::/3. */
-export function flattenCountryMmdb(buf: Buffer): CountryDb {
-  const reader = new Reader<Record<string, unknown>>(buf);
-  const md = reader.metadata;
-  const t: TreeInfo = { buf, nodeCount: md.nodeCount, recordSize: md.recordSize, nodeBytes: md.nodeByteSize };
-  const codes = new CountryCodes(reader, t.nodeCount);
+function flatten(db: MmdbFile): CountryDb {
+  const codes = new CountryCodes(db);
 
   // IPv4: in an IPv6 tree the IPv4 space is ::/96, 96 left turns from the root.
   let v4Root = 0;
   let v4Leaf = -1;
-  if (md.ipVersion === 6) {
+  if (db.ipVersion === 6) {
     for (let i = 0; i < 96; i++) {
-      v4Root = readRecord(t, v4Root, false);
-      if (v4Root >= t.nodeCount) {
+      v4Root = db.record(v4Root, false);
+      if (v4Root >= db.nodeCount) {
         v4Leaf = v4Root;
         break;
       }
     }
   }
   const walk4 = (sink: RangeSink) => {
-    if (v4Leaf === -1) walkV4(t, v4Root, codes, sink);
-    else sink.push4(0, codes.get(v4Leaf, '0.0.0.0'));
+    if (v4Leaf === -1) walkV4(db, v4Root, codes, sink);
+    else sink.push4(0, codes.of(v4Leaf));
   };
 
   // IPv6: only 2000::/3 is global unicast (see ip.ts); other space never reaches a lookup.
   let v6Node = 0;
   let v6Leaf = -1;
-  if (md.ipVersion === 6) {
+  if (db.ipVersion === 6) {
     for (const bit of [false, false, true]) {
-      v6Node = readRecord(t, v6Node, bit);
-      if (v6Node >= t.nodeCount) {
+      v6Node = db.record(v6Node, bit);
+      if (v6Node >= db.nodeCount) {
         v6Leaf = v6Node;
         break;
       }
     }
   }
   const walk6 = (sink: RangeSink) => {
-    if (md.ipVersion !== 6) return;
-    if (v6Leaf === -1) walkV6(t, v6Node, v4Root, codes, sink);
-    else sink.push6(new Uint32Array([0x20000000, 0, 0, 0]), codes.get(v6Leaf, '2000::'));
+    if (db.ipVersion !== 6) return;
+    if (v6Leaf === -1) walkV6(db, v6Node, v4Root, codes, sink);
+    else sink.push6(new Uint32Array([0x20000000, 0, 0, 0]), codes.of(v6Leaf));
   };
 
   const count4 = new RangeSink();
@@ -294,8 +234,19 @@ export function flattenCountryMmdb(buf: Buffer): CountryDb {
   };
 }
 
+/** flatten() over a database already in memory. */
+export function flattenCountryMmdb(buf: Uint8Array): CountryDb {
+  return flatten(MmdbFile.fromBuffer(buf));
+}
+
+/** flatten() reading the file a window at a time, never whole. */
 export async function loadCountryDb(path: string): Promise<CountryDb> {
-  return flattenCountryMmdb(await readFile(path));
+  const db = MmdbFile.open(path);
+  try {
+    return flatten(db);
+  } finally {
+    db.close();
+  }
 }
 
 export function countryV4(db: CountryDb, ip: number): string | null {
@@ -322,6 +273,7 @@ export type CityLookup = (ipText: string) => CityInfo | null;
  * subdivision (state, province).
  */
 export async function openCityDb(path: string): Promise<CityLookup> {
+  const { default: maxmind } = await import('maxmind');
   const reader = await maxmind.open<CityResponse>(path, { cache: { max: 10_000 } });
   return (ipText) => {
     const r = reader.get(ipText);
