@@ -2,7 +2,8 @@
 // IP resolution throughput and data cost: full resolutions per second (AS,
 // organization, classification, country) cold (cache off, distinct addresses)
 // and cached, on one core; data load time and RSS/heap growth of the loaded
-// databases, each load in a fresh process. Standalone; run by `npm run bench`
+// databases (also before any GC: what an idle process keeps), each load in a
+// fresh process. Standalone; run by `npm run bench`
 // after `npm run build` (it imports the compiled dist). Prints a markdown table
 // and writes .bench/resolve.json.
 import { spawnSync } from 'node:child_process';
@@ -36,6 +37,8 @@ if (process.argv[2] === '--load') {
   const t0 = performance.now();
   const r = await createResolver({ cache: { max: 0, ttlMs: 0 } });
   const loadMs = performance.now() - t0;
+  // What an idle collector keeps: nothing makes V8 collect right after start.
+  const settled = process.memoryUsage();
   r.resolve('s', '8.8.8.8');
   globalThis.gc?.();
   await new Promise((res) => setTimeout(res, 50));
@@ -45,6 +48,7 @@ if (process.argv[2] === '--load') {
     JSON.stringify({
       loadMs,
       rssMB: (after.rss - before.rss) / 2 ** 20,
+      rssNoGcMB: (settled.rss - before.rss) / 2 ** 20,
       heapMB: (after.heapUsed - before.heapUsed) / 2 ** 20,
       arrayBuffersMB: (after.arrayBuffers - before.arrayBuffers) / 2 ** 20,
     }),
@@ -109,6 +113,7 @@ const result = {
   cachedPerSecond: Math.round(median(hotRates)),
   loadMs: Math.round(median(loads.map((l) => l.loadMs))),
   rssGrowthMB: +median(loads.map((l) => l.rssMB)).toFixed(1),
+  rssGrowthNoGcMB: +median(loads.map((l) => l.rssNoGcMB)).toFixed(1),
   heapGrowthMB: +median(loads.map((l) => l.heapMB)).toFixed(1),
   arrayBuffersMB: +median(loads.map((l) => l.arrayBuffersMB)).toFixed(1),
   info: cold.info,
@@ -124,6 +129,7 @@ console.log(
       ['cold resolutions/s (cache off, distinct IPs, 10% IPv6)', fmt(result.coldPerSecond), fmt(TARGET_COLD)],
       ['cached resolutions/s (10,000 IPs)', fmt(result.cachedPerSecond), fmt(TARGET_HOT)],
       ['data load (fresh process)', `${fmt(result.loadMs)} ms`, '< 2,000 ms'],
+      ['RSS growth after load, before any GC', `${result.rssGrowthNoGcMB} MB`, ''],
       ['RSS growth after load', `${result.rssGrowthMB} MB`, ''],
       ['JS heap growth after load', `${result.heapGrowthMB} MB`, ''],
       ['typed arrays after load', `${result.arrayBuffersMB} MB`, ''],
