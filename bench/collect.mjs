@@ -22,6 +22,12 @@ if (spawnSync('wrk', ['--version']).error) {
 const { openDatabase } = await import(join(root, 'packages/collector/dist/store/db.js'));
 const { createSite } = await import(join(root, 'packages/collector/dist/store/sites.js'));
 
+// The collector runs as `npm start` runs it, with the same Node flags (package.json).
+const startArgs = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+  .scripts.start.split(/\s+/)
+  .slice(1)
+  .map((arg) => (arg.endsWith('.js') ? join(root, arg) : arg));
+
 const freePort = () =>
   new Promise((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
@@ -90,7 +96,7 @@ async function benchCollector(runIndex) {
   const { site } = createSite(db, { name: 'Bench', domains: ['example.com'] });
   db.close();
   const port = await freePort();
-  const child = spawn(process.execPath, [join(root, 'packages/collector/dist/main.js')], {
+  const child = spawn(process.execPath, startArgs, {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', CLEARVIEW_DB: dbPath, CLEARVIEW_TRUST_PROXY: '1', LOG_LEVEL: 'warn' },
     stdio: 'ignore',
   });
