@@ -2,10 +2,10 @@
 // constants.js as text instead of being required.
 //
 // That file is one `new Set([...])` of ~97,000 string literals: requiring it
-// makes V8 compile the array literal and keeps ~30 MB of RSS, and even a Set
-// of the same strings grows the young generation by ~15 MB while it is built.
-// Here the file's bytes are the storage: an open-addressing table of offsets
-// into them answers `has` without a string per domain.
+// makes V8 compile the array literal and keeps ~30 MB of RSS, and a Set built
+// from the same text still costs ~20 MB (a heap string per domain). Here the
+// file's bytes are the storage: an open-addressing table of offsets into them
+// answers `has` without a string per domain, in 3.6 MB of typed arrays.
 
 import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
