@@ -1,6 +1,11 @@
 import { gunzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { upsertSeenCompany } from '../../packages/collector/src/store/companies.js';
+import { openDatabase } from '../../packages/collector/src/store/db.js';
+import { createSite } from '../../packages/collector/src/store/sites.js';
 import { sendBeacon, startTestServer, wireId, type TestServer } from '../helpers/server.js';
 
 let server: TestServer | null = null;
@@ -94,5 +99,29 @@ describe('the collector server', () => {
     const db = new Database(server.dbPath, { readonly: true });
     expect(db.prepare('SELECT COUNT(*) AS n FROM page_views WHERE pv_id = ?').get(p)).toEqual({ n: 1 });
     db.close();
+  });
+});
+
+describe('keeping scores fresh', () => {
+  it('rescores a company whose stored score decay has made stale, on the writer thread, when it starts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clearview-refresh-'));
+    const dbPath = join(dir, 'clearview.db');
+    const db = openDatabase(dbPath);
+    const { site } = createSite(db, { name: 'Site', domains: ['example.com'] });
+    const seen = Date.parse('2026-11-20T10:00:00Z');
+    const companyId = upsertSeenCompany(db, site.id, { domain: 'stale.example' }, seen);
+    db.prepare('UPDATE companies SET page_views = 5, visitor_count = 1, sessions = 1, lead_score = 0, scored_at = ? WHERE id = ?').run(seen, companyId);
+    db.close();
+    const now = Date.parse('2026-11-23T10:00:00Z');
+    server = await startTestServer({ env: { CLEARVIEW_DB: dbPath }, now: () => now });
+    let scoredAt: number | null = seen;
+    for (let i = 0; i < 100 && scoredAt === seen; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      scoredAt = (server.ctx.db.prepare('SELECT scored_at FROM companies WHERE id = ?').get(companyId) as { scored_at: number }).scored_at;
+    }
+    expect(scoredAt).toBe(now);
+    await server.stop();
+    server = null;
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -94,17 +94,26 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const siteCache = createSiteCache(db);
 
   const rescorer = createRescorer(db, { now });
-  // Scores decay with time: refresh the stale ones every minute so none is more than five minutes old.
-  const decayTimer = setInterval(() => {
-    rescorer.refreshStale().catch((error: unknown) => logger.error({ err: error }, 'score refresh failed'));
-  }, 60_000);
-  decayTimer.unref();
-  void rescorer.refreshStale().catch((error: unknown) => logger.error({ err: error }, 'score refresh failed'));
   const logWriteError = (error: unknown) => logger.error({ err: error }, 'batch write failed');
   // The writer thread takes SQLite's work off the thread that answers HTTP; an
   // in-memory database cannot be shared with it, so it is written inline.
   const threaded = config.dbPath !== ':memory:' && config.writerThread;
   const committer = threaded ? createWorkerCommitter(config.dbPath, logWriteError) : createInlineCommitter(db, logWriteError);
+  // Scores decay with time: refresh the stale ones every minute so none is more than five minutes old.
+  // The writer does it between batches: on this thread a big site's refresh would hold up requests
+  // and wait for the write lock.
+  let refreshing: Promise<unknown> | null = null;
+  const refreshScores = () => {
+    refreshing ??= committer
+      .refreshScores(now())
+      .catch((error: unknown) => logger.error({ err: error }, 'score refresh failed'))
+      .finally(() => {
+        refreshing = null;
+      });
+  };
+  const decayTimer = setInterval(refreshScores, 60_000);
+  decayTimer.unref();
+  refreshScores();
   // An in-memory database does not outlive the process, so logging ahead of it would protect nothing.
   const intake = config.dbPath === ':memory:' ? null : IntakeLog.open(`${config.dbPath}-intake`, readIntakeProgress(db), { sync: config.syncIntake });
   const writer = new BatchWriter(

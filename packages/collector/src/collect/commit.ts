@@ -84,12 +84,13 @@ export function commitRecords(db: Db, batch: CommitBatch, now: number, onError?:
 /**
  * Commits a batch, then rescores the companies it touched on the same
  * connection: doing it here, in the writer's thread, keeps the thread that
- * answers HTTP from ever waiting for the write lock.
+ * answers HTTP from ever waiting for the write lock. The periodic decay refresh
+ * runs here too, between batches, for the same reason.
  */
 export function createBatchCommit(db: Db, onError?: (error: unknown) => void) {
   let clock = 0;
   const rescorer: Rescorer = createRescorer(db, { now: () => clock });
-  return (batch: CommitBatch, now: number): CommitResult[] => {
+  const commit = (batch: CommitBatch, now: number): CommitResult[] => {
     const results = commitRecords(db, batch, now, onError);
     const touched = new Set<string>();
     for (const result of results) if (!isFailedWrite(result) && result.companyId) touched.add(result.companyId);
@@ -104,4 +105,10 @@ export function createBatchCommit(db: Db, onError?: (error: unknown) => void) {
     }
     return results;
   };
+  /** Rescores every stale score, in slices that let batches through; `now` is the collector's clock. */
+  const refreshStale = (now: number): Promise<number> => {
+    clock = now;
+    return rescorer.refreshStale();
+  };
+  return { commit, refreshStale };
 }

@@ -19,10 +19,17 @@ export interface CommitRequest {
   /** The main thread's clock, so that scores follow an injected clock in tests. */
   now: number;
 }
+export interface RefreshRequest {
+  type: 'refresh';
+  id: number;
+  now: number;
+}
+
 export type WorkerReply =
   | { type: 'committed'; id: number; results: CommitResult[]; seconds: number; error: string | null }
   /** The batch as a whole could not be written (nothing of it, or only a prefix, is committed). */
   | { type: 'failed'; id: number; error: string }
+  | { type: 'refreshed'; id: number; count: number; error: string | null }
   | { type: 'closed' };
 
 /** The compiled worker; tests run the TypeScript sources, whose worker is the built one (npm test builds first). */
@@ -41,6 +48,7 @@ export function createWorkerCommitter(path: string, onError: (error: unknown) =>
   let worker: Worker;
   let nextId = 0;
   const pending = new Map<number, { resolve: (value: { results: CommitResult[]; seconds: number }) => void; reject: (error: unknown) => void }>();
+  const refreshes = new Map<number, { resolve: (count: number) => void; reject: (error: unknown) => void }>();
   let closed: (() => void) | null = null;
   let closing = false;
 
@@ -49,6 +57,13 @@ export function createWorkerCommitter(path: string, onError: (error: unknown) =>
     worker.on('message', (message: WorkerReply) => {
       if (message.type === 'closed') {
         closed?.();
+        return;
+      }
+      if (message.type === 'refreshed') {
+        const refresh = refreshes.get(message.id);
+        refreshes.delete(message.id);
+        if (message.error) refresh?.reject(new Error(`score refresh failed: ${message.error}`));
+        else refresh?.resolve(message.count);
         return;
       }
       const entry = pending.get(message.id);
@@ -62,8 +77,9 @@ export function createWorkerCommitter(path: string, onError: (error: unknown) =>
     });
     worker.on('error', (error) => onError(error));
     worker.on('exit', () => {
-      for (const entry of pending.values()) entry.reject(new Error('writer thread exited'));
+      for (const entry of [...pending.values(), ...refreshes.values()]) entry.reject(new Error('writer thread exited'));
       pending.clear();
+      refreshes.clear();
       if (closing) closed?.();
       else start();
     });
@@ -79,6 +95,14 @@ export function createWorkerCommitter(path: string, onError: (error: unknown) =>
           ? { type: 'commit', id, firstSeq: batch.firstSeq, recordsJson: `[${batch.jsons.join(',')}]`, records: null, now }
           : { type: 'commit', id, firstSeq: batch.firstSeq, recordsJson: null, records: batch.records, now };
         worker.postMessage(request);
+      });
+    },
+    refreshScores(now) {
+      if (closing) return Promise.resolve(0);
+      return new Promise((resolve, reject) => {
+        const id = nextId++;
+        refreshes.set(id, { resolve, reject });
+        worker.postMessage({ type: 'refresh', id, now } satisfies RefreshRequest);
       });
     },
     close() {

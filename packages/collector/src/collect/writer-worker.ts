@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../store/db.js';
 import type { EventRecord } from '../store/events.js';
 import { createBatchCommit } from './commit.js';
-import type { CommitRequest, WorkerReply } from './worker-committer.js';
+import type { CommitRequest, RefreshRequest, WorkerReply } from './worker-committer.js';
 
 /**
  * The batch writer's thread: its own connection commits the batches the main
@@ -16,13 +16,14 @@ const { path } = workerData as { path: string };
 // rewritten by many batches back to the database file once.
 const db = openDatabase(path, { walAutocheckpointPages: 10_000 });
 let error: string | null = null;
-const commitBatch = createBatchCommit(db, (e) => {
+const writer = createBatchCommit(db, (e) => {
   error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 });
 const port = parentPort!;
 const reply = (message: WorkerReply) => port.postMessage(message);
+const describe = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
-port.on('message', (message: CommitRequest | { type: 'close' }) => {
+port.on('message', (message: CommitRequest | RefreshRequest | { type: 'close' }) => {
   if (message.type === 'close') {
     try {
       db.pragma('wal_checkpoint(TRUNCATE)');
@@ -33,13 +34,21 @@ port.on('message', (message: CommitRequest | { type: 'close' }) => {
     reply({ type: 'closed' });
     return;
   }
+  if (message.type === 'refresh') {
+    // Slices yield to the event loop, so batches arriving meanwhile are committed between them.
+    writer.refreshStale(message.now).then(
+      (count) => reply({ type: 'refreshed', id: message.id, count, error: null }),
+      (e: unknown) => reply({ type: 'refreshed', id: message.id, count: 0, error: describe(e) }),
+    );
+    return;
+  }
   const started = process.hrtime.bigint();
   error = null;
   try {
     const records = message.recordsJson ? (JSON.parse(message.recordsJson) as EventRecord[]) : message.records!;
-    const results = commitBatch({ records, firstSeq: message.firstSeq }, message.now);
+    const results = writer.commit({ records, firstSeq: message.firstSeq }, message.now);
     reply({ type: 'committed', id: message.id, results, seconds: Number(process.hrtime.bigint() - started) / 1e9, error });
   } catch (e) {
-    reply({ type: 'failed', id: message.id, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+    reply({ type: 'failed', id: message.id, error: describe(e) });
   }
 });

@@ -36,18 +36,21 @@ export interface CommitRequestBatch {
 export interface BatchCommitter {
   /** `now` is the collector's clock, for the scores rescored after the commit. */
   commit(batch: CommitRequestBatch, now: number): Promise<{ results: CommitResult[]; seconds: number }>;
+  /** Rescores the scores decay has made stale, beside the commits; resolves with how many. */
+  refreshScores(now: number): Promise<number>;
   close(): Promise<void>;
 }
 
 export function createInlineCommitter(db: Db, onError: (error: unknown) => void): BatchCommitter {
-  const commitBatch = createBatchCommit(db, onError);
+  const writer = createBatchCommit(db, onError);
   return {
     async commit(batch, now) {
       const started = process.hrtime.bigint();
       const records = batch.records ?? batch.jsons!.map((json) => JSON.parse(json) as EventRecord);
-      const results = commitBatch({ records, firstSeq: batch.firstSeq }, now);
+      const results = writer.commit({ records, firstSeq: batch.firstSeq }, now);
       return { results, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
     },
+    refreshScores: (now) => writer.refreshStale(now),
     async close() {},
   };
 }
