@@ -1,5 +1,5 @@
 import { count } from './engagement.js';
-import { normalizePath, type IntentMatcher } from './patterns.js';
+import type { IntentMatcher } from './patterns.js';
 import type { CompanyFacts, ComponentResult, ScoringModel } from './types.js';
 
 /** One matched topic as shown in the breakdown. */
@@ -37,9 +37,8 @@ export function intentPoints(
     const views = count(entry.views);
     // A path listed with no views is not evidence of interest.
     if (views === 0) continue;
-    const index = matcher.match(entry.path);
+    const { index, path } = matcher.lookup(entry.path);
     if (index < 0) continue;
-    const path = normalizePath(entry.path);
     tallies ??= new Array<Tally | undefined>(model.patterns.length);
     const tally = tallies[index];
     if (tally === undefined) {

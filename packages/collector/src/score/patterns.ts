@@ -14,9 +14,17 @@ interface CompiledGlob {
   suffix: string;
 }
 
+/** What the matcher remembers of one raw path: the first matching pattern (or -1) and the path's normal form. */
+export interface PathMatch {
+  readonly index: number;
+  readonly path: string;
+}
+
 export interface IntentMatcher {
   /** The index of the first pattern matching this raw path, or -1. */
   match(rawPath: string): number;
+  /** The same answer with the normalized path, so a company's matched paths are normalized once per site, not once per company. */
+  lookup(rawPath: string): PathMatch;
 }
 
 /**
@@ -81,15 +89,15 @@ export function globMatches(glob: CompiledGlob, path: string): boolean {
  */
 export function compileIntentPatterns(patterns: readonly IntentPattern[]): IntentMatcher {
   const compiled = patterns.map((pattern) => pattern.paths.map(compileGlob));
-  let young = new Map<string, number>();
-  let old = new Map<string, number>();
+  let young = new Map<string, PathMatch>();
+  let old = new Map<string, PathMatch>();
 
-  function remember(raw: string, index: number): void {
+  function remember(raw: string, answer: PathMatch): void {
     if (young.size >= PATH_CACHE_GENERATION) {
       old = young;
       young = new Map();
     }
-    young.set(raw, index);
+    young.set(raw, answer);
   }
 
   function firstMatch(path: string): number {
@@ -101,18 +109,19 @@ export function compileIntentPatterns(patterns: readonly IntentPattern[]): Inten
     return -1;
   }
 
-  return {
-    match(raw: string): number {
-      const known = young.get(raw);
-      if (known !== undefined) return known;
-      const aged = old.get(raw);
-      if (aged !== undefined) {
-        remember(raw, aged);
-        return aged;
-      }
-      const index = firstMatch(normalizePath(raw));
-      if (raw.length <= MAX_PATH_LENGTH) remember(raw, index);
-      return index;
-    },
-  };
+  function lookup(raw: string): PathMatch {
+    const known = young.get(raw);
+    if (known !== undefined) return known;
+    const aged = old.get(raw);
+    if (aged !== undefined) {
+      remember(raw, aged);
+      return aged;
+    }
+    const path = normalizePath(raw);
+    const answer: PathMatch = { index: firstMatch(path), path };
+    if (raw.length <= MAX_PATH_LENGTH) remember(raw, answer);
+    return answer;
+  }
+
+  return { lookup, match: (raw) => lookup(raw).index };
 }
