@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultScoringModel, scoreCompany, type CompanyFacts, type ScoringModel } from '../../packages/collector/src/score/model.js';
+import { decayedTotal, defaultScoringModel, scoreCompany, scoreCompanyWithBase, type CompanyFacts, type ScoringModel } from '../../packages/collector/src/score/model.js';
 import { DAY_MS, NOW } from './fixtures.js';
 
 const PATHS = ['/', '/pricing', '/plans/team', '/demo', '/book-a-demo', '/contact', '/signup', '/security', '/integrations/slack', '/customers/acme', '/careers', '/careers/demo-engineer', '/blog/a', '/docs/api'];
@@ -98,6 +98,18 @@ describe('score properties', () => {
         const before = scoreCompany(facts, model, NOW).total;
         const after = scoreCompany(withOneMoreView(facts, view), model, NOW).total;
         expect(after).toBeGreaterThanOrEqual(before);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('gives, from the base scored at one clock, exactly the total scored at any other', () => {
+    fc.assert(
+      fc.property(factsArb, fc.oneof(fc.constant(defaultScoringModel), modelArb(-100)), fc.integer({ min: -DAY_MS, max: 400 * DAY_MS }), (facts, model, later) => {
+        const { breakdown, base } = scoreCompanyWithBase(facts, model, NOW);
+        expect(breakdown).toEqual(scoreCompany(facts, model, NOW));
+        expect(decayedTotal(base, facts.lastSeenMs, NOW, model.recency)).toBe(breakdown.total);
+        expect(decayedTotal(base, facts.lastSeenMs, NOW + later, model.recency)).toBe(scoreCompany(facts, model, NOW + later).total);
       }),
       { numRuns: 2_000 },
     );

@@ -25,7 +25,7 @@ export {
   type ScoringIssue,
   type ScoringPatchResult,
 } from './schema.js';
-export { scoreCompany, clampTotal } from './score.js';
+export { scoreCompany, scoreCompanyWithBase, decayedTotal, clampTotal } from './score.js';
 export { modelLabel, SCORING_FORMULA_VERSION } from './compile.js';
 export type { FitOutcome } from './fit.js';
 export type { IntentMatch } from './intent.js';

@@ -2,7 +2,7 @@ import { compileModel } from './compile.js';
 import { count, engagementPoints, round2 } from './engagement.js';
 import { fitPoints } from './fit.js';
 import { intentPoints } from './intent.js';
-import { recencyPoints } from './recency.js';
+import { recencyFactor, recencyPoints } from './recency.js';
 import type {
   CompanyFacts,
   ComponentName,
@@ -19,6 +19,15 @@ import { watchlistPoints } from './watchlist.js';
  * Pure: the same facts, model and clock always give the same breakdown.
  */
 export function scoreCompany(facts: CompanyFacts, model: ScoringModel, nowMs: number): ScoreBreakdown {
+  return scoreCompanyWithBase(facts, model, nowMs).breakdown;
+}
+
+/**
+ * scoreCompany, with the base the total decays from: the undecayed points, or 0 without a
+ * page view. The clock enters only through the recency factor, so for the same facts and
+ * model `decayedTotal(base, ...)` gives the total at any other time without scoring again.
+ */
+export function scoreCompanyWithBase(facts: CompanyFacts, model: ScoringModel, nowMs: number): { breakdown: ScoreBreakdown; base: number } {
   const compiled = compileModel(model);
   const engagement = engagementPoints(facts, model.engagement);
   const intent = intentPoints(facts.pathViews, model.intent, compiled.intent);
@@ -39,10 +48,15 @@ export function scoreCompany(facts: CompanyFacts, model: ScoringModel, nowMs: nu
   // and other counts without a view are inconsistent data, not evidence.
   if (count(facts.pageViews) === 0) {
     for (const part of components) part.points = 0;
-    return { total: 0, components, model: compiled.label, reason: 'no_page_views' };
+    return { breakdown: { total: 0, components, model: compiled.label, reason: 'no_page_views' }, base: 0 };
   }
 
-  return { total: clampTotal(undecayed * recency.factor), components, model: compiled.label };
+  return { breakdown: { total: clampTotal(undecayed * recency.factor), components, model: compiled.label }, base: undecayed };
+}
+
+/** The total of a company whose base is known, at any clock: what scoreCompany's total would be. */
+export function decayedTotal(base: number, lastSeenMs: number, nowMs: number, recency: ScoringModel['recency']): number {
+  return clampTotal(base * recencyFactor(lastSeenMs, nowMs, recency.halfLifeDays));
 }
 
 /** Rounded once, at the end, then clamped: component maxima may add up to more than 100. */
