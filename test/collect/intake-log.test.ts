@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commitRecords } from '../../packages/collector/src/collect/commit.js';
-import { IntakeLog } from '../../packages/collector/src/collect/intake-log.js';
+import { IntakeLog, IntakeReader, type LoggedEvent } from '../../packages/collector/src/collect/intake-log.js';
 import { openDatabase, type Db } from '../../packages/collector/src/store/db.js';
 import type { PageViewRecord } from '../../packages/collector/src/store/events.js';
 import { readIntakeProgress } from '../../packages/collector/src/store/intake-progress.js';
@@ -18,6 +18,8 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const logDir = () => join(dir, 'db-intake');
 const segments = () => readdirSync(logDir()).sort();
+/** The logged lines at these places, read back as the writer thread reads them. */
+const readBack = (events: readonly LoggedEvent[]) => events.flatMap((e) => new IntakeReader().read(e.path, e.start, e.end));
 
 function pageView(siteId: string, pageViewId: string, overrides: Partial<PageViewRecord> = {}): PageViewRecord {
   return {
@@ -50,23 +52,28 @@ function pageView(siteId: string, pageViewId: string, overrides: Partial<PageVie
 describe('the intake log', () => {
   it('numbers appended events in order and hands back those after the committed number on open', () => {
     const { log } = IntakeLog.open(logDir(), 0);
-    expect(log.append(['{"a":1}', '{"a":2}'])).toBe(1);
-    expect(log.append(['{"a":3}'])).toBe(3);
+    const placed = log.append(['{"a":1}', '{"a":2}']);
+    expect(placed.map((e) => e.seq)).toEqual([1, 2]);
+    expect(readBack(placed)).toEqual([
+      { seq: 1, json: '{"a":1}' },
+      { seq: 2, json: '{"a":2}' },
+    ]);
+    expect(log.append(['{"a":"é"}'])[0]!.seq).toBe(3);
     log.close();
     const { log: again, pending } = IntakeLog.open(logDir(), 1);
-    expect(pending).toEqual([
+    expect(readBack(pending)).toEqual([
       { seq: 2, json: '{"a":2}' },
-      { seq: 3, json: '{"a":3}' },
+      { seq: 3, json: '{"a":"é"}' },
     ]);
-    expect(again.append(['{"a":4}'])).toBe(4);
+    expect(again.append(['{"a":4}'])[0]!.seq).toBe(4);
     again.close();
   });
 
   it('flushes each append to the disk when asked to, and reads back the same', () => {
     const { log } = IntakeLog.open(logDir(), 0, { sync: true });
-    expect(log.append(['{"a":1}'])).toBe(1);
+    expect(log.append(['{"a":1}'])[0]!.seq).toBe(1);
     log.close();
-    expect(IntakeLog.open(logDir(), 0).pending).toEqual([{ seq: 1, json: '{"a":1}' }]);
+    expect(readBack(IntakeLog.open(logDir(), 0).pending)).toEqual([{ seq: 1, json: '{"a":1}' }]);
   });
 
   it('skips a last line torn by a crash, which was never acknowledged', () => {
@@ -75,11 +82,11 @@ describe('the intake log', () => {
     log.close();
     appendFileSync(join(logDir(), segments()[0]!), '2 {"a":');
     const { log: again, pending } = IntakeLog.open(logDir(), 0);
-    expect(pending).toEqual([{ seq: 1, json: '{"a":1}' }]);
+    expect(readBack(pending)).toEqual([{ seq: 1, json: '{"a":1}' }]);
     // The torn line's number is given out again: nobody was told it was stored.
-    expect(again.append(['{"a":2}'])).toBe(2);
+    expect(again.append(['{"a":2}'])[0]!.seq).toBe(2);
     again.close();
-    expect(IntakeLog.open(logDir(), 0).pending.map((e) => e.json)).toEqual(['{"a":1}', '{"a":2}']);
+    expect(readBack(IntakeLog.open(logDir(), 0).pending).map((e) => e.json)).toEqual(['{"a":1}', '{"a":2}']);
   });
 
   it('deletes a segment once every event in it is in the database, and keeps the one being written', () => {
@@ -109,22 +116,22 @@ describe('committing logged events', () => {
   afterEach(() => db.close());
 
   it('moves the intake progress to the last event of the batch in the same transaction', () => {
-    commitRecords(db, { records: [pageView(siteId, 'pv_commit_1'), pageView(siteId, 'pv_commit_2')], firstSeq: 41 }, Date.now());
+    commitRecords(db, { records: [pageView(siteId, 'pv_commit_1'), pageView(siteId, 'pv_commit_2')], seqs: [41, 42] }, Date.now());
     expect(readIntakeProgress(db)).toBe(42);
     expect(db.prepare('SELECT COUNT(*) AS n FROM page_views').get()).toEqual({ n: 2 });
   });
 
   it('skips what an interrupted attempt already wrote, so an engagement is never added twice', () => {
     const engagement = { kind: 'engagement' as const, siteId, pageViewId: 'pv_commit_1', ts: Date.now(), engagedMs: 500 };
-    commitRecords(db, { records: [pageView(siteId, 'pv_commit_1'), engagement], firstSeq: 1 }, Date.now());
-    commitRecords(db, { records: [pageView(siteId, 'pv_commit_1'), engagement, { ...engagement, engagedMs: 250 }], firstSeq: 1 }, Date.now());
+    commitRecords(db, { records: [pageView(siteId, 'pv_commit_1'), engagement], seqs: [1, 2] }, Date.now());
+    commitRecords(db, { records: [pageView(siteId, 'pv_commit_1'), engagement, { ...engagement, engagedMs: 250 }], seqs: [1, 2, 3] }, Date.now());
     expect(db.prepare('SELECT engaged_ms FROM page_views WHERE pv_id = ?').get('pv_commit_1')).toEqual({ engaged_ms: 750 });
     expect(readIntakeProgress(db)).toBe(3);
   });
 
   it('keeps an acknowledged event the database refuses in intake_failures and commits its neighbours', () => {
     const poisoned = pageView(siteId, 'pv_poisoned', { url: null as unknown as string });
-    const results = commitRecords(db, { records: [pageView(siteId, 'pv_fine_1'), poisoned, pageView(siteId, 'pv_fine_2')], firstSeq: 10 }, 1234);
+    const results = commitRecords(db, { records: [pageView(siteId, 'pv_fine_1'), poisoned, pageView(siteId, 'pv_fine_2')], seqs: [10, 11, 12] }, 1234);
     expect(results.map((r) => 'failed' in r)).toEqual([false, true, false]);
     expect(db.prepare('SELECT pv_id FROM page_views ORDER BY pv_id').all()).toEqual([{ pv_id: 'pv_fine_1' }, { pv_id: 'pv_fine_2' }]);
     const failure = db.prepare('SELECT seq, event, error, failed_at FROM intake_failures').get() as { seq: number; event: string; error: string; failed_at: number };
@@ -155,6 +162,23 @@ describe('the collector and its intake log', () => {
     await again.stop();
     // Everything is in the database: the log's segments are gone.
     expect(readdirSync(`${dbPath}-intake`)).toEqual([]);
+    rmSync(dbDir, { recursive: true, force: true });
+  });
+
+  it('keeps a line it cannot read in intake_failures and still writes the events around it', async () => {
+    const dbDir = mkdtempSync(join(tmpdir(), 'clearview-replay-'));
+    const dbPath = join(dbDir, 'clearview.db');
+    const db = openDatabase(dbPath);
+    const { site } = createSite(db, { name: 'Replayed', domains: ['example.com'] });
+    db.close();
+    const { log } = IntakeLog.open(`${dbPath}-intake`, 0);
+    log.append([JSON.stringify(pageView(site.id, 'pv_before_damage')), '{"kind":"pagev', JSON.stringify(pageView(site.id, 'pv_after_damage'))]);
+    log.close();
+    const server = await startTestServer({ env: { CLEARVIEW_DB: dbPath } });
+    await server.settled();
+    expect(server.ctx.db.prepare('SELECT pv_id FROM page_views ORDER BY pv_id').all()).toEqual([{ pv_id: 'pv_after_damage' }, { pv_id: 'pv_before_damage' }]);
+    expect(server.ctx.db.prepare('SELECT seq, event FROM intake_failures').all()).toEqual([{ seq: 2, event: '{"kind":"pagev' }]);
+    await server.stop();
     rmSync(dbDir, { recursive: true, force: true });
   });
 });

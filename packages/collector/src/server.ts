@@ -27,8 +27,7 @@ import { createResolver, type Resolver } from './resolve/resolver.js';
 import { createRescorer } from './score/rescore.js';
 import { openDatabase } from './store/db.js';
 import { findIdentityDomain, listIdentityPrefixes } from './store/identity.js';
-import { readIntakeProgress, recordIntakeFailure } from './store/intake-progress.js';
-import type { EventRecord } from './store/events.js';
+import { readIntakeProgress } from './store/intake-progress.js';
 
 export interface ServerOptions {
   config: Config;
@@ -126,11 +125,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       },
       onQueueDepth: (depth) => metrics.queueDepth.set(depth),
       // Scores were already refreshed by the committer, on the writer's connection.
-      onCommitted: (written) => {
-        for (const { siteId, outcome } of written) {
-          if (outcome.identityChanged) resolver.invalidateSite(siteId);
-          if (outcome.duplicate) metrics.eventsDropped.inc({ reason: 'duplicate_page_view' });
-        }
+      onCommitted: (summary) => {
+        for (const siteId of summary.identitySites) resolver.invalidateSite(siteId);
+        if (summary.duplicates > 0) metrics.eventsDropped.inc({ reason: 'duplicate_page_view' }, summary.duplicates);
       },
       onError: logWriteError,
     },
@@ -139,16 +136,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   );
   if (intake && intake.pending.length > 0) {
     // Events acknowledged before a crash and not yet in the database go first.
-    const replay: Array<{ seq: number; json: string; siteId: string }> = [];
-    for (const event of intake.pending) {
-      try {
-        replay.push({ ...event, siteId: (JSON.parse(event.json) as EventRecord).siteId });
-      } catch {
-        recordIntakeFailure(db, { seq: event.seq, event: event.json, error: 'unreadable line in the intake log', at: now() });
-      }
-    }
-    logger.warn({ events: replay.length }, 'replaying events logged before the last stop');
-    writer.resume(replay);
+    logger.warn({ events: intake.pending.length }, 'replaying events logged before the last stop');
+    writer.resume(intake.pending);
   }
   const ctx: AppContext = { config, db, logger, metrics, resolver, siteCache, writer, now, rescore: (ids) => void rescorer.rescore(ids) };
 

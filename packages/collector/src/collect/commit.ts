@@ -2,6 +2,7 @@ import { createRescorer, type Rescorer } from '../score/rescore.js';
 import type { Db } from '../store/db.js';
 import { writeEvent, type EventRecord, type WriteOutcome } from '../store/events.js';
 import { readIntakeProgress, recordIntakeFailure, saveIntakeProgress } from '../store/intake-progress.js';
+import { IntakeReader } from './intake-log.js';
 
 /** An event the database refused even on its own. */
 export interface FailedWrite {
@@ -11,8 +12,8 @@ export type CommitResult = WriteOutcome | FailedWrite;
 
 export interface CommitBatch {
   records: readonly EventRecord[];
-  /** The intake-log sequence number of the first record (the rest follow in order), or null for events not logged. */
-  firstSeq: number | null;
+  /** Each record's intake-log sequence number, ascending, or null for events not logged. */
+  seqs: readonly number[] | null;
 }
 
 export const isFailedWrite = (result: CommitResult): result is FailedWrite => 'failed' in result;
@@ -31,22 +32,23 @@ const describe = (error: unknown) => (error instanceof Error ? `${error.name}: $
  * already wrote is skipped by its sequence number.
  */
 export function commitRecords(db: Db, batch: CommitBatch, now: number, onError?: (error: unknown) => void): CommitResult[] {
-  const { records, firstSeq } = batch;
-  if (firstSeq === null) {
+  const { records, seqs } = batch;
+  if (seqs === null) {
     try {
       return db.transaction(() => records.map((record) => writeEvent(db, record)))();
     } catch (error) {
       onError?.(error);
       if (records.length === 1) return [{ failed: true }];
-      return records.map((record) => commitRecords(db, { records: [record], firstSeq: null }, now, onError)[0]!);
+      return records.map((record) => commitRecords(db, { records: [record], seqs: null }, now, onError)[0]!);
     }
   }
   const written = readIntakeProgress(db);
-  const skip = Math.min(records.length, Math.max(0, written - firstSeq + 1));
+  let skip = 0;
+  while (skip < records.length && seqs[skip]! <= written) skip++;
   // Already written by an attempt whose answer was lost: only a changed identity range still matters downstream.
   const results: CommitResult[] = records.slice(0, skip).map((r) => ({ duplicate: false, companyId: null, identityChanged: r.kind === 'identify' }));
   if (skip === records.length) return results;
-  const lastSeq = firstSeq + records.length - 1;
+  const lastSeq = seqs[seqs.length - 1]!;
   try {
     return results.concat(
       db.transaction(() => {
@@ -60,7 +62,7 @@ export function commitRecords(db: Db, batch: CommitBatch, now: number, onError?:
   }
   for (let i = skip; i < records.length; i++) {
     const record = records[i]!;
-    const seq = firstSeq + i;
+    const seq = seqs[i]!;
     try {
       results.push(
         db.transaction(() => {
@@ -81,8 +83,33 @@ export function commitRecords(db: Db, batch: CommitBatch, now: number, onError?:
   return results;
 }
 
+/** A run of logged lines in one intake-log segment, from the start of a line to the end of one. */
+export interface LoggedRange {
+  path: string;
+  start: number;
+  end: number;
+}
+
+/** What the request thread needs to know of a committed batch. */
+export interface CommitSummary {
+  duplicates: number;
+  failed: number;
+  /** Sites whose identity data changed: their resolution caches are stale. */
+  identitySites: string[];
+}
+
+function summarize(records: readonly EventRecord[], results: readonly CommitResult[], unreadable: number): CommitSummary {
+  const summary: CommitSummary = { duplicates: 0, failed: unreadable, identitySites: [] };
+  results.forEach((result, i) => {
+    if (isFailedWrite(result)) summary.failed += 1;
+    else if (result.duplicate) summary.duplicates += 1;
+    else if (result.identityChanged && !summary.identitySites.includes(records[i]!.siteId)) summary.identitySites.push(records[i]!.siteId);
+  });
+  return summary;
+}
+
 /**
- * Commits a batch, then rescores the companies it touched on the same
+ * Commits batches, then rescores the companies each touched on the same
  * connection: doing it here, in the writer's thread, keeps the thread that
  * answers HTTP from ever waiting for the write lock. The periodic decay refresh
  * runs here too, between batches, for the same reason.
@@ -90,6 +117,8 @@ export function commitRecords(db: Db, batch: CommitBatch, now: number, onError?:
 export function createBatchCommit(db: Db, onError?: (error: unknown) => void) {
   let clock = 0;
   const rescorer: Rescorer = createRescorer(db, { now: () => clock });
+  const reader = new IntakeReader();
+
   const commit = (batch: CommitBatch, now: number): CommitResult[] => {
     const results = commitRecords(db, batch, now, onError);
     const touched = new Set<string>();
@@ -105,10 +134,39 @@ export function createBatchCommit(db: Db, onError?: (error: unknown) => void) {
     }
     return results;
   };
+
+  /** Events not logged (an in-memory database): each sender learns its own outcome. */
+  const commitRecordsNow = (records: readonly EventRecord[], now: number) => {
+    const results = commit({ records, seqs: null }, now);
+    return { results, summary: summarize(records, results, 0) };
+  };
+
+  /** Logged events, read back from the intake log. */
+  const commitLogged = (ranges: readonly LoggedRange[], now: number): CommitSummary => {
+    const records: EventRecord[] = [];
+    const seqs: number[] = [];
+    let unreadable = 0;
+    for (const range of ranges) {
+      for (const line of reader.read(range.path, range.start, range.end)) {
+        try {
+          records.push(JSON.parse(line.json) as EventRecord);
+          seqs.push(line.seq);
+        } catch (error) {
+          // Only a damaged disk writes a line we cannot read: keep its bytes for the operator.
+          unreadable += 1;
+          recordIntakeFailure(db, { seq: line.seq, event: line.json, error: describe(error), at: now });
+        }
+      }
+    }
+    reader.keepOnly(new Set(ranges.map((r) => r.path)));
+    const results = commit({ records, seqs }, now);
+    return summarize(records, results, unreadable);
+  };
+
   /** Rescores every stale score, in slices that let batches through; `now` is the collector's clock. */
   const refreshStale = (now: number): Promise<number> => {
     clock = now;
     return rescorer.refreshStale();
   };
-  return { commit, refreshStale };
+  return { commit, commitRecords: commitRecordsNow, commitLogged, refreshStale };
 }

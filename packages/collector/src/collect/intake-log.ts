@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -9,14 +9,21 @@ import { join } from 'node:path';
  * saves is the wait for SQLite's commit (and its checkpoints) on the answer path.
  *
  * Each line is `SEQ JSON\n`, SEQ counting up without gaps across restarts. The
+ * log is also the queue: the writer thread reads the lines it commits from the
+ * file (IntakeReader), so the request thread keeps no copy of a logged event. The
  * database records the last SEQ it holds in the same transaction as the events
  * (store/intake-progress.ts), so a replay after a crash writes each event once.
  * Files are segments named by their first SEQ; a segment is deleted once every
  * event in it is in the database.
  */
+/** Where one logged event's line lies: the writer thread reads it from there. */
 export interface LoggedEvent {
   seq: number;
-  json: string;
+  /** The segment's file. */
+  path: string;
+  /** Byte offsets of the whole line, `SEQ JSON\n`. */
+  start: number;
+  end: number;
 }
 
 /** Past this size the next append starts a new segment, so committed ones can be deleted whole. */
@@ -35,6 +42,7 @@ export interface IntakeLogOptions {
 
 export class IntakeLog {
   private fd: number | null = null;
+  private currentPath: string | null = null;
   private bytes = 0;
   private nextSeq: number;
   /** First SEQ of each segment on disk, oldest first. */
@@ -76,24 +84,30 @@ export class IntakeLog {
   }
 
   /**
-   * Appends the events in one write and returns the SEQ of the first; the
-   * others follow in order. Throws when the disk refuses, before anything is
-   * acknowledged.
+   * Appends the events in one write and returns where each landed, numbered
+   * in order. Throws when the disk refuses, before anything is acknowledged.
    */
-  append(jsons: readonly string[]): number {
+  append(jsons: readonly string[]): LoggedEvent[] {
     const first = this.nextSeq;
-    let text = '';
-    jsons.forEach((json, i) => {
-      text += `${first + i} ${json}\n`;
-    });
     if (this.fd === null || this.bytes >= this.segmentBytes) this.startSegment(first);
+    const path = this.currentPath!;
+    const events: LoggedEvent[] = [];
+    let text = '';
+    let offset = this.bytes;
+    jsons.forEach((json, i) => {
+      const line = `${first + i} ${json}\n`;
+      text += line;
+      const end = offset + Buffer.byteLength(line);
+      events.push({ seq: first + i, path, start: offset, end });
+      offset = end;
+    });
     const buffer = Buffer.from(text, 'utf8');
     let written = 0;
     while (written < buffer.length) written += writeSync(this.fd!, buffer, written);
     if (this.sync) fdatasyncSync(this.fd!);
     this.bytes += buffer.length;
     this.nextSeq = first + jsons.length;
-    return first;
+    return events;
   }
 
   /** Deletes the segments whose every event has SEQ at most `committedSeq`. */
@@ -115,7 +129,8 @@ export class IntakeLog {
   private startSegment(first: number): void {
     this.close();
     // A new segment after every start: the previous one may end in a line torn by a crash.
-    this.fd = openSync(join(this.dir, segmentName(first)), 'a');
+    this.currentPath = join(this.dir, segmentName(first));
+    this.fd = openSync(this.currentPath, 'a');
     this.bytes = fstatSync(this.fd).size;
     if (this.sync) {
       // The new file's name must reach the disk too, or a power cut could lose the whole segment.
@@ -132,18 +147,56 @@ export class IntakeLog {
 
 /** The events of one segment; a torn last line (a write cut short by a crash) was never acknowledged and is skipped. */
 function readSegment(path: string): LoggedEvent[] {
-  const text = readFileSync(path, 'utf8');
+  const bytes = readFileSync(path);
   const events: LoggedEvent[] = [];
   let start = 0;
-  while (start < text.length) {
-    const end = text.indexOf('\n', start);
+  while (start < bytes.length) {
+    const end = bytes.indexOf(10, start);
     if (end === -1) break;
-    const line = text.slice(start, end);
+    const space = bytes.indexOf(32, start);
+    const seq = space > start && space < end ? Number(bytes.toString('latin1', start, space)) : NaN;
+    if (Number.isSafeInteger(seq)) events.push({ seq, path, start, end: end + 1 });
     start = end + 1;
-    const space = line.indexOf(' ');
-    const seq = Number(line.slice(0, space));
-    if (space <= 0 || !Number.isSafeInteger(seq)) continue;
-    events.push({ seq, json: line.slice(space + 1) });
   }
   return events;
+}
+
+/**
+ * Reads logged lines back: `SEQ JSON` pairs from a byte range of a segment,
+ * through one open file per segment (a segment deleted meanwhile stays
+ * readable while its file is open).
+ */
+export class IntakeReader {
+  private readonly files = new Map<string, number>();
+
+  read(path: string, start: number, end: number): Array<{ seq: number; json: string }> {
+    let fd = this.files.get(path);
+    if (fd === undefined) {
+      fd = openSync(path, 'r');
+      this.files.set(path, fd);
+    }
+    const buffer = Buffer.allocUnsafe(end - start);
+    let read = 0;
+    while (read < buffer.length) {
+      const n = readSync(fd, buffer, read, buffer.length - read, start + read);
+      if (n === 0) throw new Error(`intake log ${path} ends before byte ${end}`);
+      read += n;
+    }
+    const lines: Array<{ seq: number; json: string }> = [];
+    for (const line of buffer.toString('utf8').split('\n')) {
+      if (line === '') continue;
+      const space = line.indexOf(' ');
+      lines.push({ seq: Number(line.slice(0, space)), json: line.slice(space + 1) });
+    }
+    return lines;
+  }
+
+  /** Closes the files of segments other than these. */
+  keepOnly(paths: ReadonlySet<string>): void {
+    for (const [path, fd] of this.files) {
+      if (paths.has(path)) continue;
+      closeSync(fd);
+      this.files.delete(path);
+    }
+  }
 }

@@ -1,21 +1,13 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { EventRecord } from '../store/events.js';
-import type { CommitResult } from './commit.js';
-import type { BatchCommitter } from './writer.js';
+import type { CommitResult, CommitSummary } from './commit.js';
+import type { BatchCommitter, CommitAnswer, CommitRequestBatch } from './writer.js';
 
 export interface CommitRequest {
   type: 'commit';
   id: number;
-  firstSeq: number | null;
-  /**
-   * Logged events travel as one JSON array text made of the lines already
-   * written to the log: a single string is copied to the thread in one go,
-   * where an array of strings or objects is cloned piece by piece.
-   */
-  recordsJson: string | null;
-  records: readonly EventRecord[] | null;
+  batch: CommitRequestBatch;
   /** The main thread's clock, so that scores follow an injected clock in tests. */
   now: number;
 }
@@ -26,7 +18,7 @@ export interface RefreshRequest {
 }
 
 export type WorkerReply =
-  | { type: 'committed'; id: number; results: CommitResult[]; seconds: number; error: string | null }
+  | { type: 'committed'; id: number; results: CommitResult[] | null; summary: CommitSummary; seconds: number; error: string | null }
   /** The batch as a whole could not be written (nothing of it, or only a prefix, is committed). */
   | { type: 'failed'; id: number; error: string }
   | { type: 'refreshed'; id: number; count: number; error: string | null }
@@ -47,7 +39,7 @@ function workerFile(): URL {
 export function createWorkerCommitter(path: string, onError: (error: unknown) => void): BatchCommitter {
   let worker: Worker;
   let nextId = 0;
-  const pending = new Map<number, { resolve: (value: { results: CommitResult[]; seconds: number }) => void; reject: (error: unknown) => void }>();
+  const pending = new Map<number, { resolve: (value: CommitAnswer) => void; reject: (error: unknown) => void }>();
   const refreshes = new Map<number, { resolve: (count: number) => void; reject: (error: unknown) => void }>();
   let closed: (() => void) | null = null;
   let closing = false;
@@ -73,7 +65,7 @@ export function createWorkerCommitter(path: string, onError: (error: unknown) =>
         return;
       }
       if (message.error) onError(new Error(`batch write failed: ${message.error}`));
-      entry?.resolve({ results: message.results, seconds: message.seconds });
+      entry?.resolve({ results: message.results, summary: message.summary, seconds: message.seconds });
     });
     worker.on('error', (error) => onError(error));
     worker.on('exit', () => {
@@ -91,10 +83,7 @@ export function createWorkerCommitter(path: string, onError: (error: unknown) =>
       return new Promise((resolve, reject) => {
         const id = nextId++;
         pending.set(id, { resolve, reject });
-        const request: CommitRequest = batch.jsons
-          ? { type: 'commit', id, firstSeq: batch.firstSeq, recordsJson: `[${batch.jsons.join(',')}]`, records: null, now }
-          : { type: 'commit', id, firstSeq: batch.firstSeq, recordsJson: null, records: batch.records, now };
-        worker.postMessage(request);
+        worker.postMessage({ type: 'commit', id, batch, now } satisfies CommitRequest);
       });
     },
     refreshScores(now) {

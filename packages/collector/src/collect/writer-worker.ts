@@ -1,6 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../store/db.js';
-import type { EventRecord } from '../store/events.js';
 import { createBatchCommit } from './commit.js';
 import type { CommitRequest, RefreshRequest, WorkerReply } from './worker-committer.js';
 
@@ -45,9 +44,9 @@ port.on('message', (message: CommitRequest | RefreshRequest | { type: 'close' })
   const started = process.hrtime.bigint();
   error = null;
   try {
-    const records = message.recordsJson ? (JSON.parse(message.recordsJson) as EventRecord[]) : message.records!;
-    const results = writer.commit({ records, firstSeq: message.firstSeq }, message.now);
-    reply({ type: 'committed', id: message.id, results, seconds: Number(process.hrtime.bigint() - started) / 1e9, error });
+    const { batch } = message;
+    const answer = batch.ranges ? { results: null, summary: writer.commitLogged(batch.ranges, message.now) } : writer.commitRecords(batch.records, message.now);
+    reply({ type: 'committed', id: message.id, ...answer, seconds: Number(process.hrtime.bigint() - started) / 1e9, error });
   } catch (e) {
     reply({ type: 'failed', id: message.id, error: describe(e) });
   }

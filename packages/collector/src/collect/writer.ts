@@ -1,8 +1,8 @@
 import type { Db } from '../store/db.js';
 import type { EventRecord, WriteOutcome } from '../store/events.js';
 import { serviceUnavailable } from '../errors.js';
-import { createBatchCommit, isFailedWrite, type CommitResult } from './commit.js';
-import type { IntakeLog } from './intake-log.js';
+import { createBatchCommit, isFailedWrite, type CommitResult, type CommitSummary, type LoggedRange } from './commit.js';
+import type { IntakeLog, LoggedEvent } from './intake-log.js';
 
 export interface WriterOptions {
   /** Most events in one transaction. */
@@ -16,26 +16,29 @@ export interface WriterOptions {
 export interface WriterHooks {
   onBatch?: (size: number, seconds: number) => void;
   onQueueDepth?: (depth: number) => void;
-  /** Runs after each commit with the outcome of every event written and its site (metrics, cache invalidation). */
-  onCommitted?: (written: ReadonlyArray<{ siteId: string; outcome: WriteOutcome }>) => void;
+  /** Runs after each commit with what it did (metrics, cache invalidation). */
+  onCommitted?: (summary: CommitSummary) => void;
   onError?: (error: unknown) => void;
 }
 
 /**
- * A batch on its way to the database: logged events travel as the JSON the log
- * holds (the objects are dropped once logged, halving a queued event's memory),
- * others as records.
+ * A batch on its way to the database: logged events as where they lie in the
+ * intake log (the writer reads them from there, so nothing is copied across
+ * threads and nothing stays in this thread's memory), others as records.
  */
-export interface CommitRequestBatch {
-  records: readonly EventRecord[] | null;
-  jsons: readonly string[] | null;
-  firstSeq: number | null;
+export type CommitRequestBatch = { ranges: readonly LoggedRange[]; records: null } | { ranges: null; records: readonly EventRecord[] };
+
+export interface CommitAnswer {
+  /** Each record's outcome, for batches of records; logged batches answer with the summary only. */
+  results: CommitResult[] | null;
+  summary: CommitSummary;
+  seconds: number;
 }
 
 /** Where batches are committed: this thread (inline) or a writer thread (collect/worker-committer.ts). */
 export interface BatchCommitter {
   /** `now` is the collector's clock, for the scores rescored after the commit. */
-  commit(batch: CommitRequestBatch, now: number): Promise<{ results: CommitResult[]; seconds: number }>;
+  commit(batch: CommitRequestBatch, now: number): Promise<CommitAnswer>;
   /** Rescores the scores decay has made stale, beside the commits; resolves with how many. */
   refreshScores(now: number): Promise<number>;
   close(): Promise<void>;
@@ -46,9 +49,8 @@ export function createInlineCommitter(db: Db, onError: (error: unknown) => void)
   return {
     async commit(batch, now) {
       const started = process.hrtime.bigint();
-      const records = batch.records ?? batch.jsons!.map((json) => JSON.parse(json) as EventRecord);
-      const results = writer.commit({ records, firstSeq: batch.firstSeq }, now);
-      return { results, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
+      const answer = batch.ranges ? { results: null, summary: writer.commitLogged(batch.ranges, now) } : writer.commitRecords(batch.records, now);
+      return { ...answer, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
     },
     refreshScores: (now) => writer.refreshStale(now),
     async close() {},
@@ -56,15 +58,15 @@ export function createInlineCommitter(db: Db, onError: (error: unknown) => void)
 }
 
 interface Pending {
-  /** Dropped once the event is logged: its JSON carries it from then on. */
+  /** Dropped once the event is logged: the log holds it from then on. */
   record: EventRecord | null;
-  siteId: string;
-  /** Set once the event is in the intake log. */
-  seq: number | null;
-  json: string | null;
+  /** Where the event lies in the intake log, once logged. */
+  at: LoggedEvent | null;
   resolve: (outcome: WriteOutcome | null) => void;
   reject: (error: unknown) => void;
 }
+
+const settledAlready = () => {};
 
 const retryDelayMs = 1000;
 
@@ -116,7 +118,7 @@ export class BatchWriter {
     if (this.closed) return Promise.reject(serviceUnavailable('The collector is shutting down; retry shortly'));
     if (this.depth >= this.options.maxQueue) return Promise.reject(serviceUnavailable('The collector is overloaded; retry shortly'));
     return new Promise((resolve, reject) => {
-      this.arriving.push({ record, siteId: record.siteId, seq: null, json: null, resolve, reject });
+      this.arriving.push({ record, at: null, resolve, reject });
       this.hooks.onQueueDepth?.(this.depth);
       if (this.options.maxDelayMs === 0 || this.arriving.length >= this.options.maxBatch) this.acceptAfterIo();
       else this.timer ??= setTimeout(() => this.accept(), this.options.maxDelayMs);
@@ -124,8 +126,8 @@ export class BatchWriter {
   }
 
   /** Appends the events replayed from the log at start, ahead of any new one. */
-  resume(events: ReadonlyArray<{ seq: number; json: string; siteId: string }>): void {
-    for (const e of events) this.logged.push({ record: null, siteId: e.siteId, seq: e.seq, json: e.json, resolve: () => {}, reject: () => {} });
+  resume(events: readonly LoggedEvent[]): void {
+    for (const at of events) this.logged.push({ record: null, at, resolve: settledAlready, reject: settledAlready });
     this.commitNext();
   }
 
@@ -158,10 +160,9 @@ export class BatchWriter {
     this.arriving = [];
     if (this.log) {
       try {
-        for (const pending of batch) pending.json = JSON.stringify(pending.record);
-        const first = this.log.append(batch.map((p) => p.json!));
+        const placed = this.log.append(batch.map((p) => JSON.stringify(p.record)));
         batch.forEach((pending, i) => {
-          pending.seq = first + i;
+          pending.at = placed[i]!;
           pending.record = null;
           pending.resolve(null);
         });
@@ -179,11 +180,7 @@ export class BatchWriter {
 
   private commitNext(): void {
     if (this.committing || this.retry || this.logged.length === 0) return;
-    // A batch's sequence numbers run without gaps: a replay may skip an unreadable line.
-    let size = 1;
-    const first = this.logged[0]!.seq;
-    while (size < this.logged.length && size < this.options.maxBatch && (first === null || this.logged[size]!.seq === first + size)) size++;
-    const batch = this.logged.slice(0, size);
+    const batch = this.logged.slice(0, this.options.maxBatch);
     this.committing = this.commit(batch).finally(() => {
       this.committing = null;
       this.hooks.onQueueDepth?.(this.depth);
@@ -192,13 +189,10 @@ export class BatchWriter {
   }
 
   private async commit(batch: Pending[]): Promise<void> {
-    const logged = batch[0]!.seq !== null;
-    let answer: { results: CommitResult[]; seconds: number };
+    const logged = batch[0]!.at !== null;
+    let answer: CommitAnswer;
     try {
-      answer = await this.committer.commit(
-        { records: logged ? null : batch.map((p) => p.record!), jsons: logged ? batch.map((p) => p.json!) : null, firstSeq: batch[0]!.seq },
-        this.now(),
-      );
+      answer = await this.committer.commit(logged ? { ranges: rangesOf(batch), records: null } : { ranges: null, records: batch.map((p) => p.record!) }, this.now());
     } catch (error) {
       this.hooks.onError?.(error);
       if (logged) {
@@ -216,20 +210,15 @@ export class BatchWriter {
       return;
     }
     this.logged.splice(0, batch.length);
-    if (logged) this.log?.release(batch[batch.length - 1]!.seq!);
+    if (logged) this.log?.release(batch[batch.length - 1]!.at!.seq);
     this.hooks.onBatch?.(batch.length, answer.seconds);
-    const written: Array<{ siteId: string; outcome: WriteOutcome }> = [];
-    answer.results.forEach((result, i) => {
+    answer.results?.forEach((result, i) => {
       const pending = batch[i]!;
-      if (isFailedWrite(result)) {
-        pending.reject(serviceUnavailable('The event could not be stored; retry shortly'));
-        return;
-      }
-      written.push({ siteId: pending.siteId, outcome: result });
-      pending.resolve(result);
+      if (isFailedWrite(result)) pending.reject(serviceUnavailable('The event could not be stored; retry shortly'));
+      else pending.resolve(result);
     });
     try {
-      this.hooks.onCommitted?.(written);
+      this.hooks.onCommitted?.(answer.summary);
     } catch (error) {
       this.hooks.onError?.(error);
     }
@@ -254,4 +243,15 @@ export class BatchWriter {
     await this.committer.close();
     this.log?.close();
   }
+}
+
+/** Consecutive logged events as byte ranges, one a segment they span. */
+function rangesOf(batch: readonly Pending[]): LoggedRange[] {
+  const ranges: LoggedRange[] = [];
+  for (const { at } of batch) {
+    const last = ranges[ranges.length - 1];
+    if (last && last.path === at!.path && last.end === at!.start) last.end = at!.end;
+    else ranges.push({ path: at!.path, start: at!.start, end: at!.end });
+  }
+  return ranges;
 }
