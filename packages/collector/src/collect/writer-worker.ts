@@ -13,7 +13,9 @@ import type { CommitRequest, RefreshRequest, WorkerReply } from './worker-commit
 const { path } = workerData as { path: string };
 // 10,000 pages (about 40 MB of WAL): fewer, larger checkpoints write a page
 // rewritten by many batches back to the database file once.
-const db = openDatabase(path, { walAutocheckpointPages: 10_000 });
+// The writer touches the tails of its indexes and one row per visitor: 8 MB of cache
+// kept its speed in the beacon bench and the collector's peak RSS 10-25 MB lower than 32 MB.
+const db = openDatabase(path, { walAutocheckpointPages: 10_000, cacheKib: 8_000 });
 let error: string | null = null;
 const writer = createBatchCommit(db, (e) => {
   error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

@@ -11,6 +11,8 @@ const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 
 export interface OpenOptions {
   /** Checkpoint once the WAL holds this many pages (SQLite's default is 1,000). */
   walAutocheckpointPages?: number;
+  /** Page cache in KiB (default 32,000, for the API's reads). */
+  cacheKib?: number;
 }
 
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
@@ -30,7 +32,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
   // Keep hot pages of the page_views indexes in memory (negative = KiB).
-  db.pragma('cache_size = -32000');
+  db.pragma(`cache_size = -${options.cacheKib ?? 32_000}`);
   db.pragma('temp_store = MEMORY');
   migrate(db);
   return db;
