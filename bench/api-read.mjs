@@ -96,7 +96,8 @@ for (let i = 0; ; i++) {
 {
   const { default: Database } = await import('better-sqlite3');
   const db = new Database(dbPath, { readonly: true });
-  const stale = db.prepare('SELECT COUNT(*) AS n FROM companies WHERE scored_at IS NULL OR scored_at < ?');
+  // Freshness is recorded per site (migration 004): a site is done once its scores were checked lately.
+  const stale = db.prepare('SELECT COUNT(*) AS n FROM sites s LEFT JOIN score_checks c ON c.site_id = s.id WHERE c.checked_at IS NULL OR c.checked_at < ?');
   for (let i = 0; i < 1200 && stale.get(Date.now() - 4 * 60_000).n > 0; i++) await new Promise((r) => setTimeout(r, 250));
   db.close();
   // The wait may outlast the server's keep-alive timeout: start measuring on a fresh connection.
