@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -87,6 +87,17 @@ describe('the intake log', () => {
     expect(again.append(['{"a":2}'])[0]!.seq).toBe(2);
     again.close();
     expect(readBack(IntakeLog.open(logDir(), 0).pending).map((e) => e.json)).toEqual(['{"a":1}', '{"a":2}']);
+  });
+
+  it('cuts a torn tail off before appending to that segment again, so no acknowledged line runs into it', () => {
+    mkdirSync(logDir(), { recursive: true });
+    writeFileSync(join(logDir(), '0000000000000005.ndjson'), '5 {"a":');
+    const { log, pending } = IntakeLog.open(logDir(), 4);
+    expect(pending).toEqual([]);
+    expect(log.append(['{"b":1}'])[0]!.seq).toBe(5);
+    log.close();
+    expect(readFileSync(join(logDir(), '0000000000000005.ndjson'), 'utf8')).toBe('5 {"b":1}\n');
+    expect(readBack(IntakeLog.open(logDir(), 4).pending)).toEqual([{ seq: 5, json: '{"b":1}' }]);
   });
 
   it('deletes a segment once every event in it is in the database, and keeps the one being written', () => {

@@ -1,4 +1,19 @@
-import { closeSync, fdatasyncSync, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fdatasyncSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  truncateSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -102,9 +117,22 @@ export class IntakeLog {
       offset = end;
     });
     const buffer = Buffer.from(text, 'utf8');
-    let written = 0;
-    while (written < buffer.length) written += writeSync(this.fd!, buffer, written);
-    if (this.sync) fdatasyncSync(this.fd!);
+    try {
+      let written = 0;
+      while (written < buffer.length) written += writeSync(this.fd!, buffer, written);
+      if (this.sync) fdatasyncSync(this.fd!);
+    } catch (error) {
+      // A write cut short (a full disk) must not leave half a line for the next
+      // append to run into: cut the file back to its last whole line, or, failing
+      // that, leave it to the next segment start to do.
+      try {
+        ftruncateSync(this.fd!, this.bytes);
+      } catch {
+        // startSegment trims the torn tail when this file is opened again.
+      }
+      this.close();
+      throw error;
+    }
     this.bytes += buffer.length;
     this.nextSeq = first + jsons.length;
     return events;
@@ -114,10 +142,10 @@ export class IntakeLog {
   release(committedSeq: number): void {
     // A segment ends where the next begins; the newest may still be appended to.
     while (this.segments.length > 1 && this.segments[1]! - 1 <= committedSeq) {
-      unlinkSync(join(this.dir, segmentName(this.segments.shift()!)));
+      removeFile(join(this.dir, segmentName(this.segments.shift()!)));
     }
     if (this.segments.length === 1 && this.nextSeq - 1 <= committedSeq && this.fd === null) {
-      unlinkSync(join(this.dir, segmentName(this.segments.shift()!)));
+      removeFile(join(this.dir, segmentName(this.segments.shift()!)));
     }
   }
 
@@ -130,6 +158,8 @@ export class IntakeLog {
     this.close();
     // A new segment after every start: the previous one may end in a line torn by a crash.
     this.currentPath = join(this.dir, segmentName(first));
+    // The same name again: an earlier append to it failed part way.
+    if (existsSync(this.currentPath)) trimTornTail(this.currentPath);
     this.fd = openSync(this.currentPath, 'a');
     this.bytes = fstatSync(this.fd).size;
     if (this.sync) {
@@ -141,13 +171,34 @@ export class IntakeLog {
         closeSync(dirFd);
       }
     }
-    this.segments.push(first);
+    if (this.segments[this.segments.length - 1] !== first) this.segments.push(first);
   }
 }
 
-/** The events of one segment; a torn last line (a write cut short by a crash) was never acknowledged and is skipped. */
-function readSegment(path: string): LoggedEvent[] {
+/**
+ * Cuts a segment back to its last whole line. A torn tail is a write cut short
+ * by a crash or a full disk, which was never acknowledged; left in place, the
+ * next line appended would run into it and be lost with it.
+ */
+function trimTornTail(path: string): Buffer {
   const bytes = readFileSync(path);
+  if (bytes.length === 0 || bytes[bytes.length - 1] === 10) return bytes;
+  const whole = bytes.lastIndexOf(10) + 1;
+  truncateSync(path, whole);
+  return bytes.subarray(0, whole);
+}
+
+function removeFile(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
+/** The events of one segment, whose torn tail, if any, is cut off first. */
+function readSegment(path: string): LoggedEvent[] {
+  const bytes = trimTornTail(path);
   const events: LoggedEvent[] = [];
   let start = 0;
   while (start < bytes.length) {

@@ -210,7 +210,14 @@ export class BatchWriter {
       return;
     }
     this.logged.splice(0, batch.length);
-    if (logged) this.log?.release(batch[batch.length - 1]!.at!.seq);
+    if (logged) {
+      try {
+        this.log?.release(batch[batch.length - 1]!.at!.seq);
+      } catch (error) {
+        // A segment that could not be deleted costs only disk space: its events are in the database.
+        this.hooks.onError?.(error);
+      }
+    }
     this.hooks.onBatch?.(batch.length, answer.seconds);
     answer.results?.forEach((result, i) => {
       const pending = batch[i]!;
