@@ -18,7 +18,8 @@ export interface CommitBatch {
 
 export const isFailedWrite = (result: CommitResult): result is FailedWrite => 'failed' in result;
 
-const describe = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+/** An error as one line for logs and intake_failures: its name and message, no stack. */
+export const describeError = (error: unknown) => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 
 /**
  * Writes a batch in one synchronous transaction (no await inside, as
@@ -74,7 +75,7 @@ export function commitRecords(db: Db, batch: CommitBatch, now: number, onError?:
     } catch (error) {
       onError?.(error);
       db.transaction(() => {
-        recordIntakeFailure(db, { seq, event: JSON.stringify(record), error: describe(error), at: now });
+        recordIntakeFailure(db, { seq, event: JSON.stringify(record), error: describeError(error), at: now });
         saveIntakeProgress(db, seq);
       })();
       results.push({ failed: true });
@@ -89,6 +90,13 @@ export interface LoggedRange {
   start: number;
   end: number;
 }
+
+/**
+ * A batch on its way to the database: logged events as where they lie in the
+ * intake log (the writer reads them from there, so nothing is copied across
+ * threads and nothing stays in the request thread's memory), others as records.
+ */
+export type CommitRequestBatch = { ranges: readonly LoggedRange[]; records: null } | { ranges: null; records: readonly EventRecord[] };
 
 /** What the request thread needs to know of a committed batch. */
 export interface CommitSummary {
@@ -154,7 +162,7 @@ export function createBatchCommit(db: Db, onError?: (error: unknown) => void) {
         } catch (error) {
           // Only a damaged disk writes a line we cannot read: keep its bytes for the operator.
           unreadable += 1;
-          recordIntakeFailure(db, { seq: line.seq, event: line.json, error: describe(error), at: now });
+          recordIntakeFailure(db, { seq: line.seq, event: line.json, error: describeError(error), at: now });
         }
       }
     }
@@ -168,5 +176,9 @@ export function createBatchCommit(db: Db, onError?: (error: unknown) => void) {
     clock = now;
     return rescorer.refreshStale();
   };
-  return { commit, commitRecords: commitRecordsNow, commitLogged, refreshStale };
+  /** Each record's outcome for a batch of records; logged batches answer with the summary only. */
+  const commitBatch = (batch: CommitRequestBatch, now: number): { results: CommitResult[] | null; summary: CommitSummary } =>
+    batch.ranges ? { results: null, summary: commitLogged(batch.ranges, now) } : commitRecordsNow(batch.records, now);
+
+  return { commitBatch, refreshStale };
 }

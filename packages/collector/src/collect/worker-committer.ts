@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { CommitResult, CommitSummary } from './commit.js';
-import type { BatchCommitter, CommitAnswer, CommitRequestBatch } from './writer.js';
+import type { CommitRequestBatch, CommitResult, CommitSummary } from './commit.js';
+import type { BatchCommitter, CommitAnswer } from './writer.js';
 
 export interface CommitRequest {
   type: 'commit';

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../store/db.js';
-import { createBatchCommit } from './commit.js';
+import { createBatchCommit, describeError } from './commit.js';
 import type { CommitRequest, RefreshRequest, WorkerReply } from './worker-committer.js';
 
 /**
@@ -18,11 +18,10 @@ const { path } = workerData as { path: string };
 const db = openDatabase(path, { walAutocheckpointPages: 10_000, cacheKib: 8_000 });
 let error: string | null = null;
 const writer = createBatchCommit(db, (e) => {
-  error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  error = describeError(e);
 });
 const port = parentPort!;
 const reply = (message: WorkerReply) => port.postMessage(message);
-const describe = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
 port.on('message', (message: CommitRequest | RefreshRequest | { type: 'close' }) => {
   if (message.type === 'close') {
@@ -39,17 +38,16 @@ port.on('message', (message: CommitRequest | RefreshRequest | { type: 'close' })
     // Slices yield to the event loop, so batches arriving meanwhile are committed between them.
     writer.refreshStale(message.now).then(
       (count) => reply({ type: 'refreshed', id: message.id, count, error: null }),
-      (e: unknown) => reply({ type: 'refreshed', id: message.id, count: 0, error: describe(e) }),
+      (e: unknown) => reply({ type: 'refreshed', id: message.id, count: 0, error: describeError(e) }),
     );
     return;
   }
   const started = process.hrtime.bigint();
   error = null;
   try {
-    const { batch } = message;
-    const answer = batch.ranges ? { results: null, summary: writer.commitLogged(batch.ranges, message.now) } : writer.commitRecords(batch.records, message.now);
+    const answer = writer.commitBatch(message.batch, message.now);
     reply({ type: 'committed', id: message.id, ...answer, seconds: Number(process.hrtime.bigint() - started) / 1e9, error });
   } catch (e) {
-    reply({ type: 'failed', id: message.id, error: describe(e) });
+    reply({ type: 'failed', id: message.id, error: describeError(e) });
   }
 });

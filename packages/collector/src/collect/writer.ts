@@ -1,7 +1,7 @@
 import type { Db } from '../store/db.js';
 import type { EventRecord, WriteOutcome } from '../store/events.js';
 import { serviceUnavailable } from '../errors.js';
-import { createBatchCommit, isFailedWrite, type CommitResult, type CommitSummary, type LoggedRange } from './commit.js';
+import { createBatchCommit, isFailedWrite, type CommitRequestBatch, type CommitResult, type CommitSummary, type LoggedRange } from './commit.js';
 import type { IntakeLog, LoggedEvent } from './intake-log.js';
 
 export interface WriterOptions {
@@ -20,13 +20,6 @@ export interface WriterHooks {
   onCommitted?: (summary: CommitSummary) => void;
   onError?: (error: unknown) => void;
 }
-
-/**
- * A batch on its way to the database: logged events as where they lie in the
- * intake log (the writer reads them from there, so nothing is copied across
- * threads and nothing stays in this thread's memory), others as records.
- */
-export type CommitRequestBatch = { ranges: readonly LoggedRange[]; records: null } | { ranges: null; records: readonly EventRecord[] };
 
 export interface CommitAnswer {
   /** Each record's outcome, for batches of records; logged batches answer with the summary only. */
@@ -49,7 +42,7 @@ export function createInlineCommitter(db: Db, onError: (error: unknown) => void)
   return {
     async commit(batch, now) {
       const started = process.hrtime.bigint();
-      const answer = batch.ranges ? { results: null, summary: writer.commitLogged(batch.ranges, now) } : writer.commitRecords(batch.records, now);
+      const answer = writer.commitBatch(batch, now);
       return { ...answer, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
     },
     refreshScores: (now) => writer.refreshStale(now),

@@ -15,7 +15,3 @@ export function saveIntakeProgress(db: Db, seq: number): void {
 export function recordIntakeFailure(db: Db, failure: { seq: number; event: string; error: string; at: number }): void {
   prepared(db, 'INSERT OR REPLACE INTO intake_failures (seq, event, error, failed_at) VALUES (?, ?, ?, ?)').run(failure.seq, failure.event, failure.error, failure.at);
 }
-
-export function countIntakeFailures(db: Db): number {
-  return (prepared<[], { n: number }>(db, 'SELECT COUNT(*) AS n FROM intake_failures').get()?.n ?? 0);
-}
