@@ -1,6 +1,7 @@
 -- wrk script for bench/collect.mjs: every request is a distinct, realistic beacon.
 -- Engagement events carry e=1 so that bench/collect.mjs can count stored engagement events as summed milliseconds.
--- Ids, visitors, user agents and client IPs vary so that caches see real churn.
+-- Ids, visitors, user agents and client IPs vary so that caches see real churn. As with real
+-- visitors, each of the 20,000 visitors of a run keeps one IP address and one browser across its page views.
 local thread_id = 0
 local counter = 0
 local last_pv = nil
@@ -25,13 +26,19 @@ function init(args)
   site_key = args[1]
   run_id = args[2]
   math.randomseed(os.time() + tid * 7919)
+  -- Both wrk threads must give a visitor the same address: the salt depends on the run, not the thread.
+  salt = 0
+  for i = 1, #run_id do salt = (salt * 31 + string.byte(run_id, i)) % 65536 end
 end
 
 request = function()
   counter = counter + 1
-  local ua = uas[(counter % #uas) + 1]
-  local ip = string.format("%d.%d.%d.%d", math.random(1, 223), math.random(0, 255), math.random(0, 255), math.random(1, 254))
-  local visitor = string.format("vis_%s_%06d", run_id, math.random(1, 20000))
+  local n = math.random(1, 20000)
+  local ua = uas[(n % #uas) + 1]
+  -- A multiplicative hash spreads the visitors' addresses over the IPv4 space (exact in doubles: n * h < 2^53).
+  local h = (n * 2654435761 + salt) % 4294967296
+  local ip = string.format("%d.%d.%d.%d", 1 + math.floor(h / 16777216) % 223, math.floor(h / 65536) % 256, math.floor(h / 256) % 256, 1 + h % 254)
+  local visitor = string.format("vis_%s_%06d", run_id, n)
   local body
   if last_pv ~= nil and counter % 4 == 0 then
     body = string.format('{"k":"%s","n":"engagement","v":"%s","p":"%s","u":"https://www.example.com/pricing","e":1}', site_key, visitor, last_pv)

@@ -3,7 +3,7 @@ import { upsertContact, type ContactInput } from './contacts.js';
 import type { Db } from './db.js';
 import { putIdentityRange } from './identity.js';
 import { prepared } from './prepared.js';
-import { linkVisitorContact, recordVisitorPageView, sessionFor } from './visitors.js';
+import { findVisitor, linkVisitorContact, recordVisitorPageView, sessionFor } from './visitors.js';
 
 /** A page view ready to store: every field already validated and enriched. */
 export interface PageViewRecord {
@@ -77,7 +77,8 @@ export function writeEvent(db: Db, record: EventRecord): WriteOutcome {
 }
 
 function writePageView(db: Db, r: PageViewRecord): WriteOutcome {
-  const session = sessionFor(db, r.siteId, r.visitorId, r.ts);
+  const stored = findVisitor(db, r.siteId, r.visitorId);
+  const session = sessionFor(stored, r.ts);
   const companyId = r.company ? upsertSeenCompany(db, r.siteId, r.company, r.ts) : null;
   const inserted = prepared(
     db,
@@ -132,7 +133,7 @@ function writePageView(db: Db, r: PageViewRecord): WriteOutcome {
     device: r.device,
     isBot: r.isBot,
     companyId,
-  });
+  }, stored);
   // Bots are stored for the record but never count towards a company or its score.
   if (!companyId || r.isBot) return { duplicate: false, companyId: null, identityChanged: false };
   addCompanyPageView(db, companyId, { visitorId: r.visitorId, path: r.path, newSession: session.isNew });

@@ -30,15 +30,17 @@ export function listVisitors(
   if (filters.companyId !== undefined) parts.push('company_id = @companyId');
   if (!filters.includeBots) parts.push('is_bot = 0');
   const where = parts.join(' AND ');
+  // Without statistics SQLite would walk visitors_recent for its order and filter as it goes: every visitor of the site.
+  const from = filters.companyId === undefined ? 'visitors' : 'visitors INDEXED BY visitors_company';
   const params = { siteId, companyId: filters.companyId };
   if (filters.companyId === undefined) delete params.companyId;
-  const total = prepared<[Record<string, unknown>], { n: number }>(db, `SELECT COUNT(*) AS n FROM visitors WHERE ${where}`).get(params)!.n;
+  const total = prepared<[Record<string, unknown>], { n: number }>(db, `SELECT COUNT(*) AS n FROM ${from} WHERE ${where}`).get(params)!.n;
   const rows =
     page.offset >= total
       ? []
       : prepared<[Record<string, unknown>], VisitorRow>(
           db,
-          `SELECT ${columns} FROM visitors WHERE ${where} ORDER BY last_seen DESC, id LIMIT @limit OFFSET @offset`,
+          `SELECT ${columns} FROM ${from} WHERE ${where} ORDER BY last_seen DESC, id LIMIT @limit OFFSET @offset`,
         ).all({ ...params, limit: page.limit, offset: page.offset });
   return { rows, total };
 }
@@ -47,21 +49,23 @@ export function listVisitors(
  * What the site knows about an address, in one statement: whether the visitor
  * last seen from it was flagged as a bot, and the contact behind the latest
  * visitor from it who identified (both seeks land on the same index pages).
+ * INDEXED BY names the index because these run on every resolve, and without
+ * statistics SQLite would rather walk visitors_recent for the order.
  */
 export function findAddressFacts(db: Db, siteId: string, ip: string): { isBot: boolean; contactId: string | null } {
   const row = prepared<[Record<string, string>], { is_bot: number | null; contact_id: string | null }>(
     db,
     `SELECT
-       (SELECT is_bot FROM visitors WHERE site_id = @siteId AND last_ip = @ip ORDER BY last_seen DESC LIMIT 1) AS is_bot,
-       (SELECT contact_id FROM visitors WHERE site_id = @siteId AND last_ip = @ip AND contact_id IS NOT NULL ORDER BY last_seen DESC LIMIT 1) AS contact_id`,
+       (SELECT is_bot FROM visitors INDEXED BY visitors_last_ip WHERE site_id = @siteId AND last_ip = @ip ORDER BY last_seen DESC LIMIT 1) AS is_bot,
+       (SELECT contact_id FROM visitors INDEXED BY visitors_last_ip WHERE site_id = @siteId AND last_ip = @ip AND contact_id IS NOT NULL ORDER BY last_seen DESC LIMIT 1) AS contact_id`,
   ).get({ siteId, ip })!;
   return { isBot: row.is_bot === 1, contactId: row.contact_id };
 }
 
-/** A company's most recently seen visitors. */
+/** A company's most recently seen visitors (sorted in memory, see migration 006). */
 export function listCompanyVisitors(db: Db, siteId: string, companyId: string, limit: number): VisitorRow[] {
   return prepared<[string, string, number], VisitorRow>(
     db,
-    `SELECT ${columns} FROM visitors WHERE site_id = ? AND company_id = ? AND is_bot = 0 ORDER BY last_seen DESC, id LIMIT ?`,
+    `SELECT ${columns} FROM visitors INDEXED BY visitors_company WHERE site_id = ? AND company_id = ? AND is_bot = 0 ORDER BY last_seen DESC, id LIMIT ?`,
   ).all(siteId, companyId, limit);
 }

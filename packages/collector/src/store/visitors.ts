@@ -5,14 +5,30 @@ import { prepared } from './prepared.js';
 /** A visit ends after 30 minutes without a page view, the convention analytics users expect. */
 export const sessionTimeoutMs = 30 * 60 * 1000;
 
-/** The session a page view at `ts` belongs to, and whether it starts a new one. */
-export function sessionFor(db: Db, siteId: string, visitorId: string, ts: number): { sessionId: string; isNew: boolean; known: boolean } {
-  const row = prepared<[string, string], { session_id: string; last_seen: number }>(
+/** What a page view needs to know of its visitor's stored row. */
+export interface StoredVisitor {
+  session_id: string;
+  last_seen: number;
+  last_ip: string | null;
+  country: string | null;
+  browser: string | null;
+  os: string | null;
+  device: string | null;
+  is_bot: number;
+  company_id: string | null;
+}
+
+export function findVisitor(db: Db, siteId: string, visitorId: string): StoredVisitor | undefined {
+  return prepared<[string, string], StoredVisitor>(
     db,
-    'SELECT session_id, last_seen FROM visitors WHERE site_id = ? AND id = ?',
+    'SELECT session_id, last_seen, last_ip, country, browser, os, device, is_bot, company_id FROM visitors WHERE site_id = ? AND id = ?',
   ).get(siteId, visitorId);
-  if (row && ts - row.last_seen <= sessionTimeoutMs) return { sessionId: row.session_id, isNew: false, known: true };
-  return { sessionId: newSessionId(), isNew: true, known: row !== undefined };
+}
+
+/** The session a page view at `ts` belongs to, and whether it starts a new one. */
+export function sessionFor(stored: StoredVisitor | undefined, ts: number): { sessionId: string; isNew: boolean; known: boolean } {
+  if (stored && ts - stored.last_seen <= sessionTimeoutMs) return { sessionId: stored.session_id, isNew: false, known: true };
+  return { sessionId: newSessionId(), isNew: true, known: stored !== undefined };
 }
 
 export interface VisitorSeen {
@@ -30,7 +46,35 @@ export interface VisitorSeen {
   companyId: string | null;
 }
 
-export function recordVisitorPageView(db: Db, seen: VisitorSeen): void {
+/** True when the page view would leave the visitor's profile columns as they are stored. */
+export function profileUnchanged(stored: StoredVisitor, seen: VisitorSeen): boolean {
+  return (
+    stored.last_ip === seen.ip &&
+    (seen.country === null || seen.country === stored.country) &&
+    stored.browser === seen.browser &&
+    stored.os === seen.os &&
+    stored.device === seen.device &&
+    (!seen.isBot || stored.is_bot === 1) &&
+    (seen.companyId === null || seen.companyId === stored.company_id)
+  );
+}
+
+/**
+ * Counts a page view on its visitor. A returning visitor whose address, browser
+ * and company are as stored gets only its counters updated: those columns sit in
+ * one index (visitors_recent), while the profile columns sit in two more, whose
+ * entries SQLite rewrites whenever an UPDATE assigns their columns.
+ */
+export function recordVisitorPageView(db: Db, seen: VisitorSeen, stored: StoredVisitor | undefined): void {
+  const counters = { siteId: seen.siteId, visitorId: seen.visitorId, ts: seen.ts, sessionId: seen.sessionId, newSession: seen.newSession ? 1 : 0 };
+  if (stored && profileUnchanged(stored, seen)) {
+    prepared(
+      db,
+      `UPDATE visitors SET last_seen = MAX(last_seen, @ts), session_id = @sessionId, session_count = session_count + @newSession, page_views = page_views + 1
+       WHERE site_id = @siteId AND id = @visitorId`,
+    ).run(counters);
+    return;
+  }
   prepared(
     db,
     `INSERT INTO visitors (site_id, id, first_seen, last_seen, session_id, session_count, page_views, last_ip, country, browser, os, device, is_bot, company_id)
@@ -45,7 +89,7 @@ export function recordVisitorPageView(db: Db, seen: VisitorSeen): void {
        browser = excluded.browser, os = excluded.os, device = excluded.device,
        is_bot = MAX(is_bot, excluded.is_bot),
        company_id = COALESCE(excluded.company_id, company_id)`,
-  ).run({ ...seen, isBot: seen.isBot ? 1 : 0, newSession: seen.newSession ? 1 : 0 });
+  ).run({ ...counters, ip: seen.ip, country: seen.country, browser: seen.browser, os: seen.os, device: seen.device, isBot: seen.isBot ? 1 : 0, companyId: seen.companyId });
 }
 
 /** Links a visitor to a contact, creating the visitor if identify came first. */
