@@ -127,7 +127,10 @@ describe('the beacon path', () => {
     expect(text).toMatch(/clearview_events_accepted_total\{event="pageview"\} [1-9]/);
     expect(text).toContain('clearview_batch_size_bucket');
     expect(text).toContain('clearview_commit_seconds_bucket');
-    expect(text).toContain('clearview_queue_depth');
+    expect(text).toMatch(/clearview_queue_depth 0/);
+    const networkSeconds = /clearview_collect_step_seconds_total\{step="addNetwork"\} (\S+)/.exec(text)?.[1];
+    expect(Number(networkSeconds)).toBeGreaterThan(0);
+    expect(text).toMatch(/clearview_bot_events_total [0-9]/);
   });
 
   it('derives the same visitor id for the day when the beacon has none, and keeps only today\'s salt', async () => {

@@ -123,7 +123,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         metrics.batchSize.observe(size);
         metrics.commitSeconds.observe(seconds);
       },
-      onQueueDepth: (depth) => metrics.queueDepth.set(depth),
       // Scores were already refreshed by the committer, on the writer's connection.
       onCommitted: (summary) => {
         for (const siteId of summary.identitySites) resolver.invalidateSite(siteId);
@@ -134,6 +133,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     now,
     intake?.log ?? null,
   );
+  metrics.watchQueueDepth(() => writer.depth);
   if (intake && intake.pending.length > 0) {
     // Events acknowledged before a crash and not yet in the database go first.
     logger.warn({ events: intake.pending.length }, 'replaying events logged before the last stop');

@@ -40,9 +40,7 @@ export interface CollectDeps {
 /** POST /api/v1/collect: parse, run the named steps, write to the intake log, then answer 202. */
 export function createCollectHandler(deps: CollectDeps) {
   const now = deps.now ?? Date.now;
-  // Labelled children resolved once: looking a label up on every step of every beacon costs more than the step.
-  const stepCounters = new Map(deps.steps.map((step) => [step.name, deps.metrics.stepSeconds.labels({ step: step.name })]));
-  const timeStep = (name: string, ns: bigint) => stepCounters.get(name)?.inc(Number(ns) / 1e9);
+  const stepSeconds = deps.metrics.stepSeconds(deps.steps.map((step) => step.name));
 
   // A duplicate the database found was already counted when it was committed (server.ts).
   const answerDrop = (res: ServerResponse, reason: DropReason, counted = false) => {
@@ -79,7 +77,7 @@ export function createCollectHandler(deps: CollectDeps) {
       const wire = parseWireEvent(await readBody(req, maxBodyBytes));
       const ua = req.headers['user-agent'];
       const event: CollectEvent = { wire, receivedAt: now(), ip: clientIp(req, deps.trustProxyHops), userAgent: typeof ua === 'string' ? ua.slice(0, 1024) : '' };
-      const result = runPipeline(deps.steps, event, timeStep);
+      const result = runPipeline(deps.steps, event, stepSeconds);
       if (isDrop(result)) {
         answerDrop(res, result.drop);
         return;
@@ -96,8 +94,7 @@ export function createCollectHandler(deps: CollectDeps) {
         return;
       }
       if (pageView !== null) deps.recentPageViews.add(record.siteId, pageView);
-      deps.metrics.eventsAccepted.inc({ event: wire.name });
-      if (result.isBot) deps.metrics.botEvents.inc();
+      deps.metrics.countAccepted(wire.name, result.isBot === true);
       res.writeHead(202, emptyAnswer);
       res.end();
     } catch (error) {

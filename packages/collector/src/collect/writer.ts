@@ -15,7 +15,6 @@ export interface WriterOptions {
 
 export interface WriterHooks {
   onBatch?: (size: number, seconds: number) => void;
-  onQueueDepth?: (depth: number) => void;
   /** Runs after each commit with what it did (metrics, cache invalidation). */
   onCommitted?: (summary: CommitSummary) => void;
   onError?: (error: unknown) => void;
@@ -112,7 +111,6 @@ export class BatchWriter {
     if (this.depth >= this.options.maxQueue) return Promise.reject(serviceUnavailable('The collector is overloaded; retry shortly'));
     return new Promise((resolve, reject) => {
       this.arriving.push({ record, at: null, resolve, reject });
-      this.hooks.onQueueDepth?.(this.depth);
       if (this.options.maxDelayMs === 0 || this.arriving.length >= this.options.maxBatch) this.acceptAfterIo();
       else this.timer ??= setTimeout(() => this.accept(), this.options.maxDelayMs);
     });
@@ -163,7 +161,6 @@ export class BatchWriter {
         // Nothing was acknowledged: the senders retry.
         this.hooks.onError?.(error);
         for (const pending of batch) pending.reject(serviceUnavailable('The event could not be stored; retry shortly'));
-        this.hooks.onQueueDepth?.(this.depth);
         return;
       }
     }
@@ -176,7 +173,6 @@ export class BatchWriter {
     const batch = this.logged.slice(0, this.options.maxBatch);
     this.committing = this.commit(batch).finally(() => {
       this.committing = null;
-      this.hooks.onQueueDepth?.(this.depth);
       if (!this.closed) this.commitNext();
     });
   }
