@@ -80,44 +80,43 @@ function writePageView(db: Db, r: PageViewRecord): WriteOutcome {
   const stored = findVisitor(db, r.siteId, r.visitorId);
   const session = sessionFor(stored, r.ts);
   const companyId = r.company ? upsertSeenCompany(db, r.siteId, r.company, r.ts) : null;
+  // Positional parameters: binding 27 named ones looked each name up on the object, a few % of the writer's time.
   const inserted = prepared(
     db,
     `INSERT INTO page_views (site_id, pv_id, visitor_id, session_id, ts, url, path, query, utm_source, utm_medium, utm_campaign, utm_term,
                              utm_content, referrer, referrer_domain, title, screen_width, ip, country, asn, browser, os, device, is_bot,
                              company_id, engaged_ms, source)
-     VALUES (@siteId, @pageViewId, @visitorId, @sessionId, @ts, @url, @path, @query, @utmSource, @utmMedium, @utmCampaign, @utmTerm,
-             @utmContent, @referrer, @referrerDomain, @title, @screenWidth, @ip, @country, @asn, @browser, @os, @device, @isBot,
-             @companyId, @engagedMs, @source)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (site_id, pv_id) DO NOTHING`,
-  ).run({
-    siteId: r.siteId,
-    pageViewId: r.pageViewId,
-    visitorId: r.visitorId,
-    sessionId: session.sessionId,
-    ts: r.ts,
-    url: r.url,
-    path: r.path,
-    query: r.query,
-    utmSource: r.utm.source,
-    utmMedium: r.utm.medium,
-    utmCampaign: r.utm.campaign,
-    utmTerm: r.utm.term,
-    utmContent: r.utm.content,
-    referrer: r.referrer,
-    referrerDomain: r.referrerDomain,
-    title: r.title,
-    screenWidth: r.screenWidth,
-    ip: r.ip,
-    country: r.country,
-    asn: r.asn,
-    browser: r.browser,
-    os: r.os,
-    device: r.device,
-    isBot: r.isBot ? 1 : 0,
+  ).run(
+    r.siteId,
+    r.pageViewId,
+    r.visitorId,
+    session.sessionId,
+    r.ts,
+    r.url,
+    r.path,
+    r.query,
+    r.utm.source,
+    r.utm.medium,
+    r.utm.campaign,
+    r.utm.term,
+    r.utm.content,
+    r.referrer,
+    r.referrerDomain,
+    r.title,
+    r.screenWidth,
+    r.ip,
+    r.country,
+    r.asn,
+    r.browser,
+    r.os,
+    r.device,
+    r.isBot ? 1 : 0,
     companyId,
-    engagedMs: r.engagedMs ?? 0,
-    source: r.source,
-  }).changes;
+    r.engagedMs ?? 0,
+    r.source,
+  ).changes;
   // A resent beacon: the company row was only touched by an idempotent upsert.
   if (inserted === 0) return { duplicate: true, companyId: null, identityChanged: false };
   recordVisitorPageView(db, {

@@ -66,13 +66,12 @@ export function profileUnchanged(stored: StoredVisitor, seen: VisitorSeen): bool
  * entries SQLite rewrites whenever an UPDATE assigns their columns.
  */
 export function recordVisitorPageView(db: Db, seen: VisitorSeen, stored: StoredVisitor | undefined): void {
-  const counters = { siteId: seen.siteId, visitorId: seen.visitorId, ts: seen.ts, sessionId: seen.sessionId, newSession: seen.newSession ? 1 : 0 };
   if (stored && profileUnchanged(stored, seen)) {
     prepared(
       db,
-      `UPDATE visitors SET last_seen = MAX(last_seen, @ts), session_id = @sessionId, session_count = session_count + @newSession, page_views = page_views + 1
-       WHERE site_id = @siteId AND id = @visitorId`,
-    ).run(counters);
+      `UPDATE visitors SET last_seen = MAX(last_seen, ?), session_id = ?, session_count = session_count + ?, page_views = page_views + 1
+       WHERE site_id = ? AND id = ?`,
+    ).run(seen.ts, seen.sessionId, seen.newSession ? 1 : 0, seen.siteId, seen.visitorId);
     return;
   }
   prepared(
@@ -89,7 +88,7 @@ export function recordVisitorPageView(db: Db, seen: VisitorSeen, stored: StoredV
        browser = excluded.browser, os = excluded.os, device = excluded.device,
        is_bot = MAX(is_bot, excluded.is_bot),
        company_id = COALESCE(excluded.company_id, company_id)`,
-  ).run({ ...counters, ip: seen.ip, country: seen.country, browser: seen.browser, os: seen.os, device: seen.device, isBot: seen.isBot ? 1 : 0, companyId: seen.companyId });
+  ).run({ ...seen, isBot: seen.isBot ? 1 : 0, newSession: seen.newSession ? 1 : 0 });
 }
 
 /** Links a visitor to a contact, creating the visitor if identify came first. */
