@@ -3,6 +3,7 @@ import type { Db } from '../store/db.js';
 import { writeEvent, type EventRecord, type WriteOutcome } from '../store/events.js';
 import { readIntakeProgress, recordIntakeFailure, saveIntakeProgress } from '../store/intake-progress.js';
 import { IntakeReader } from './intake-log.js';
+import { decodeLogRecord } from './log-line.js';
 
 /** An event the database refused even on its own. */
 export interface FailedWrite {
@@ -157,7 +158,7 @@ export function createBatchCommit(db: Db, onError?: (error: unknown) => void) {
     for (const range of ranges) {
       for (const line of reader.read(range.path, range.start, range.end)) {
         try {
-          records.push(JSON.parse(line.json) as EventRecord);
+          records.push(decodeLogRecord(line.json));
           seqs.push(line.seq);
         } catch (error) {
           // Only a damaged disk writes a line we cannot read: keep its bytes for the operator.

@@ -3,6 +3,7 @@ import type { EventRecord, WriteOutcome } from '../store/events.js';
 import { serviceUnavailable } from '../errors.js';
 import { createBatchCommit, isFailedWrite, type CommitRequestBatch, type CommitResult, type CommitSummary, type LoggedRange } from './commit.js';
 import type { IntakeLog, LoggedEvent } from './intake-log.js';
+import { encodeLogRecord } from './log-line.js';
 
 export interface WriterOptions {
   /** Most events in one transaction. */
@@ -151,7 +152,7 @@ export class BatchWriter {
     this.arriving = [];
     if (this.log) {
       try {
-        const placed = this.log.append(batch.map((p) => JSON.stringify(p.record)));
+        const placed = this.log.append(batch.map((p) => encodeLogRecord(p.record!)));
         batch.forEach((pending, i) => {
           pending.at = placed[i]!;
           pending.record = null;
