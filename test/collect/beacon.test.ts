@@ -59,6 +59,21 @@ describe('the beacon path', () => {
     expect(typeof row.session_id).toBe('string');
   });
 
+  it('reads campaign fields whatever their spelling in the query, and none from a page without them', async () => {
+    const tagged = pageview({ u: 'https://www.example.com/?utm%5Fcampaign=launch&ref=utm%5Fterm' });
+    const plain = pageview({ u: 'https://www.example.com/docs?page=2' });
+    await sendBeacon(server, tagged);
+    await sendBeacon(server, plain);
+    expect(pageViewRow(tagged.p as string)).toMatchObject({ utm_source: null, utm_campaign: 'launch', utm_term: null });
+    expect(pageViewRow(plain.p as string)).toMatchObject({ query: 'page=2', utm_source: null, utm_medium: null, utm_campaign: null, utm_term: null, utm_content: null });
+  });
+
+  it('answers a beacon with Allow-Origin only: the other CORS headers belong to the preflight', async () => {
+    const res = await sendBeacon(server, pageview());
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-methods')).toBeNull();
+  });
+
   it('accepts application/json bodies from server-side integrations', async () => {
     const body = pageview();
     const res = await sendBeacon(server, body, { contentType: 'application/json' });

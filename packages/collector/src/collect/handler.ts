@@ -14,12 +14,15 @@ import { maxBodyBytes, parseWireEvent } from './wire.js';
 import type { BatchWriter } from './writer.js';
 
 // The tracker posts from any customer's origin with a text/plain body, which
-// needs no preflight; the OPTIONS answer is for integrations that send JSON.
-const corsHeaders = {
-  'Access-Control-Allow-Origin': '*',
+// needs no preflight: its answer needs only Allow-Origin. The preflight answer,
+// for integrations that send JSON, also names the methods and headers.
+const corsHeaders = { 'Access-Control-Allow-Origin': '*' };
+const preflightAnswer = {
+  ...corsHeaders,
   'Access-Control-Allow-Methods': 'POST, OPTIONS',
   'Access-Control-Allow-Headers': 'Content-Type',
   'Access-Control-Max-Age': '86400',
+  'Content-Length': '0',
 };
 
 // An empty body with its length declared: without it Node answers 202 chunked,
@@ -67,7 +70,7 @@ export function createCollectHandler(deps: CollectDeps) {
   return async function handleCollect(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       if (req.method === 'OPTIONS') {
-        res.writeHead(204, emptyAnswer);
+        res.writeHead(204, preflightAnswer);
         res.end();
         return;
       }

@@ -11,7 +11,11 @@ const sharedNetworkKinds = new Set<NetworkKind>(['isp', 'mobile', 'hosting', 'cd
 
 const utmKeys = ['source', 'medium', 'campaign', 'term', 'content'] as const;
 
+const noUtm = Object.freeze({ source: null, medium: null, campaign: null, term: null, content: null });
+
 function utmOf(url: URL) {
+  // Most page views carry no campaign: skip building URLSearchParams for them ('utm', not 'utm_': a key may spell its underscore %5F).
+  if (!url.search.includes('utm')) return noUtm;
   const utm = { source: null, medium: null, campaign: null, term: null, content: null } as Record<(typeof utmKeys)[number], string | null>;
   for (const key of utmKeys) utm[key] = url.searchParams.get(`utm_${key}`)?.slice(0, 256) || null;
   return utm;
