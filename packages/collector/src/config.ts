@@ -7,7 +7,7 @@ export interface Config {
   trustProxyHops: number;
   logLevel: string;
   rateLimits: { read: number; write: number; ingest: number };
-  writer: { maxBatch: number; maxDelayMs: number; maxQueue: number };
+  writer: { maxBatch: number; maxDelayMs: number; commitDelayMs: number; maxQueue: number };
   /** CLEARVIEW_SYNCHRONOUS=FULL: flush the intake log to disk before each answer (and SQLite fsyncs each commit). */
   syncIntake: boolean;
   /** Commit batches on a worker thread (default) rather than the thread that answers HTTP. */
@@ -46,8 +46,9 @@ export function loadConfig(env: Env = process.env): Config {
       ingest: integer(env, 'CLEARVIEW_RATE_LIMIT_INGEST', 10),
     },
     writer: {
-      maxBatch: integer(env, 'CLEARVIEW_BATCH_SIZE', 512, 1),
+      maxBatch: integer(env, 'CLEARVIEW_BATCH_SIZE', 2048, 1),
       maxDelayMs: integer(env, 'CLEARVIEW_BATCH_DELAY_MS', 0),
+      commitDelayMs: integer(env, 'CLEARVIEW_COMMIT_DELAY_MS', 200),
       maxQueue: integer(env, 'CLEARVIEW_MAX_QUEUE', 20_000, 1),
     },
     syncIntake: env.CLEARVIEW_SYNCHRONOUS === 'FULL',

@@ -10,6 +10,11 @@ export interface WriterOptions {
   maxBatch: number;
   /** Extra wait before logging a turn's events, to gather more of them (0: none). */
   maxDelayMs: number;
+  /**
+   * How long a logged event may wait for others to fill its batch (0: none).
+   * Its sender has its answer already; only API reads see it this much later.
+   */
+  commitDelayMs: number;
   /** Most events accepted and not yet in the database; past it senders get 503. */
   maxQueue: number;
 }
@@ -55,6 +60,8 @@ interface Pending {
   record: EventRecord | null;
   /** Where the event lies in the intake log, once logged. */
   at: LoggedEvent | null;
+  /** When it was logged (performance.now()), for the commit delay; 0 for events replayed at start. */
+  loggedAt: number;
   resolve: (outcome: WriteOutcome | null) => void;
   reject: (error: unknown) => void;
 }
@@ -84,6 +91,7 @@ export class BatchWriter {
   private immediate: NodeJS.Immediate | null = null;
   private committing: Promise<void> | null = null;
   private retry: NodeJS.Timeout | null = null;
+  private commitTimer: NodeJS.Timeout | null = null;
   private closed = false;
   /** Set when a batch fails while closing: it stays in the log for the next start. */
   private gaveUp = false;
@@ -111,7 +119,7 @@ export class BatchWriter {
     if (this.closed) return Promise.reject(serviceUnavailable('The collector is shutting down; retry shortly'));
     if (this.depth >= this.options.maxQueue) return Promise.reject(serviceUnavailable('The collector is overloaded; retry shortly'));
     return new Promise((resolve, reject) => {
-      this.arriving.push({ record, at: null, resolve, reject });
+      this.arriving.push({ record, at: null, loggedAt: 0, resolve, reject });
       if (this.options.maxDelayMs === 0 || this.arriving.length >= this.options.maxBatch) this.acceptAfterIo();
       else this.timer ??= setTimeout(() => this.accept(), this.options.maxDelayMs);
     });
@@ -119,7 +127,7 @@ export class BatchWriter {
 
   /** Appends the events replayed from the log at start, ahead of any new one. */
   resume(events: readonly LoggedEvent[]): void {
-    for (const at of events) this.logged.push({ record: null, at, resolve: settledAlready, reject: settledAlready });
+    for (const at of events) this.logged.push({ record: null, at, loggedAt: 0, resolve: settledAlready, reject: settledAlready });
     this.commitNext();
   }
 
@@ -128,7 +136,7 @@ export class BatchWriter {
     while (this.depth > 0 || this.committing) {
       if (this.arriving.length > 0) this.accept();
       if (this.committing) await this.committing;
-      else if (this.logged.length > 0) this.commitNext();
+      else if (this.logged.length > 0) this.commitNext(true);
       else await new Promise((resolve) => setImmediate(resolve));
       if (this.retry) return;
     }
@@ -153,8 +161,10 @@ export class BatchWriter {
     if (this.log) {
       try {
         const placed = this.log.append(batch.map((p) => encodeLogRecord(p.record!)));
+        const loggedAt = performance.now();
         batch.forEach((pending, i) => {
           pending.at = placed[i]!;
+          pending.loggedAt = loggedAt;
           pending.record = null;
           pending.resolve(null);
         });
@@ -169,8 +179,27 @@ export class BatchWriter {
     this.commitNext();
   }
 
-  private commitNext(): void {
+  /**
+   * Commits the next batch, unless it is logged, not yet full, and its oldest
+   * event can still wait: under load a fuller batch dirties far fewer pages per
+   * event (a random visitor's rows and index entries share pages with others'),
+   * which measured 48 -> 34 µs of writer time per event from 512 to 2,048.
+   */
+  private commitNext(now = false): void {
     if (this.committing || this.retry || this.logged.length === 0) return;
+    const oldest = this.logged[0]!;
+    const wait = oldest.at === null || this.closed || now ? 0 : oldest.loggedAt + this.options.commitDelayMs - performance.now();
+    if (this.logged.length < this.options.maxBatch && wait > 0) {
+      this.commitTimer ??= setTimeout(() => {
+        this.commitTimer = null;
+        this.commitNext();
+      }, Math.ceil(wait));
+      return;
+    }
+    if (this.commitTimer) {
+      clearTimeout(this.commitTimer);
+      this.commitTimer = null;
+    }
     const batch = this.logged.slice(0, this.options.maxBatch);
     this.committing = this.commit(batch).finally(() => {
       this.committing = null;
@@ -228,6 +257,10 @@ export class BatchWriter {
   async close(): Promise<void> {
     this.closed = true;
     this.accept();
+    if (this.commitTimer) {
+      clearTimeout(this.commitTimer);
+      this.commitTimer = null;
+    }
     if (this.retry) {
       clearTimeout(this.retry);
       this.retry = null;
