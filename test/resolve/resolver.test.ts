@@ -134,6 +134,14 @@ describe('reserved and documentation addresses', () => {
     expect(asked).toEqual([]);
   });
 
+  it('never asks identity for a site that has no identity data', async () => {
+    const asked: string[] = [];
+    const r = await make({ identity: (_s, key) => (asked.push(key), 'initech.com'), hasIdentity: (site) => site === 'with-data' });
+    expect(r.resolve('without-data', '203.0.113.42').company).toBeNull();
+    expect(r.resolve('with-data', '203.0.113.42').company?.domain).toBe('initech.com');
+    expect(asked).toEqual(['00000000000000000000ffffcb00712a']);
+  });
+
   it('lets identity data use documentation ranges but never looks them up in the AS or country data', async () => {
     const r = await make({ identity: (_s, key) => (key === '00000000000000000000ffffcb00712a' ? 'initech.com' : null) });
     // The packaged country data says AU for 203.0.113.42: it must not show.

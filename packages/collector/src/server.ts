@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import type { AddressInfo } from 'node:net';
 import { createApiApp } from './api/app.js';
 import type { NetworkResolution } from './collect/event.js';
+import type { Resolution } from './resolve/types.js';
 import { createCollectHandler } from './collect/handler.js';
 import { IntakeLog } from './collect/intake-log.js';
 import { RecentPageViews } from './collect/recent-page-views.js';
@@ -72,6 +73,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         const prefixes = prefixesOf(siteId);
         return prefixes.length === 0 ? null : findIdentityDomain(db, siteId, key, prefixes);
       },
+      hasIdentity: (siteId) => prefixesOf(siteId).length > 0,
       cityDbPath: config.cityDbPath ?? undefined,
       rdns: { enabled: config.rdns, timeoutMs: 1500 },
       // Cold resolutions cost about a microsecond: a small cache keeps memory and GC pauses small.
@@ -141,10 +143,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const ctx: AppContext = { config, db, logger, metrics, resolver, siteCache, writer, now, rescore: (ids) => void rescorer.rescore(ids) };
 
+  // A resolution is the step's answer as it is: the resolver's results are cached and
+  // never mutated, so a copy per beacon would only feed the garbage collector. With a
+  // logo template, each company gets its logo URL once.
+  const template = config.logoUrlTemplate;
+  const withLogo = new WeakMap<Resolution, NetworkResolution>();
   const resolveNetwork = (siteId: string, ip: string): NetworkResolution => {
     const r = resolver.resolve(siteId, ip);
-    const company = r.company && config.logoUrlTemplate ? { ...r.company, logoUrl: config.logoUrlTemplate.replace('{domain}', r.company.domain) } : r.company;
-    return { networkKind: r.networkKind, country: r.country, asn: r.asn, hostingSignal: r.hostingSignal, company };
+    if (!template || !r.company) return r;
+    let resolved = withLogo.get(r);
+    if (!resolved) withLogo.set(r, (resolved = { ...r, company: { ...r.company, logoUrl: template.replace('{domain}', r.company.domain) } }));
+    return resolved;
   };
 
   // Cheap checks first, enrichment after, the network lookup last because it is the dearest.

@@ -6,27 +6,32 @@
  * them once; only their answer then lacks the duplicate header.
  */
 export class RecentPageViews {
-  private readonly seen = new Set<string>();
-  // A ring of the keys in arrival order: the slot to fill next holds the oldest.
-  // (Evicting a Map's first key instead slows down as deleted slots pile up in front.)
-  private readonly ring: Array<string | undefined>;
+  // One set of ids per site, so no key is built (and hashed) per beacon.
+  private readonly bySite = new Map<string, Set<string>>();
+  // The ids in arrival order, beside their site's set: the slot to fill next holds the oldest.
+  // (Evicting a Set's first key instead slows down as deleted slots pile up in front.)
+  private readonly ids: Array<string | undefined>;
+  private readonly sets: Array<Set<string> | undefined>;
   private next = 0;
 
   constructor(capacity: number) {
-    this.ring = new Array<string | undefined>(capacity);
+    this.ids = new Array<string | undefined>(capacity);
+    this.sets = new Array<Set<string> | undefined>(capacity);
   }
 
   has(siteId: string, pageViewId: string): boolean {
-    return this.seen.has(`${siteId} ${pageViewId}`);
+    return this.bySite.get(siteId)?.has(pageViewId) ?? false;
   }
 
   add(siteId: string, pageViewId: string): void {
-    const key = `${siteId} ${pageViewId}`;
-    if (this.seen.has(key)) return;
-    const oldest = this.ring[this.next];
-    if (oldest !== undefined) this.seen.delete(oldest);
-    this.ring[this.next] = key;
-    this.seen.add(key);
-    this.next = (this.next + 1) % this.ring.length;
+    let seen = this.bySite.get(siteId);
+    if (!seen) this.bySite.set(siteId, (seen = new Set()));
+    if (seen.has(pageViewId)) return;
+    const oldest = this.ids[this.next];
+    if (oldest !== undefined) this.sets[this.next]!.delete(oldest);
+    this.ids[this.next] = pageViewId;
+    this.sets[this.next] = seen;
+    seen.add(pageViewId);
+    this.next = (this.next + 1) % this.ids.length;
   }
 }

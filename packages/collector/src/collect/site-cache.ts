@@ -14,7 +14,8 @@ export function createSiteCache(db: Db, ttlMs = 5_000, now: () => number = Date.
       const hit = entries.get(siteKey);
       if (hit && hit.expires > t) return hit.site;
       const site = getSiteByKey(db, siteKey);
-      const value = site ? { id: site.id, domains: site.domains, revoked: site.siteKeyRevoked } : null;
+      // Lowercase here, once, so the per-beacon host check compares as is (hostnames come lowercased from the URL parser).
+      const value = site ? { id: site.id, domains: site.domains.map((d) => d.toLowerCase()), revoked: site.siteKeyRevoked } : null;
       // Unknown keys are cached too, so a flood of made-up keys costs one query a key.
       if (entries.size > 10_000) entries.clear();
       entries.set(siteKey, { site: value, expires: t + ttlMs });

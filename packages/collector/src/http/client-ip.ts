@@ -12,9 +12,31 @@ export function clientIp(req: IncomingMessage, hops: number): string {
   const header = req.headers['x-forwarded-for'];
   const value = Array.isArray(header) ? header.join(',') : header;
   if (!value) return socketIp;
-  const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
-  const entry = entries[Math.max(0, entries.length - hops)];
+  const entry = entryFromRight(value, hops);
   return entry ? normalizeMapped(stripPort(entry)) : socketIp;
+}
+
+/**
+ * The non-empty entry `hops` from the right (1: the last), or the leftmost when
+ * there are fewer. Scanned from the right rather than split: this runs on every
+ * beacon, and the header usually holds one or two entries.
+ */
+function entryFromRight(value: string, hops: number): string | null {
+  let end = value.length;
+  let found: string | null = null;
+  for (let seen = 0; seen < hops && end > 0; ) {
+    const comma = value.lastIndexOf(',', end - 1);
+    const entry = value.slice(comma + 1, end).trim();
+    end = comma;
+    if (entry === '') {
+      if (comma < 0) break;
+      continue;
+    }
+    found = entry;
+    seen += 1;
+    if (comma < 0) break;
+  }
+  return found;
 }
 
 function stripPort(entry: string): string {

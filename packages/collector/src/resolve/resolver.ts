@@ -29,6 +29,8 @@ export type { Resolution, CompanyProfile, NetworkKind, ResolveReason } from './t
 export interface ResolverOptions {
   /** The site's identity data: company domain for an address key (ip.ts ipKey), or null. */
   identity?: (siteId: string, ipKey: string) => string | null;
+  /** False when the site has no identity data: the address key (a 32-character string) is then not built. */
+  hasIdentity?: (siteId: string) => boolean;
   rdns?: {
     enabled: boolean;
     /** Defaults to dns.promises.reverse. */
@@ -320,7 +322,7 @@ class ResolverCore {
 
     // 1. The site's own identity data is the most specific evidence there is:
     //    someone from this address told the site who they are.
-    const identityDomain = this.opts.identity?.(siteId, keyOf(ip)) ?? null;
+    const identityDomain = this.opts.identity && this.opts.hasIdentity?.(siteId) !== false ? this.opts.identity(siteId, keyOf(ip)) : null;
     const enterpriseDomain = net.kind === 'business' && net.asn !== null ? this.enterprises.byAsn.get(net.asn) : undefined;
     if (identityDomain) {
       company = this.companyFor(identityDomain);

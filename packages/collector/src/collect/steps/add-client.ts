@@ -33,8 +33,8 @@ export const addClient: NamedStep = {
   name: 'addClient',
   run(event) {
     const parsed = parseClient(event.userAgent);
-    // Copied field by field: an object rest here cost more than the cached parse (see collect/wire.ts).
-    event.client = { browser: parsed.browser, os: parsed.os, device: parsed.device };
+    // The cached parse itself, not a copy: it is never mutated, and a copy per beacon only feeds the GC.
+    event.client = parsed;
     event.isBot = parsed.isBot;
     return event;
   },

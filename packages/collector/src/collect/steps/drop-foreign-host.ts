@@ -1,10 +1,17 @@
 import { drop } from '../drops.js';
 import type { NamedStep } from '../pipeline.js';
 
-/** True when host is one of the domains or a subdomain of one. */
+/**
+ * True when host is one of the domains or a subdomain of one. Both sides are
+ * lowercase: the URL parser lowercases hostnames, and the site cache lowercases domains.
+ */
 export function hostAllowed(host: string, domains: readonly string[]): boolean {
-  const h = host.toLowerCase();
-  return domains.some((domain) => h === domain || h.endsWith(`.${domain}`));
+  for (const domain of domains) {
+    if (host === domain) return true;
+    // A dot just before the match: "evilexample.com" is not a subdomain of "example.com".
+    if (host.length > domain.length && host.endsWith(domain) && host.charCodeAt(host.length - domain.length - 1) === 46) return true;
+  }
+  return false;
 }
 
 /**
