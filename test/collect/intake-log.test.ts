@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commitRecords } from '../../packages/collector/src/collect/commit.js';
-import { IntakeLog, IntakeReader, type LoggedEvent } from '../../packages/collector/src/collect/intake-log.js';
+import { IntakeLog, IntakeReader, type LoggedRun } from '../../packages/collector/src/collect/intake-log.js';
 import { openDatabase, type Db } from '../../packages/collector/src/store/db.js';
 import type { PageViewRecord } from '../../packages/collector/src/store/events.js';
 import { readIntakeProgress } from '../../packages/collector/src/store/intake-progress.js';
@@ -19,7 +19,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const logDir = () => join(dir, 'db-intake');
 const segments = () => readdirSync(logDir()).sort();
 /** The logged lines at these places, read back as the writer thread reads them. */
-const readBack = (events: readonly LoggedEvent[]) => events.flatMap((e) => new IntakeReader().read(e.path, e.start, e.end));
+const readBack = (runs: LoggedRun | readonly LoggedRun[]) => [runs].flat().flatMap((r) => new IntakeReader().read(r.path, r.start, r.end));
 
 function pageView(siteId: string, pageViewId: string, overrides: Partial<PageViewRecord> = {}): PageViewRecord {
   return {
@@ -53,25 +53,25 @@ describe('the intake log', () => {
   it('numbers appended events in order and hands back those after the committed number on open', () => {
     const { log } = IntakeLog.open(logDir(), 0);
     const placed = log.append(['{"a":1}', '{"a":2}']);
-    expect(placed.map((e) => e.seq)).toEqual([1, 2]);
+    expect([placed.firstSeq, placed.count]).toEqual([1, 2]);
     expect(readBack(placed)).toEqual([
       { seq: 1, json: '{"a":1}' },
       { seq: 2, json: '{"a":2}' },
     ]);
-    expect(log.append(['{"a":"é"}'])[0]!.seq).toBe(3);
+    expect(log.append(['{"a":"é"}']).firstSeq).toBe(3);
     log.close();
     const { log: again, pending } = IntakeLog.open(logDir(), 1);
     expect(readBack(pending)).toEqual([
       { seq: 2, json: '{"a":2}' },
       { seq: 3, json: '{"a":"é"}' },
     ]);
-    expect(again.append(['{"a":4}'])[0]!.seq).toBe(4);
+    expect(again.append(['{"a":4}']).firstSeq).toBe(4);
     again.close();
   });
 
   it('flushes each append to the disk when asked to, and reads back the same', () => {
     const { log } = IntakeLog.open(logDir(), 0, { sync: true });
-    expect(log.append(['{"a":1}'])[0]!.seq).toBe(1);
+    expect(log.append(['{"a":1}']).firstSeq).toBe(1);
     log.close();
     expect(readBack(IntakeLog.open(logDir(), 0).pending)).toEqual([{ seq: 1, json: '{"a":1}' }]);
   });
@@ -84,7 +84,7 @@ describe('the intake log', () => {
     const { log: again, pending } = IntakeLog.open(logDir(), 0);
     expect(readBack(pending)).toEqual([{ seq: 1, json: '{"a":1}' }]);
     // The torn line's number is given out again: nobody was told it was stored.
-    expect(again.append(['{"a":2}'])[0]!.seq).toBe(2);
+    expect(again.append(['{"a":2}']).firstSeq).toBe(2);
     again.close();
     expect(readBack(IntakeLog.open(logDir(), 0).pending).map((e) => e.json)).toEqual(['{"a":1}', '{"a":2}']);
   });
@@ -94,7 +94,7 @@ describe('the intake log', () => {
     writeFileSync(join(logDir(), '0000000000000005.ndjson'), '5 {"a":');
     const { log, pending } = IntakeLog.open(logDir(), 4);
     expect(pending).toEqual([]);
-    expect(log.append(['{"b":1}'])[0]!.seq).toBe(5);
+    expect(log.append(['{"b":1}']).firstSeq).toBe(5);
     log.close();
     expect(readFileSync(join(logDir(), '0000000000000005.ndjson'), 'utf8')).toBe('5 {"b":1}\n');
     expect(readBack(IntakeLog.open(logDir(), 4).pending)).toEqual([{ seq: 5, json: '{"b":1}' }]);

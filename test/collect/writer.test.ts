@@ -27,9 +27,12 @@ afterEach(async () => {
 });
 
 /** A logged writer on a real database and intake log; engagement for unknown page views lands in orphan_engagements. */
+let batches: number[] = [];
 function start(options: Partial<WriterOptions>) {
   const { log } = IntakeLog.open(join(dir, 'w.db-intake'), readIntakeProgress(db));
-  writer = new BatchWriter(createInlineCommitter(db, () => {}), { maxBatch: 2048, maxDelayMs: 0, commitDelayMs: 0, maxQueue: 1000, ...options }, {}, Date.now, log);
+  batches = [];
+  const hooks = { onBatch: (size: number) => batches.push(size) };
+  writer = new BatchWriter(createInlineCommitter(db, () => {}), { maxBatch: 2048, maxDelayMs: 0, commitDelayMs: 0, maxQueue: 1000, ...options }, hooks, Date.now, log);
   return writer;
 }
 const engagement = (n: number): EngagementRecord => ({ kind: 'engagement', siteId, pageViewId: `pv_${n}`, ts: Date.now(), engagedMs: n });
@@ -59,6 +62,18 @@ describe('the batch writer', () => {
     const w = start({ commitDelayMs: 60_000, maxBatch: 3 });
     await Promise.all([w.write(engagement(1)), w.write(engagement(2)), w.write(engagement(3))]);
     await waitFor(() => stored() === 3);
+  });
+
+  it('fills a batch with whole appends (the events of one turn), and commits a larger append alone', async () => {
+    const w = start({ commitDelayMs: 60_000, maxBatch: 3 });
+    // Each Promise.all's writes arrive in one turn of the event loop: one append each.
+    await Promise.all([w.write(engagement(1)), w.write(engagement(2))]);
+    await Promise.all([w.write(engagement(3)), w.write(engagement(4))]);
+    await Promise.all([5, 6, 7, 8, 9].map((n) => w.write(engagement(n))));
+    await w.settled();
+    expect(batches).toEqual([2, 2, 5]);
+    expect(stored()).toBe(9);
+    expect(w.depth).toBe(0);
   });
 
   it('commits at once when asked to settle or when closing, whatever the delay', async () => {

@@ -138,7 +138,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   metrics.watchQueueDepth(() => writer.depth);
   if (intake && intake.pending.length > 0) {
     // Events acknowledged before a crash and not yet in the database go first.
-    logger.warn({ events: intake.pending.length }, 'replaying events logged before the last stop');
+    logger.warn({ events: intake.pending.reduce((n, run) => n + run.count, 0) }, 'replaying events logged before the last stop');
     writer.resume(intake.pending);
   }
   const ctx: AppContext = { config, db, logger, metrics, resolver, siteCache, writer, now, rescore: (ids) => void rescorer.rescore(ids) };

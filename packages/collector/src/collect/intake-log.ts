@@ -31,14 +31,25 @@ import { join } from 'node:path';
  * Files are segments named by their first SEQ; a segment is deleted once every
  * event in it is in the database.
  */
-/** Where one logged event's line lies: the writer thread reads it from there. */
-export interface LoggedEvent {
+/** Where one logged event's line lies (`SEQ JSON\n`, bytes [start, end) of the segment file). */
+interface LoggedEvent {
   seq: number;
-  /** The segment's file. */
   path: string;
-  /** Byte offsets of the whole line, `SEQ JSON\n`. */
   start: number;
   end: number;
+}
+
+/**
+ * Where consecutive logged events lie: the lines numbered firstSeq to
+ * firstSeq + count - 1, bytes [start, end) of one segment. One append is one
+ * run, so a queued event costs the request thread no object of its own.
+ */
+export interface LoggedRun {
+  path: string;
+  start: number;
+  end: number;
+  firstSeq: number;
+  count: number;
 }
 
 /** Past this size the next append starts a new segment, so committed ones can be deleted whole. */
@@ -67,7 +78,7 @@ export class IntakeLog {
    * Opens the log in `dir`, returning the events after `committedSeq` that the
    * database does not hold yet (a crash's leftovers), oldest first.
    */
-  static open(dir: string, committedSeq: number, options: IntakeLogOptions = {}): { log: IntakeLog; pending: LoggedEvent[] } {
+  static open(dir: string, committedSeq: number, options: IntakeLogOptions = {}): { log: IntakeLog; pending: LoggedRun[] } {
     mkdirSync(dir, { recursive: true });
     const segments = readdirSync(dir)
       .map((name) => segmentPattern.exec(name)?.[1])
@@ -84,7 +95,7 @@ export class IntakeLog {
     }
     const log = new IntakeLog(dir, segments, lastSeq + 1, options.segmentBytes ?? defaultSegmentBytes, options.sync ?? false);
     log.release(committedSeq);
-    return { log, pending };
+    return { log, pending: runsOf(pending) };
   }
 
   private constructor(
@@ -99,23 +110,14 @@ export class IntakeLog {
   }
 
   /**
-   * Appends the events in one write and returns where each landed, numbered
-   * in order. Throws when the disk refuses, before anything is acknowledged.
+   * Appends the events in one write, numbered in order, and returns where they
+   * landed. Throws when the disk refuses, before anything is acknowledged.
    */
-  append(jsons: readonly string[]): LoggedEvent[] {
+  append(jsons: readonly string[]): LoggedRun {
     const first = this.nextSeq;
     if (this.fd === null || this.bytes >= this.segmentBytes) this.startSegment(first);
-    const path = this.currentPath!;
-    const events: LoggedEvent[] = [];
     let text = '';
-    let offset = this.bytes;
-    jsons.forEach((json, i) => {
-      const line = `${first + i} ${json}\n`;
-      text += line;
-      const end = offset + Buffer.byteLength(line);
-      events.push({ seq: first + i, path, start: offset, end });
-      offset = end;
-    });
+    for (let i = 0; i < jsons.length; i++) text += `${first + i} ${jsons[i]}\n`;
     const buffer = Buffer.from(text, 'utf8');
     try {
       let written = 0;
@@ -133,9 +135,10 @@ export class IntakeLog {
       this.close();
       throw error;
     }
+    const run = { path: this.currentPath!, start: this.bytes, end: this.bytes + buffer.length, firstSeq: first, count: jsons.length };
     this.bytes += buffer.length;
     this.nextSeq = first + jsons.length;
-    return events;
+    return run;
   }
 
   /** Deletes the segments whose every event has SEQ at most `committedSeq`. */
@@ -194,6 +197,21 @@ function removeFile(path: string): void {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
+}
+
+/** Events as runs: each run lines with consecutive numbers, back to back in one segment. */
+function runsOf(events: readonly LoggedEvent[]): LoggedRun[] {
+  const runs: LoggedRun[] = [];
+  for (const event of events) {
+    const last = runs[runs.length - 1];
+    if (last && last.path === event.path && last.end === event.start && last.firstSeq + last.count === event.seq) {
+      last.end = event.end;
+      last.count += 1;
+    } else {
+      runs.push({ path: event.path, start: event.start, end: event.end, firstSeq: event.seq, count: 1 });
+    }
+  }
+  return runs;
 }
 
 /** The events of one segment, whose torn tail, if any, is cut off first. */
