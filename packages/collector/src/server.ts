@@ -187,7 +187,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const url = req.url ?? '/';
     const path = url.split('?', 1)[0];
     // The beacon path is matched before anything else and never enters Express.
-    if (path === '/api/v1/collect') void collect(req, res);
+    if (path === '/api/v1/collect') collect(req, res);
     else if (path === '/t.js') trackerFile(req, res);
     else if (path === '/healthz') health(req, res);
     else if (path === '/metrics') void metricsEndpoint(req, res);

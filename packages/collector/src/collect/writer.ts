@@ -55,10 +55,12 @@ export function createInlineCommitter(db: Db, onError: (error: unknown) => void)
   };
 }
 
+/** Called once: with null and the outcome (null once logged, the write's outcome after a group commit), or with the error. */
+export type WriteCallback = (error: unknown, outcome: WriteOutcome | null) => void;
+
 interface Pending {
   record: EventRecord;
-  resolve: (outcome: WriteOutcome | null) => void;
-  reject: (error: unknown) => void;
+  done: WriteCallback;
 }
 
 /** Events logged together (one append), waiting for the database. */
@@ -120,14 +122,17 @@ export class BatchWriter {
    * 503 when the queue is full or the writer is closed.
    */
   write(record: EventRecord): Promise<WriteOutcome | null> {
+    return new Promise((resolve, reject) => this.enqueue(record, (error, outcome) => (error ? reject(error) : resolve(outcome))));
+  }
+
+  /** write() with a callback, for the beacon path: no promise per event. */
+  enqueue(record: EventRecord, done: WriteCallback): void {
     // Shedding load keeps memory bounded; the sender may retry after a second.
-    if (this.closed) return Promise.reject(serviceUnavailable('The collector is shutting down; retry shortly'));
-    if (this.depth >= this.options.maxQueue) return Promise.reject(serviceUnavailable('The collector is overloaded; retry shortly'));
-    return new Promise((resolve, reject) => {
-      this.arriving.push({ record, resolve, reject });
-      if (this.options.maxDelayMs === 0 || this.arriving.length >= this.options.maxBatch) this.acceptAfterIo();
-      else this.timer ??= setTimeout(() => this.accept(), this.options.maxDelayMs);
-    });
+    if (this.closed) return done(serviceUnavailable('The collector is shutting down; retry shortly'), null);
+    if (this.depth >= this.options.maxQueue) return done(serviceUnavailable('The collector is overloaded; retry shortly'), null);
+    this.arriving.push({ record, done });
+    if (this.options.maxDelayMs === 0 || this.arriving.length >= this.options.maxBatch) this.acceptAfterIo();
+    else this.timer ??= setTimeout(() => this.accept(), this.options.maxDelayMs);
   }
 
   /** Queues the events replayed from the log at start, ahead of any new one. */
@@ -176,12 +181,21 @@ export class BatchWriter {
     } catch (error) {
       // Nothing was acknowledged: the senders retry.
       this.hooks.onError?.(error);
-      for (const pending of batch) pending.reject(serviceUnavailable('The event could not be stored; retry shortly'));
+      for (const pending of batch) this.answer(pending, serviceUnavailable('The event could not be stored; retry shortly'), null);
       return;
     }
     this.queueRun(run, performance.now());
-    for (const pending of batch) pending.resolve(null);
+    for (const pending of batch) this.answer(pending, null, null);
     this.commitNext();
+  }
+
+  /** Calls a sender back; one sender's throwing callback must not leave the others unanswered. */
+  private answer(pending: Pending, error: unknown, outcome: WriteOutcome | null): void {
+    try {
+      pending.done(error, outcome);
+    } catch (thrown) {
+      this.hooks.onError?.(thrown);
+    }
   }
 
   private queueRun(run: LoggedRun, loggedAt: number): void {
@@ -262,15 +276,15 @@ export class BatchWriter {
     } catch (error) {
       this.hooks.onError?.(error);
       this.waiting.splice(0, batch.length);
-      for (const pending of batch) pending.reject(serviceUnavailable('The event could not be stored; retry shortly'));
+      for (const pending of batch) this.answer(pending, serviceUnavailable('The event could not be stored; retry shortly'), null);
       return;
     }
     this.waiting.splice(0, batch.length);
     this.hooks.onBatch?.(batch.length, answer.seconds);
     answer.results?.forEach((result, i) => {
       const pending = batch[i]!;
-      if (isFailedWrite(result)) pending.reject(serviceUnavailable('The event could not be stored; retry shortly'));
-      else pending.resolve(result);
+      if (isFailedWrite(result)) this.answer(pending, serviceUnavailable('The event could not be stored; retry shortly'), null);
+      else this.answer(pending, null, result);
     });
     this.afterCommit(answer.summary);
   }

@@ -2,45 +2,44 @@ import type { IncomingMessage } from 'node:http';
 import { HttpError, badRequest, payloadTooLarge } from '../errors.js';
 
 /**
- * Reads a request body of at most limitBytes. Content-Length is trusted to
- * refuse early only when no Transfer-Encoding is present; otherwise the bytes
- * are counted while reading, so a lying or chunked sender cannot get past it.
+ * Reads a request body of at most limitBytes and calls `done` once. Content-Length
+ * is trusted to refuse early only when no Transfer-Encoding is present; otherwise
+ * the bytes are counted while reading, so a lying or chunked sender cannot get past it.
  */
-export function readBody(req: IncomingMessage, limitBytes: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = req.headers['content-length'];
-    if (declared !== undefined && req.headers['transfer-encoding'] === undefined && Number(declared) > limitBytes) {
-      req.resume();
-      reject(payloadTooLarge(limitBytes));
+export function readBody(req: IncomingMessage, limitBytes: number, done: (error: HttpError | null, body: string | null) => void): void {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && req.headers['transfer-encoding'] === undefined && Number(declared) > limitBytes) {
+    req.resume();
+    done(payloadTooLarge(limitBytes), null);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let failed = false;
+  req.on('data', (chunk: Buffer) => {
+    if (failed) return;
+    size += chunk.length;
+    if (size > limitBytes) {
+      failed = true;
+      done(payloadTooLarge(limitBytes), null);
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    req.on('data', (chunk: Buffer) => {
-      if (failed) return;
-      size += chunk.length;
-      if (size > limitBytes) {
-        failed = true;
-        reject(payloadTooLarge(limitBytes));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (failed) return;
-      const buffer = Buffer.concat(chunks, size);
-      const text = buffer.toString('utf8');
-      // A body that is not valid UTF-8 would be stored mangled: refuse it instead.
-      if (text.includes('\uFFFD') && !Buffer.from(text, 'utf8').equals(buffer)) {
-        reject(badRequest('Body must be UTF-8 text'));
-        return;
-      }
-      resolve(text);
-    });
-    req.on('error', (error) => {
-      if (!failed) reject(error instanceof HttpError ? error : badRequest('The request body could not be read'));
-      failed = true;
-    });
+    chunks.push(chunk);
+  });
+  req.on('end', () => {
+    if (failed) return;
+    failed = true;
+    const buffer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+    const text = buffer.toString('utf8');
+    // A body that is not valid UTF-8 would be stored mangled: refuse it instead.
+    if (text.includes('\uFFFD') && !Buffer.from(text, 'utf8').equals(buffer)) {
+      done(badRequest('Body must be UTF-8 text'), null);
+      return;
+    }
+    done(null, text);
+  });
+  req.on('error', (error) => {
+    if (!failed) done(error instanceof HttpError ? error : badRequest('The request body could not be read'), null);
+    failed = true;
   });
 }
