@@ -5,9 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commitRecords } from '../../packages/collector/src/collect/commit.js';
 import { IntakeLog, IntakeReader, type LoggedRun } from '../../packages/collector/src/collect/intake-log.js';
 import { openDatabase, type Db } from '../../packages/collector/src/store/db.js';
-import type { PageViewRecord } from '../../packages/collector/src/store/events.js';
 import { readIntakeProgress } from '../../packages/collector/src/store/intake-progress.js';
 import { createSite } from '../../packages/collector/src/store/sites.js';
+import { pageViewRecord } from '../helpers/records.js';
 import { startTestServer } from '../helpers/server.js';
 
 let dir: string;
@@ -21,33 +21,7 @@ const segments = () => readdirSync(logDir()).sort();
 /** The logged lines at these places, read back as the writer thread reads them. */
 const readBack = (runs: LoggedRun | readonly LoggedRun[]) => [runs].flat().flatMap((r) => new IntakeReader().read(r.path, r.start, r.end));
 
-function pageView(siteId: string, pageViewId: string, overrides: Partial<PageViewRecord> = {}): PageViewRecord {
-  return {
-    kind: 'pageview',
-    siteId,
-    visitorId: 'visitor_0001',
-    pageViewId,
-    ts: Date.parse('2026-11-23T10:00:00Z'),
-    url: 'https://example.com/pricing',
-    path: '/pricing',
-    query: null,
-    utm: { source: null, medium: null, campaign: null, term: null, content: null },
-    referrer: null,
-    referrerDomain: null,
-    title: null,
-    screenWidth: null,
-    ip: '198.51.100.7',
-    country: null,
-    asn: null,
-    browser: 'Chrome',
-    os: 'Mac OS',
-    device: 'desktop',
-    isBot: false,
-    company: null,
-    source: 'tracker',
-    ...overrides,
-  };
-}
+const pageView = pageViewRecord;
 
 describe('the intake log', () => {
   it('numbers appended events in order and hands back those after the committed number on open', () => {

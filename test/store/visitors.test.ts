@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../packages/collector/src/store/db.js';
 import { writeEvent, type PageViewRecord } from '../../packages/collector/src/store/events.js';
 import { createSite } from '../../packages/collector/src/store/sites.js';
+import { pageViewRecord } from '../helpers/records.js';
 import { findAddressFacts, listCompanyVisitors, listVisitors } from '../../packages/collector/src/store/visitor-queries.js';
 
 let dir: string;
@@ -26,31 +27,7 @@ const t0 = Date.UTC(2026, 10, 23, 9, 0, 0);
 
 function pageView(overrides: Partial<PageViewRecord> = {}): PageViewRecord {
   n += 1;
-  return {
-    kind: 'pageview',
-    siteId,
-    visitorId: 'vis_1',
-    pageViewId: `pv_${n}`,
-    ts: t0,
-    url: 'https://acme.test/pricing',
-    path: '/pricing',
-    query: null,
-    utm: { source: null, medium: null, campaign: null, term: null, content: null },
-    referrer: null,
-    referrerDomain: null,
-    title: null,
-    screenWidth: null,
-    ip: '203.0.113.7',
-    country: 'DE',
-    asn: 64500,
-    browser: 'Firefox',
-    os: 'Linux',
-    device: 'desktop',
-    isBot: false,
-    company: null,
-    source: 'tracker',
-    ...overrides,
-  };
+  return pageViewRecord(siteId, `pv_${n}`, { visitorId: 'vis_1', ts: t0, url: 'https://acme.test/pricing', ip: '203.0.113.7', country: 'DE', asn: 64500, browser: 'Firefox', os: 'Linux', ...overrides });
 }
 
 const write = (record: PageViewRecord) => db.transaction(() => writeEvent(db, record))();

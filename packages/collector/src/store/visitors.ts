@@ -1,22 +1,15 @@
 import type { Db } from './db.js';
 import { newSessionId } from './ids.js';
 import { prepared } from './prepared.js';
+import type { VisitorRow } from './visitor-queries.js';
 
 /** A visit ends after 30 minutes without a page view, the convention analytics users expect. */
 export const sessionTimeoutMs = 30 * 60 * 1000;
 
 /** What a page view needs to know of its visitor's stored row. */
-export interface StoredVisitor {
+export type StoredVisitor = Pick<VisitorRow, 'last_seen' | 'last_ip' | 'country' | 'browser' | 'os' | 'device' | 'is_bot' | 'company_id'> & {
   session_id: string;
-  last_seen: number;
-  last_ip: string | null;
-  country: string | null;
-  browser: string | null;
-  os: string | null;
-  device: string | null;
-  is_bot: number;
-  company_id: string | null;
-}
+};
 
 export function findVisitor(db: Db, siteId: string, visitorId: string): StoredVisitor | undefined {
   return prepared<[string, string], StoredVisitor>(
