@@ -156,7 +156,7 @@ describe('the beacon path', () => {
     await sendBeacon(server, b, { ip: '198.51.100.20' });
     await sendBeacon(server, c, { ip: '198.51.100.21' });
     const ids = [a, b, c].map((e) => pageViewRow(e.p as string)!.visitor_id as string);
-    expect(ids[0]).toMatch(/^d_[A-Za-z0-9_-]{22}$/);
+    expect(ids[0]).toMatch(/^d_20261123_[A-Za-z0-9_-]{22}$/);
     expect(ids[1]).toBe(ids[0]);
     expect(ids[2]).not.toBe(ids[0]);
     expect(listSaltDays(server.ctx.db)).toEqual(['2026-11-23']);

@@ -87,6 +87,23 @@ describe('the visitor id', () => {
     expect(first.payloads[0]!.v).not.toBe(second.payloads[0]!.v);
   });
 
+  it('starts every id with its creation time in base 36, so that ids sort by creation', async () => {
+    const page = await loadPage();
+    await expectBeacons(page, { expected: [{ n: 'pageview' }] });
+    const { v, p } = page.payloads[0]!;
+    const created = Date.parse('2026-01-15T10:00:00Z').toString(36);
+    expect(created).toHaveLength(8);
+    expect(v).toMatch(new RegExp(`^${created}\\d{20,30}$`));
+    expect(p).toMatch(new RegExp(`^${created}\\d{20,30}$`));
+    page.advance(60_000);
+    await expectBeacons(page, {
+      action: () => page.navigate('/about'),
+      expected: [{ n: 'engagement', e: 60_000 }, { n: 'pageview', u: 'https://www.example.com/about' }],
+    });
+    const later = page.payloads[page.payloads.length - 1]!.p as string;
+    expect(later > (p as string)).toBe(true);
+  });
+
   it('sends no visitor id and stores nothing with data-no-storage', async () => {
     const page = await loadPage({ tag: { 'no-storage': true } });
     await expectBeacons(page, { expected: [{ n: 'pageview', p: ID }] });

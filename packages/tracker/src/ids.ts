@@ -1,13 +1,18 @@
 const VISITOR_KEY = 'clearview_id';
 
-/** A random id: 3 × 32 random bits as decimal digits, about 29 of them. */
+/**
+ * A new id: the time in base 36 (8 characters until 2059), then 3 × 32 random
+ * bits as decimal digits. Time first so that ids sort by creation: the
+ * collector's indexes on page-view and visitor ids then take a new row near
+ * their end, on a page already in memory, instead of on a random page.
+ */
 export function newId(): string {
+  const time = Date.now().toString(36);
   try {
-    return crypto.getRandomValues(new Uint32Array(3)).join('');
+    return time + crypto.getRandomValues(new Uint32Array(3)).join('');
   } catch {
-    // No Web Crypto: Math.random's digits (or, below 1e-6, text like '1e-7': still [\w-]),
-    // then the time, so never under 8 characters.
-    return ('' + Math.random()).slice(2) + Date.now();
+    // No Web Crypto: Math.random's digits (or, below 1e-6, text like '1e-7': still [\w-]).
+    return time + ('' + Math.random()).slice(2);
   }
 }
 
