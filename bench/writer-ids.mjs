@@ -3,7 +3,7 @@
 // quarter of the events are engagement. 400,000 events fill the database, then 100,000
 // more are timed, committed in batches of 2,048 as the writer thread does. Compares ids
 // of 96 random bits (what the tracker sent before) with the same behind the time in
-// base 36 (packages/tracker/src/ids.ts). Standalone: node bench/writer-ids.mjs (after
+// milliseconds (packages/tracker/src/ids.ts). Standalone: node bench/writer-ids.mjs (after
 // npm run build); about two minutes. Prints CPU and bytes written per event.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
@@ -27,7 +27,7 @@ if (mode !== 'random' && mode !== 'time') {
   }
   const row = (kind, label) => [label, median(results[kind].map((r) => r.usPerEvent)).toFixed(1), Math.round(median(results[kind].map((r) => r.bytesPerEvent))).toLocaleString('en')];
   console.log(`\n### Batch writer, database with history (500,000 events, the last 100,000 timed; ${rounds} runs each, medians)\n`);
-  console.log(table(['ids', 'writer CPU µs/event', 'bytes written/event'], [row('random', '96 random bits (before)'), row('time', 'time in base 36, then 96 random bits')]));
+  console.log(table(['ids', 'writer CPU µs/event', 'bytes written/event'], [row('random', '96 random bits (before)'), row('time', 'time in milliseconds, then 96 random bits')]));
   saveResult('writer-ids', results);
   process.exit(0);
 }
@@ -44,7 +44,7 @@ const wchar = () => Number(/wchar: (\d+)/.exec(readFileSync('/proc/self/io', 'ut
 const rnd = Math.random;
 const digits = () => crypto.getRandomValues(new Uint32Array(3)).join('');
 let clock = Date.UTC(2026, 0, 1);
-const newId = () => (mode === 'time' ? clock.toString(36) : '') + digits();
+const newId = () => (mode === 'time' ? String(clock) : '') + digits();
 // Active visitors: each has an id and page views left; 2,000 active at a time, 1 to 7 page views each.
 const active = [];
 let counter = 0; let lastPv = null;

@@ -1,13 +1,14 @@
 const VISITOR_KEY = 'clearview_id';
 
 /**
- * A new id: the time in base 36 (8 characters until 2059), then 3 × 32 random
+ * A new id: the time in milliseconds (13 digits until 2286), then 3 × 32 random
  * bits as decimal digits. Time first so that ids sort by creation: the
  * collector's indexes on page-view and visitor ids then take a new row near
  * their end, on a page already in memory, instead of on a random page.
+ * (Decimal rather than base 36: 10 bytes less of gzip -9, which the budget needed.)
  */
 export function newId(): string {
-  const time = Date.now().toString(36);
+  const time = Date.now();
   try {
     return time + crypto.getRandomValues(new Uint32Array(3)).join('');
   } catch {
