@@ -128,9 +128,11 @@ afterEach(async () => {
 });
 
 /** The built file, or a clear failure when the build has not run. */
+/** Where the built tracker is; TRACKER_DIST points the tests at another build (e.g. a mutated one, to see the tests fail). */
+export const builtDir = () => process.env.TRACKER_DIST ?? join(dirname(fileURLToPath(import.meta.url)), '../../packages/tracker/dist');
+
 export function builtFile(name: 't.js' | 'esm.js' | 'esm.d.ts'): string {
-  // TRACKER_DIST points the tests at another build (e.g. a mutated one, to see the tests fail).
-  const path = join(process.env.TRACKER_DIST ?? join(dirname(fileURLToPath(import.meta.url)), '../../packages/tracker/dist'), name);
+  const path = join(builtDir(), name);
   if (!existsSync(path)) {
     throw new Error(`packages/tracker/dist/${name} is missing: run \`npm run build:tracker\` first (\`npm test\` builds in pretest).`);
   }
