@@ -117,15 +117,11 @@ export class BatchWriter {
   }
 
   /**
-   * Resolves once the event is durable: logged (with null, its outcome still
-   * unknown) or, without a log, committed (with its outcome). Rejects with a
-   * 503 when the queue is full or the writer is closed.
+   * Calls `done` once the event is durable: logged (with null, its outcome still
+   * unknown) or, without a log, committed (with its outcome); or with a 503 when
+   * the queue is full or the writer is closed. A callback, not a promise: this
+   * runs for every beacon.
    */
-  write(record: EventRecord): Promise<WriteOutcome | null> {
-    return new Promise((resolve, reject) => this.enqueue(record, (error, outcome) => (error ? reject(error) : resolve(outcome))));
-  }
-
-  /** write() with a callback, for the beacon path: no promise per event. */
   enqueue(record: EventRecord, done: WriteCallback): void {
     // Shedding load keeps memory bounded; the sender may retry after a second.
     if (this.closed) return done(serviceUnavailable('The collector is shutting down; retry shortly'), null);
