@@ -146,20 +146,40 @@ function parseUint(text: Uint8Array, start: number, end: number): number {
 }
 
 /**
- * IPv4 rows, added a chunk of lines at a time into arrays sized once from
- * the file's line count: no array is grown, copied or left behind for the GC.
+ * Rows of a range table, added a chunk of lines at a time into arrays sized once
+ * from the file's line count: no array is grown, copied or left behind for the GC.
  */
-class V4Builder {
-  private n = 0;
-  private sorted = true;
-  private starts: Uint32Array;
-  private ends: Uint32Array;
-  private as: Uint32Array;
+abstract class RangeRows {
+  protected n = 0;
+  protected sorted = true;
+  protected starts: Uint32Array;
+  protected ends: Uint32Array;
+  protected as: Uint32Array;
 
-  constructor(rows: number) {
-    this.starts = new Uint32Array(rows);
-    this.ends = new Uint32Array(rows);
+  /** `limbs`: 32-bit words per bound (1 for IPv4, 4 for IPv6). */
+  constructor(
+    rows: number,
+    private readonly limbs: number,
+  ) {
+    this.starts = new Uint32Array(rows * limbs);
+    this.ends = new Uint32Array(rows * limbs);
     this.as = new Uint32Array(rows);
+  }
+
+  /** Only if the file grew since its lines were counted. */
+  protected growIfFull(): void {
+    if (this.n < this.as.length) return;
+    const rows = this.n * 2 + 16;
+    this.starts = grow(this.starts, rows * this.limbs);
+    this.ends = grow(this.ends, rows * this.limbs);
+    this.as = grow(this.as, rows);
+  }
+}
+
+/** IPv4 rows: one limb per bound. */
+class V4Builder extends RangeRows {
+  constructor(rows: number) {
+    super(rows, 1);
   }
 
   add(r: RowCursor, table: AsTableBuilder): void {
@@ -169,21 +189,14 @@ class V4Builder {
       const e = parseUint(text, r.f1, r.e1);
       const a = parseUint(text, r.f2, r.e2);
       if (s < 0 || e < 0 || a < 0 || s > 0xffffffff || e > 0xffffffff || e < s) continue;
+      this.growIfFull();
       const n = this.n;
-      // Only if the file grew since it was counted.
-      if (n === this.starts.length) this.resize(n * 2 + 16);
       if (n > 0 && s < this.starts[n - 1]) this.sorted = false;
       this.starts[n] = s;
       this.ends[n] = e;
       this.as[n] = table.id(a, text, r.f3, r.e3);
       this.n = n + 1;
     }
-  }
-
-  private resize(size: number): void {
-    this.starts = grow(this.starts, size);
-    this.ends = grow(this.ends, size);
-    this.as = grow(this.as, size);
   }
 
   build(): RangesV4 {
@@ -233,24 +246,16 @@ function removeOverlapsV4(r: RangesV4): void {
 }
 
 /** IPv6 rows, as V4Builder: 4 limbs per bound. */
-class V6Builder {
-  private n = 0;
-  private sorted = true;
-  private starts: Uint32Array;
-  private ends: Uint32Array;
-  private as: Uint32Array;
-
+class V6Builder extends RangeRows {
   constructor(rows: number) {
-    this.starts = new Uint32Array(rows * 4);
-    this.ends = new Uint32Array(rows * 4);
-    this.as = new Uint32Array(rows);
+    super(rows, 4);
   }
 
   add(r: RowCursor, table: AsTableBuilder): void {
     const text = r.text;
     while (r.next()) {
+      this.growIfFull();
       const n = this.n;
-      if (n === this.as.length) this.resize(n * 2 + 16);
       const starts = this.starts;
       const ends = this.ends;
       if (!decimalToLimbs(text, r.f0, r.e0, starts, n * 4)) continue;
@@ -261,12 +266,6 @@ class V6Builder {
       this.as[n] = table.id(a, text, r.f3, r.e3);
       this.n = n + 1;
     }
-  }
-
-  private resize(size: number): void {
-    this.starts = grow(this.starts, size * 4);
-    this.ends = grow(this.ends, size * 4);
-    this.as = grow(this.as, size);
   }
 
   build(): RangesV6 {
