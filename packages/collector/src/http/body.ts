@@ -15,20 +15,20 @@ export function readBody(req: IncomingMessage, limitBytes: number, done: (error:
   }
   const chunks: Buffer[] = [];
   let size = 0;
-  let failed = false;
+  let answered = false;
   req.on('data', (chunk: Buffer) => {
-    if (failed) return;
+    if (answered) return;
     size += chunk.length;
     if (size > limitBytes) {
-      failed = true;
+      answered = true;
       done(payloadTooLarge(limitBytes), null);
       return;
     }
     chunks.push(chunk);
   });
   req.on('end', () => {
-    if (failed) return;
-    failed = true;
+    if (answered) return;
+    answered = true;
     const buffer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
     const text = buffer.toString('utf8');
     // A body that is not valid UTF-8 would be stored mangled: refuse it instead.
@@ -39,7 +39,7 @@ export function readBody(req: IncomingMessage, limitBytes: number, done: (error:
     done(null, text);
   });
   req.on('error', (error) => {
-    if (!failed) done(error instanceof HttpError ? error : badRequest('The request body could not be read'), null);
-    failed = true;
+    if (!answered) done(error instanceof HttpError ? error : badRequest('The request body could not be read'), null);
+    answered = true;
   });
 }
