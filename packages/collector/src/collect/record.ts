@@ -1,6 +1,7 @@
 import type { EventRecord } from '../store/events.js';
 import type { NetworkKind } from '../resolve/types.js';
 import type { CollectEvent } from './event.js';
+import type { PageUrl } from './page-url.js';
 
 /**
  * Addresses on these networks are shared by strangers (carrier NAT, home lines
@@ -13,16 +14,17 @@ const utmKeys = ['source', 'medium', 'campaign', 'term', 'content'] as const;
 
 const noUtm = Object.freeze({ source: null, medium: null, campaign: null, term: null, content: null });
 
-function utmOf(url: URL) {
+function utmOf(url: PageUrl) {
   // Most page views carry no campaign: skip building URLSearchParams for them ('utm', not 'utm_': a key may spell its underscore %5F).
   if (!url.search.includes('utm')) return noUtm;
   const utm = { source: null, medium: null, campaign: null, term: null, content: null } as Record<(typeof utmKeys)[number], string | null>;
-  for (const key of utmKeys) utm[key] = url.searchParams.get(`utm_${key}`)?.slice(0, 256) || null;
+  const params = new URLSearchParams(url.search);
+  for (const key of utmKeys) utm[key] = params.get(`utm_${key}`)?.slice(0, 256) || null;
   return utm;
 }
 
 /** Referrers from the page's own site are navigation, not traffic sources. */
-function referrerDomain(referrer: URL | null, page: URL): string | null {
+function referrerDomain(referrer: PageUrl | null, page: PageUrl): string | null {
   if (!referrer || referrer.hostname === page.hostname) return null;
   return referrer.hostname.replace(/^www\./, '');
 }

@@ -1,4 +1,5 @@
 import { badRequest } from '../errors.js';
+import { parsePageUrl, type PageUrl } from './page-url.js';
 
 /**
  * The wire format of POST /api/v1/collect (README, "Wire format"): one JSON object
@@ -24,15 +25,15 @@ interface WireBase {
 export interface PageviewWire extends WireBase {
   name: 'pageview';
   pageViewId: string;
-  url: URL;
-  referrer: URL | null;
+  url: PageUrl;
+  referrer: PageUrl | null;
   title: string | null;
   screenWidth: number | null;
 }
 export interface EngagementWire extends WireBase {
   name: 'engagement';
   pageViewId: string;
-  url: URL;
+  url: PageUrl;
   engagedMs: number;
 }
 export interface IdentifyWire extends WireBase {
@@ -73,15 +74,9 @@ function id(value: unknown, key: string, meaning: string): string {
   return value;
 }
 
-function httpUrl(value: unknown, key: string): URL {
-  const raw = text(value, key, 2048);
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw badRequest(`"${key}" must be an absolute http(s) URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badRequest(`"${key}" must be an absolute http(s) URL`);
+function httpUrl(value: unknown, key: string): PageUrl {
+  const url = parsePageUrl(text(value, key, 2048));
+  if (url === null) throw badRequest(`"${key}" must be an absolute http(s) URL`);
   return url;
 }
 
