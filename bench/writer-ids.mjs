@@ -33,7 +33,7 @@ if (mode !== 'random' && mode !== 'time') {
 }
 const { openDatabase } = await import(join(root, 'packages/collector/dist/store/db.js'));
 const { createSite } = await import(join(root, 'packages/collector/dist/store/sites.js'));
-const { commitRecords } = await import(join(root, 'packages/collector/dist/collect/commit.js'));
+const { commitRecords, recordBatch } = await import(join(root, 'packages/collector/dist/collect/commit.js'));
 const dir = mkdtempSync(join(tmpdir(), 'cvw-'));
 const path = join(dir, 'w.db');
 const setup = openDatabase(path);
@@ -63,7 +63,7 @@ let seq = 0;
 function run(events) {
   const recs = []; for (let i = 0; i < events; i++) recs.push(record());
   const w0 = wchar(); const c0 = process.cpuUsage();
-  for (let done = 0; done < events; done += 2048) commitRecords(db, { records: recs.slice(done, done + 2048), seqs: recs.slice(done, done + 2048).map(() => ++seq) }, Date.now());
+  for (let done = 0; done < events; done += 2048) commitRecords(db, recordBatch(recs.slice(done, done + 2048), recs.slice(done, done + 2048).map(() => ++seq)), Date.now());
   const c = process.cpuUsage(c0);
   return { bytesPerEvent: (wchar() - w0) / events, usPerEvent: (c.user + c.system) / events };
 }

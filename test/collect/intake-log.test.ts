@@ -2,7 +2,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { commitRecords } from '../../packages/collector/src/collect/commit.js';
+import { commitRecords, recordBatch } from '../../packages/collector/src/collect/commit.js';
 import { IntakeLog, IntakeReader, type LoggedRun } from '../../packages/collector/src/collect/intake-log.js';
 import { openDatabase, type Db } from '../../packages/collector/src/store/db.js';
 import { readIntakeProgress } from '../../packages/collector/src/store/intake-progress.js';
@@ -19,7 +19,13 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 const logDir = () => join(dir, 'db-intake');
 const segments = () => readdirSync(logDir()).sort();
 /** The logged lines at these places, read back as the writer thread reads them. */
-const readBack = (runs: LoggedRun | readonly LoggedRun[]) => [runs].flat().flatMap((r) => new IntakeReader().read(r.path, r.start, r.end));
+const readBack = (runs: LoggedRun | readonly LoggedRun[]) =>
+  [runs].flat().flatMap((r) => {
+    const jsons: string[] = [];
+    const seqs: number[] = [];
+    new IntakeReader().read(r.path, r.start, r.end, jsons, seqs);
+    return jsons.map((json, i) => ({ seq: seqs[i]!, json }));
+  });
 
 const pageView = pageViewRecord;
 
@@ -101,22 +107,22 @@ describe('committing logged events', () => {
   afterEach(() => db.close());
 
   it('moves the intake progress to the last event of the batch in the same transaction', () => {
-    commitRecords(db, { records: [pageView(siteId, 'pv_commit_1'), pageView(siteId, 'pv_commit_2')], seqs: [41, 42] }, Date.now());
+    commitRecords(db, recordBatch([pageView(siteId, 'pv_commit_1'), pageView(siteId, 'pv_commit_2')], [41, 42]), Date.now());
     expect(readIntakeProgress(db)).toBe(42);
     expect(db.prepare('SELECT COUNT(*) AS n FROM page_views').get()).toEqual({ n: 2 });
   });
 
   it('skips what an interrupted attempt already wrote, so an engagement is never added twice', () => {
     const engagement = { kind: 'engagement' as const, siteId, pageViewId: 'pv_commit_1', ts: Date.now(), engagedMs: 500 };
-    commitRecords(db, { records: [pageView(siteId, 'pv_commit_1'), engagement], seqs: [1, 2] }, Date.now());
-    commitRecords(db, { records: [pageView(siteId, 'pv_commit_1'), engagement, { ...engagement, engagedMs: 250 }], seqs: [1, 2, 3] }, Date.now());
+    commitRecords(db, recordBatch([pageView(siteId, 'pv_commit_1'), engagement], [1, 2]), Date.now());
+    commitRecords(db, recordBatch([pageView(siteId, 'pv_commit_1'), engagement, { ...engagement, engagedMs: 250 }], [1, 2, 3]), Date.now());
     expect(db.prepare('SELECT engaged_ms FROM page_views WHERE pv_id = ?').get('pv_commit_1')).toEqual({ engaged_ms: 750 });
     expect(readIntakeProgress(db)).toBe(3);
   });
 
   it('keeps an acknowledged event the database refuses in intake_failures and commits its neighbours', () => {
     const poisoned = pageView(siteId, 'pv_poisoned', { url: null as unknown as string });
-    const results = commitRecords(db, { records: [pageView(siteId, 'pv_fine_1'), poisoned, pageView(siteId, 'pv_fine_2')], seqs: [10, 11, 12] }, 1234);
+    const results = commitRecords(db, recordBatch([pageView(siteId, 'pv_fine_1'), poisoned, pageView(siteId, 'pv_fine_2')], [10, 11, 12]), 1234);
     expect(results.map((r) => 'failed' in r)).toEqual([false, true, false]);
     expect(db.prepare('SELECT pv_id FROM page_views ORDER BY pv_id').all()).toEqual([{ pv_id: 'pv_fine_1' }, { pv_id: 'pv_fine_2' }]);
     const failure = db.prepare('SELECT seq, event, error, failed_at FROM intake_failures').get() as { seq: number; event: string; error: string; failed_at: number };

@@ -11,10 +11,43 @@ export interface FailedWrite {
 }
 export type CommitResult = WriteOutcome | FailedWrite;
 
+/**
+ * The events of one batch, each produced when it is written: a logged batch
+ * decodes its lines one by one, so its 2,000 decoded events are never alive
+ * together (the writer thread's garbage collector used to copy and promote them).
+ */
 export interface CommitBatch {
-  records: readonly EventRecord[];
-  /** Each record's intake-log sequence number, ascending, or null for events not logged. */
+  count: number;
+  record(i: number): EventRecord;
+  /** The i-th event as kept in intake_failures when the database refuses it. */
+  failureText(i: number): string;
+  /** Each event's intake-log sequence number, ascending, or null for events not logged. */
   seqs: readonly number[] | null;
+}
+
+/** A batch of events already in memory. */
+export const recordBatch = (records: readonly EventRecord[], seqs: readonly number[] | null): CommitBatch => ({
+  count: records.length,
+  record: (i) => records[i]!,
+  failureText: (i) => JSON.stringify(records[i]),
+  seqs,
+});
+
+/** A batch of logged lines, decoded on demand. */
+function lineBatch(lines: readonly string[], seqs: readonly number[]): CommitBatch {
+  return {
+    count: lines.length,
+    record: (i) => decodeLogRecord(lines[i]!),
+    failureText: (i) => {
+      // Only a damaged disk writes a line we cannot read: keep its bytes for the operator.
+      try {
+        return JSON.stringify(decodeLogRecord(lines[i]!));
+      } catch {
+        return lines[i]!;
+      }
+    },
+    seqs,
+  };
 }
 
 export const isFailedWrite = (result: CommitResult): result is FailedWrite => 'failed' in result;
@@ -34,41 +67,53 @@ export const describeError = (error: unknown) => (error instanceof Error ? `${er
  * already wrote is skipped by its sequence number.
  */
 export function commitRecords(db: Db, batch: CommitBatch, now: number, onError?: (error: unknown) => void): CommitResult[] {
-  const { records, seqs } = batch;
+  const { count, seqs } = batch;
   if (seqs === null) {
     try {
-      return db.transaction(() => records.map((record) => writeEvent(db, record)))();
+      return db.transaction(() => {
+        const outcomes = new Array<CommitResult>(count);
+        for (let i = 0; i < count; i++) outcomes[i] = writeEvent(db, batch.record(i));
+        return outcomes;
+      })();
     } catch (error) {
       onError?.(error);
-      if (records.length === 1) return [{ failed: true }];
-      return records.map((record) => commitRecords(db, { records: [record], seqs: null }, now, onError)[0]!);
+      if (count === 1) return [{ failed: true }];
+      const results: CommitResult[] = [];
+      for (let i = 0; i < count; i++) {
+        try {
+          results.push(db.transaction(() => writeEvent(db, batch.record(i)))());
+        } catch (single) {
+          onError?.(single);
+          results.push({ failed: true });
+        }
+      }
+      return results;
     }
   }
   const written = readIntakeProgress(db);
   let skip = 0;
-  while (skip < records.length && seqs[skip]! <= written) skip++;
+  while (skip < count && seqs[skip]! <= written) skip++;
   // Already written by an attempt whose answer was lost: only a changed identity range still matters downstream.
-  const results: CommitResult[] = records.slice(0, skip).map((r) => ({ duplicate: false, companyId: null, identityChanged: r.kind === 'identify' }));
-  if (skip === records.length) return results;
-  const lastSeq = seqs[seqs.length - 1]!;
+  const results: CommitResult[] = [];
+  for (let i = 0; i < skip; i++) results.push({ duplicate: false, companyId: null, identityChanged: identifyAt(batch, i) });
+  if (skip === count) return results;
+  const lastSeq = seqs[count - 1]!;
   try {
-    return results.concat(
-      db.transaction(() => {
-        const outcomes = records.slice(skip).map((record) => writeEvent(db, record));
-        saveIntakeProgress(db, lastSeq);
-        return outcomes;
-      })(),
-    );
+    db.transaction(() => {
+      for (let i = skip; i < count; i++) results.push(writeEvent(db, batch.record(i)));
+      saveIntakeProgress(db, lastSeq);
+    })();
+    return results;
   } catch (error) {
+    results.length = skip;
     onError?.(error);
   }
-  for (let i = skip; i < records.length; i++) {
-    const record = records[i]!;
+  for (let i = skip; i < count; i++) {
     const seq = seqs[i]!;
     try {
       results.push(
         db.transaction(() => {
-          const outcome = writeEvent(db, record);
+          const outcome = writeEvent(db, batch.record(i));
           saveIntakeProgress(db, seq);
           return outcome;
         })(),
@@ -76,13 +121,21 @@ export function commitRecords(db: Db, batch: CommitBatch, now: number, onError?:
     } catch (error) {
       onError?.(error);
       db.transaction(() => {
-        recordIntakeFailure(db, { seq, event: JSON.stringify(record), error: describeError(error), at: now });
+        recordIntakeFailure(db, { seq, event: batch.failureText(i), error: describeError(error), at: now });
         saveIntakeProgress(db, seq);
       })();
       results.push({ failed: true });
     }
   }
   return results;
+}
+
+function identifyAt(batch: CommitBatch, i: number): boolean {
+  try {
+    return batch.record(i).kind === 'identify';
+  } catch {
+    return false;
+  }
 }
 
 /** A run of logged lines in one intake-log segment, from the start of a line to the end of one. */
@@ -107,12 +160,16 @@ export interface CommitSummary {
   identitySites: string[];
 }
 
-function summarize(records: readonly EventRecord[], results: readonly CommitResult[], unreadable: number): CommitSummary {
-  const summary: CommitSummary = { duplicates: 0, failed: unreadable, identitySites: [] };
+function summarize(batch: CommitBatch, results: readonly CommitResult[]): CommitSummary {
+  const summary: CommitSummary = { duplicates: 0, failed: 0, identitySites: [] };
   results.forEach((result, i) => {
     if (isFailedWrite(result)) summary.failed += 1;
     else if (result.duplicate) summary.duplicates += 1;
-    else if (result.identityChanged && !summary.identitySites.includes(records[i]!.siteId)) summary.identitySites.push(records[i]!.siteId);
+    else if (result.identityChanged) {
+      // Rare (identify events only): decoding the event again is cheaper than keeping every event.
+      const { siteId } = batch.record(i);
+      if (!summary.identitySites.includes(siteId)) summary.identitySites.push(siteId);
+    }
   });
   return summary;
 }
@@ -146,30 +203,19 @@ export function createBatchCommit(db: Db, onError?: (error: unknown) => void) {
 
   /** Events not logged (an in-memory database): each sender learns its own outcome. */
   const commitRecordsNow = (records: readonly EventRecord[], now: number) => {
-    const results = commit({ records, seqs: null }, now);
-    return { results, summary: summarize(records, results, 0) };
+    const batch = recordBatch(records, null);
+    const results = commit(batch, now);
+    return { results, summary: summarize(batch, results) };
   };
 
   /** Logged events, read back from the intake log. */
   const commitLogged = (ranges: readonly LoggedRange[], now: number): CommitSummary => {
-    const records: EventRecord[] = [];
+    const lines: string[] = [];
     const seqs: number[] = [];
-    let unreadable = 0;
-    for (const range of ranges) {
-      for (const line of reader.read(range.path, range.start, range.end)) {
-        try {
-          records.push(decodeLogRecord(line.json));
-          seqs.push(line.seq);
-        } catch (error) {
-          // Only a damaged disk writes a line we cannot read: keep its bytes for the operator.
-          unreadable += 1;
-          recordIntakeFailure(db, { seq: line.seq, event: line.json, error: describeError(error), at: now });
-        }
-      }
-    }
+    for (const range of ranges) reader.read(range.path, range.start, range.end, lines, seqs);
     reader.keepOnly(new Set(ranges.map((r) => r.path)));
-    const results = commit({ records, seqs }, now);
-    return summarize(records, results, unreadable);
+    const batch = lineBatch(lines, seqs);
+    return summarize(batch, commit(batch, now));
   };
 
   /** Rescores every stale score, in slices that let batches through; `now` is the collector's clock. */

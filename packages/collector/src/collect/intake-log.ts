@@ -238,7 +238,8 @@ function readSegment(path: string): LoggedEvent[] {
 export class IntakeReader {
   private readonly files = new Map<string, number>();
 
-  read(path: string, start: number, end: number): Array<{ seq: number; json: string }> {
+  /** Appends each line's JSON and sequence number in the byte range to `jsons` and `seqs`. */
+  read(path: string, start: number, end: number, jsons: string[], seqs: number[]): void {
     let fd = this.files.get(path);
     if (fd === undefined) {
       fd = openSync(path, 'r');
@@ -251,13 +252,12 @@ export class IntakeReader {
       if (n === 0) throw new Error(`intake log ${path} ends before byte ${end}`);
       read += n;
     }
-    const lines: Array<{ seq: number; json: string }> = [];
     for (const line of buffer.toString('utf8').split('\n')) {
       if (line === '') continue;
       const space = line.indexOf(' ');
-      lines.push({ seq: Number(line.slice(0, space)), json: line.slice(space + 1) });
+      seqs.push(Number(line.slice(0, space)));
+      jsons.push(line.slice(space + 1));
     }
-    return lines;
   }
 
   /** Closes the files of segments other than these. */
