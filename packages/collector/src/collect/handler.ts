@@ -10,8 +10,8 @@ import type { CollectEvent } from './event.js';
 import { runPipeline, type NamedStep } from './pipeline.js';
 import type { RecentPageViews } from './recent-page-views.js';
 import { toRecord, type IdentityHelpers } from './record.js';
-import { maxBodyBytes, parseWireEvent } from './wire.js';
-import type { BatchWriter } from './writer.js';
+import { maxBodyBytes, parseWireEvent, type WireEvent } from './wire.js';
+import type { BatchWriter, WriteCallback } from './writer.js';
 
 // The tracker posts from any customer's origin with a text/plain body, which
 // needs no preflight: its answer needs only Allow-Origin. The preflight answer,
@@ -106,15 +106,21 @@ export function createCollectHandler(deps: CollectDeps) {
       answerDrop(res, 'duplicate_page_view');
       return;
     }
-    deps.writer.enqueue(record, (error, outcome) => {
+    deps.writer.enqueue(record, answerWhenStored(res, record.siteId, pageView, wire.name, result.isBot === true));
+  };
+
+  // The callback holds only what the answer needs, not the event: it waits up to a
+  // loop turn, and what it holds is copied by any scavenge meanwhile.
+  const answerWhenStored =
+    (res: ServerResponse, siteId: string, pageView: string | null, name: WireEvent['name'], isBot: boolean): WriteCallback =>
+    (error, outcome) => {
       if (error) return fail(res, error);
       if (outcome?.duplicate) return answerDrop(res, 'duplicate_page_view', true);
-      if (pageView !== null) deps.recentPageViews.add(record.siteId, pageView);
-      deps.metrics.countAccepted(wire.name, result.isBot === true);
+      if (pageView !== null) deps.recentPageViews.add(siteId, pageView);
+      deps.metrics.countAccepted(name, isBot);
       res.writeHead(202, emptyAnswer);
       res.end();
-    });
-  };
+    };
 
   // Callbacks rather than async/await on this path: two promises and a suspended
   // function per beacon were garbage for the collector to sweep, for no gain in clarity.

@@ -58,8 +58,14 @@ export function createInlineCommitter(db: Db, onError: (error: unknown) => void)
 /** Called once: with null and the outcome (null once logged, the write's outcome after a group commit), or with the error. */
 export type WriteCallback = (error: unknown, outcome: WriteOutcome | null) => void;
 
+/**
+ * An event waiting for its append (with a log: only its log line, made at once,
+ * so the event's objects die young instead of being copied by the scavenges that
+ * run while up to a loop turn of beacons waits) or for its commit (without a log).
+ */
 interface Pending {
-  record: EventRecord;
+  line: string | null;
+  record: EventRecord | null;
   done: WriteCallback;
 }
 
@@ -126,7 +132,8 @@ export class BatchWriter {
     // Shedding load keeps memory bounded; the sender may retry after a second.
     if (this.closed) return done(serviceUnavailable('The collector is shutting down; retry shortly'), null);
     if (this.depth >= this.options.maxQueue) return done(serviceUnavailable('The collector is overloaded; retry shortly'), null);
-    this.arriving.push({ record, done });
+    if (this.log) this.arriving.push({ line: encodeLogRecord(record), record: null, done });
+    else this.arriving.push({ line: null, record, done });
     if (this.options.maxDelayMs === 0 || this.arriving.length >= this.options.maxBatch) this.acceptAfterIo();
     else this.timer ??= setTimeout(() => this.accept(), this.options.maxDelayMs);
   }
@@ -170,7 +177,7 @@ export class BatchWriter {
       return;
     }
     const lines = new Array<string>(batch.length);
-    for (let i = 0; i < batch.length; i++) lines[i] = encodeLogRecord(batch[i]!.record);
+    for (let i = 0; i < batch.length; i++) lines[i] = batch[i]!.line!;
     let run: LoggedRun;
     try {
       run = this.log.append(lines);
@@ -268,7 +275,7 @@ export class BatchWriter {
   private async commitRecords(batch: Pending[]): Promise<void> {
     let answer: CommitAnswer;
     try {
-      answer = await this.committer.commit({ ranges: null, records: batch.map((p) => p.record) }, this.now());
+      answer = await this.committer.commit({ ranges: null, records: batch.map((p) => p.record!) }, this.now());
     } catch (error) {
       this.hooks.onError?.(error);
       this.waiting.splice(0, batch.length);
