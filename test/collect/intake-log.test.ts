@@ -132,6 +132,16 @@ describe('committing logged events', () => {
     expect(failure.failed_at).toBe(1234);
     expect(readIntakeProgress(db)).toBe(12);
   });
+
+  it('writes the neighbours of an event the database refuses when the batch was not logged, each in its own transaction', () => {
+    const poisoned = pageView(siteId, 'pv_poisoned', { url: null as unknown as string });
+    const results = commitRecords(db, recordBatch([pageView(siteId, 'pv_fine_1'), poisoned, pageView(siteId, 'pv_fine_2')], null), 1234);
+    expect(results.map((r) => 'failed' in r)).toEqual([false, true, false]);
+    expect(db.prepare('SELECT pv_id FROM page_views ORDER BY pv_id').all()).toEqual([{ pv_id: 'pv_fine_1' }, { pv_id: 'pv_fine_2' }]);
+    // Nothing was acknowledged before the commit, so nothing is kept for the operator or moves the log's progress.
+    expect(db.prepare('SELECT COUNT(*) AS n FROM intake_failures').get()).toEqual({ n: 0 });
+    expect(readIntakeProgress(db)).toBe(0);
+  });
 });
 
 describe('the collector and its intake log', () => {
