@@ -97,3 +97,20 @@ describe('identifying companies from beacons', () => {
     expect(after.lead_score).toBe(before.lead_score);
   });
 });
+
+describe('company logos from a URL template', () => {
+  it('stores the logo URL the template gives a company first seen through a beacon', async () => {
+    const logos = await startTestServer({ env: { CLEARVIEW_TRUST_PROXY: '1', CLEARVIEW_LOGO_URL_TEMPLATE: 'https://logos.example/{domain}.png' } });
+    try {
+      const own = logos.addSite({ domains: ['example.com'] });
+      for (const path of ['/', '/pricing']) {
+        const res = await sendBeacon(logos, { k: own.siteKey, n: 'pageview', v: wireId('v'), p: wireId('pv'), u: `https://example.com${path}` }, { ip: '139.23.204.10' });
+        expect(res.status).toBe(202);
+      }
+      const row = logos.ctx.db.prepare('SELECT logo_url, page_views FROM companies WHERE site_id = ? AND domain = ?').get(own.id, 'siemens.com');
+      expect(row).toEqual({ logo_url: 'https://logos.example/siemens.com.png', page_views: 2 });
+    } finally {
+      await logos.stop();
+    }
+  });
+});

@@ -318,6 +318,16 @@ describe('caching', () => {
     expect(r.stats()).toMatchObject({ cacheHits: 0, cacheMisses: 2, cacheSize: 0 });
   });
 
+  it('keeps no answer the shipped tables give alone, since computing it is cheaper than caching it', async () => {
+    const r = await make({ identity: () => null, hasIdentity: (site) => site === 'with-identity' });
+    const first = r.resolve('plain', '17.253.144.10');
+    expect(r.resolve('plain', '17.253.144.10')).toEqual(first);
+    expect(r.stats()).toMatchObject({ cacheHits: 0, cacheMisses: 2, cacheSize: 0 });
+    r.resolve('with-identity', '17.253.144.10');
+    r.resolve('with-identity', '17.253.144.10');
+    expect(r.stats()).toMatchObject({ cacheHits: 1, cacheMisses: 3, cacheSize: 1 });
+  });
+
   it('does not cache invalid input', async () => {
     const r = await make();
     r.resolve('s', 'junk');

@@ -1,8 +1,8 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiApp } from './api/app.js';
-import type { NetworkResolution } from './collect/event.js';
-import type { Resolution } from './resolve/types.js';
+import type { CompanyProfileLike, NetworkResolution } from './collect/event.js';
+import type { CompanyProfile } from './resolve/types.js';
 import { createCollectHandler } from './collect/handler.js';
 import { IntakeLog } from './collect/intake-log.js';
 import { RecentPageViews } from './collect/recent-page-views.js';
@@ -143,17 +143,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const ctx: AppContext = { config, db, logger, metrics, resolver, siteCache, writer, now, rescore: (ids) => void rescorer.rescore(ids) };
 
-  // A resolution is the step's answer as it is: the resolver's results are cached and
-  // never mutated, so a copy per beacon would only feed the garbage collector. With a
-  // logo template, each company gets its logo URL once.
+  // A resolution is the step's answer as it is: resolutions are never mutated, so a
+  // copy per beacon would only feed the garbage collector. With a logo template, each
+  // company profile (shared by every resolution naming it) gets its logo URL once.
   const template = config.logoUrlTemplate;
-  const withLogo = new WeakMap<Resolution, NetworkResolution>();
+  const withLogo = new WeakMap<CompanyProfile, CompanyProfileLike>();
   const resolveNetwork = (siteId: string, ip: string): NetworkResolution => {
     const r = resolver.resolve(siteId, ip);
     if (!template || !r.company) return r;
-    let resolved = withLogo.get(r);
-    if (!resolved) withLogo.set(r, (resolved = { ...r, company: { ...r.company, logoUrl: template.replace('{domain}', r.company.domain) } }));
-    return resolved;
+    let company = withLogo.get(r.company);
+    if (!company) withLogo.set(r.company, (company = { ...r.company, logoUrl: template.replace('{domain}', r.company.domain) }));
+    return { ...r, company };
   };
 
   // Cheap checks first, enrichment after, the network lookup last because it is the dearest.
