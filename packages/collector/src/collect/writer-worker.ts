@@ -12,9 +12,9 @@ import type { CommitRequest, RefreshRequest, WorkerReply } from './worker-commit
  * the intake log alone.
  */
 const { path } = workerData as { path: string };
-// Niceness 5 (a quarter of the request thread's weight when both want a core): under a
+// Niceness 5 (about a third of the request thread's weight when both want a core): under a
 // beacon flood the p99 fell from 10.8-13.4 to 8.4-11.9 ms in six runs each, and the
-// commits kept up (the queue drained in 0.16-0.66 s after both).
+// commits kept up (the queue drained in 0.15-0.66 s after either).
 lowerThreadPriority(5);
 // 10,000 pages (about 40 MB of WAL): fewer, larger checkpoints write a page
 // rewritten by many batches back to the database file once.
