@@ -208,7 +208,8 @@ class ResolverCore {
   }
 
   resolve(siteId: string, ipText: string): Resolution {
-    const cache = this.worthCaching(siteId) ? this.cache : null;
+    const identity = this.opts.identity !== undefined && this.opts.hasIdentity?.(siteId) !== false;
+    const cache = this.worthCaching(identity) ? this.cache : null;
     if (cache !== null) {
       const hit = cache.get(siteId, ipText);
       if (hit !== undefined) {
@@ -216,12 +217,12 @@ class ResolverCore {
         return hit;
       }
       this.misses++;
-      const { res, cacheable } = this.compute(siteId, ipText);
+      const { res, cacheable } = this.compute(siteId, ipText, identity);
       if (cacheable) cache.set(siteId, ipText, res);
       return res;
     }
     this.misses++;
-    return this.compute(siteId, ipText).res;
+    return this.compute(siteId, ipText, identity).res;
   }
 
   /**
@@ -232,10 +233,8 @@ class ResolverCore {
    * copied and promoted first. Only a lookup that costs more than that is cached:
    * a site's identity data (an SQLite query), a city database, reverse DNS.
    */
-  private worthCaching(siteId: string): boolean {
-    if (this.cache === null) return false;
-    if (this.rdns !== null || this.city !== null) return true;
-    return this.opts.identity !== undefined && this.opts.hasIdentity?.(siteId) !== false;
+  private worthCaching(usesIdentity: boolean): boolean {
+    return this.cache !== null && (usesIdentity || this.rdns !== null || this.city !== null);
   }
 
   invalidateSite(siteId: string): void {
@@ -319,7 +318,8 @@ class ResolverCore {
     return this.enterprises.byDomain.get(d) ?? Object.freeze({ domain: d });
   }
 
-  private compute(siteId: string, ipText: string): { res: Resolution; cacheable: boolean } {
+  /** `usesIdentity`: the site has identity data to consult (asked once per resolve). */
+  private compute(siteId: string, ipText: string, usesIdentity: boolean): { res: Resolution; cacheable: boolean } {
     const ip = parseIp(ipText);
     if (ip === null) {
       // Not cached: garbage input must not fill the cache.
@@ -336,7 +336,7 @@ class ResolverCore {
 
     // 1. The site's own identity data is the most specific evidence there is:
     //    someone from this address told the site who they are.
-    const identityDomain = this.opts.identity && this.opts.hasIdentity?.(siteId) !== false ? this.opts.identity(siteId, keyOf(ip)) : null;
+    const identityDomain = usesIdentity ? this.opts.identity!(siteId, keyOf(ip)) : null;
     const enterpriseDomain = net.kind === 'business' && net.asn !== null ? this.enterprises.byAsn.get(net.asn) : undefined;
     if (identityDomain) {
       company = this.companyFor(identityDomain);
