@@ -33,7 +33,7 @@ if (mode !== 'random' && mode !== 'time') {
 }
 const { openDatabase } = await import(join(root, 'packages/collector/dist/store/db.js'));
 const { createSite } = await import(join(root, 'packages/collector/dist/store/sites.js'));
-const { commitRecords, recordBatch } = await import(join(root, 'packages/collector/dist/collect/commit.js'));
+const { commitRecords, recordBatch } = await import(join(root, 'packages/collector/dist/intake/commit.js'));
 const dir = mkdtempSync(join(tmpdir(), 'cvw-'));
 const path = join(dir, 'w.db');
 const setup = openDatabase(path);

@@ -1,4 +1,4 @@
-import type { BatchWriter } from './collect/writer.js';
+import type { BatchWriter } from './intake/writer.js';
 import type { SiteCache } from './collect/site-cache.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';

@@ -11,7 +11,7 @@ import { runPipeline, type NamedStep } from './pipeline.js';
 import type { RecentPageViews } from './recent-page-views.js';
 import { toRecord, type IdentityHelpers } from './record.js';
 import { maxBodyBytes, parseWireEvent, type WireEvent } from './wire.js';
-import type { BatchWriter, WriteCallback } from './writer.js';
+import type { BatchWriter, WriteCallback } from '../intake/writer.js';
 
 // The tracker posts from any customer's origin with a text/plain body, which
 // needs no preflight: its answer needs only Allow-Origin. The preflight answer,

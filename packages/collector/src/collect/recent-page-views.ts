@@ -1,6 +1,6 @@
 /**
  * The page-view ids accepted lately, per site. A beacon is answered before the
- * database sees it (collect/writer.ts), so a resend — the tracker's retry, a
+ * database sees it (intake/writer.ts), so a resend — the tracker's retry, a
  * reloaded queue — is recognised here and answered as a duplicate without being
  * logged again. Older repeats still reach the database, whose unique key stores
  * them once; only their answer then lacks the duplicate header.

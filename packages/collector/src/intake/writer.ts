@@ -33,7 +33,7 @@ export interface CommitAnswer {
   seconds: number;
 }
 
-/** Where batches are committed: this thread (inline) or a writer thread (collect/worker-committer.ts). */
+/** Where batches are committed: this thread (inline) or a writer thread (intake/worker-committer.ts). */
 export interface BatchCommitter {
   /** `now` is the collector's clock, for the scores rescored after the commit. */
   commit(batch: CommitRequestBatch, now: number): Promise<CommitAnswer>;

@@ -2,7 +2,7 @@ import type { CompanyProfileInput } from '../store/companies.js';
 import type { EventRecord, PageViewRecord } from '../store/events.js';
 
 /**
- * How an event is written to the intake log (collect/intake-log.ts), and read
+ * How an event is written to the intake log (intake/intake-log.ts), and read
  * back by the writer thread.
  *
  * Page views and engagement, nearly every line, are JSON arrays of their fields

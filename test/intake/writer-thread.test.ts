@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createWorkerCommitter } from '../../packages/collector/src/collect/worker-committer.js';
+import { createWorkerCommitter } from '../../packages/collector/src/intake/worker-committer.js';
 import { openDatabase } from '../../packages/collector/src/store/db.js';
 
 /** Niceness of each thread of this process, by thread id (Linux /proc). */

@@ -2,8 +2,8 @@ import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { commitRecords, recordBatch } from '../../packages/collector/src/collect/commit.js';
-import { IntakeLog, IntakeReader, type LoggedRun } from '../../packages/collector/src/collect/intake-log.js';
+import { commitRecords, recordBatch } from '../../packages/collector/src/intake/commit.js';
+import { IntakeLog, IntakeReader, type LoggedRun } from '../../packages/collector/src/intake/intake-log.js';
 import { openDatabase, type Db } from '../../packages/collector/src/store/db.js';
 import { readIntakeProgress } from '../../packages/collector/src/store/intake-progress.js';
 import { createSite } from '../../packages/collector/src/store/sites.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeLogRecord, encodeLogRecord } from '../../packages/collector/src/collect/log-line.js';
+import { decodeLogRecord, encodeLogRecord } from '../../packages/collector/src/intake/log-line.js';
 import type { EngagementRecord, IdentifyRecord, PageViewRecord } from '../../packages/collector/src/store/events.js';
 
 const pageView: PageViewRecord = {

@@ -28,7 +28,7 @@ export type WorkerReply =
 function workerFile(): URL {
   const sibling = new URL('./writer-worker.js', import.meta.url);
   if (existsSync(fileURLToPath(sibling))) return sibling;
-  return new URL('../../dist/collect/writer-worker.js', import.meta.url);
+  return new URL('../../dist/intake/writer-worker.js', import.meta.url);
 }
 
 /**
