@@ -61,6 +61,29 @@ describe('GET /api/v1/companies', () => {
     expect(`Page ${data.pagination.page} of ${data.pagination.pages}`).toBe('Page 1 of 1');
   });
 
+  it('lists a company whose lead score equals min_score, and counts exactly the companies it lists', async () => {
+    // Umbrella and Initech score exactly 60, Acme exactly 87, Globex exactly 10.
+    const cases: Array<[number, string[]]> = [
+      [60, ['acme.com', 'umbrella.com', 'initech.com']],
+      [87, ['acme.com']],
+      [88, []],
+      [10, ['acme.com', 'umbrella.com', 'initech.com', 'globex.com']],
+    ];
+    for (const [min, expected] of cases) {
+      const res = await list(`?min_score=${min}`);
+      expect(domains(res), `min_score=${min}`).toEqual(expected);
+      expect(res.body.pagination.total, `total for min_score=${min}`).toBe(expected.length);
+    }
+    // With another filter the total is counted from the matching rows rather than the per-score counts.
+    const withIndustry = await list('?min_score=60&industry=technology');
+    expect(domains(withIndustry)).toEqual(['acme.com', 'umbrella.com']);
+    expect(withIndustry.body.pagination.total).toBe(2);
+    // A page smaller than the match still reports every match in the total.
+    const onePage = await list('?min_score=60&limit=1');
+    expect(domains(onePage)).toEqual(['acme.com']);
+    expect(onePage.body.pagination).toEqual({ page: 1, limit: 1, total: 3, pages: 3 });
+  });
+
   it('renders the sixteen documented fields with their documented types', async () => {
     const acme = (await list('?min_score=80')).body.companies[0];
     expect(acme).toEqual({
