@@ -27,12 +27,9 @@ afterEach(async () => {
 });
 
 /** A logged writer on a real database and intake log; engagement for unknown page views lands in orphan_engagements. */
-let batches: number[] = [];
 function start(options: Partial<WriterOptions>) {
   const { log } = IntakeLog.open(join(dir, 'w.db-intake'), readIntakeProgress(db));
-  batches = [];
-  const hooks = { onBatch: (size: number) => batches.push(size) };
-  writer = new BatchWriter(createInlineCommitter(db, () => {}), { maxBatch: 2048, maxDelayMs: 0, commitDelayMs: 0, maxQueue: 1000, ...options }, hooks, Date.now, log);
+  writer = new BatchWriter(createInlineCommitter(db, () => {}), { maxBatch: 2048, maxDelayMs: 0, commitDelayMs: 0, maxQueue: 1000, ...options }, {}, Date.now, log);
   return writer;
 }
 /** The writer's callback as a promise, for awaiting in tests. */
@@ -40,6 +37,8 @@ const write = (w: BatchWriter, record: EngagementRecord) =>
   new Promise<unknown>((resolve, reject) => w.enqueue(record, (error, outcome) => (error ? reject(error) : resolve(outcome))));
 const engagement = (n: number): EngagementRecord => ({ kind: 'engagement', siteId, pageViewId: `pv_${n}`, ts: Date.now(), engagedMs: n });
 const stored = () => (db.prepare('SELECT COUNT(*) AS n FROM orphan_engagements').get() as { n: number }).n;
+/** The stored events' page-view ids, in the order they were written. */
+const storedIds = () => (db.prepare('SELECT pv_id FROM orphan_engagements ORDER BY id').all() as Array<{ pv_id: string }>).map((r) => r.pv_id);
 
 async function waitFor(check: () => boolean, timeoutMs = 5_000) {
   const started = performance.now();
@@ -67,15 +66,17 @@ describe('the batch writer', () => {
     await waitFor(() => stored() === 3);
   });
 
-  it('fills a batch with whole appends (the events of one turn), and commits a larger append alone', async () => {
+  it('stores every acknowledged event exactly once and in the order sent, without waiting for the delay once a batch is full', async () => {
     const w = start({ commitDelayMs: 60_000, maxBatch: 3 });
-    // Each Promise.all's writes arrive in one turn of the event loop: one append each.
-    await Promise.all([write(w, engagement(1)), write(w, engagement(2))]);
-    await Promise.all([write(w, engagement(3)), write(w, engagement(4))]);
-    await Promise.all([5, 6, 7, 8, 9].map((n) => write(w, engagement(n))));
+    // Three turns of the event loop, each smaller or larger than a batch.
+    const answers: unknown[] = [];
+    for (const turn of [[1, 2], [3, 4], [5, 6, 7, 8, 9]]) answers.push(...(await Promise.all(turn.map((n) => write(w, engagement(n))))));
+    // Each sender is answered once its event is logged, before any commit.
+    expect(answers).toEqual(Array(9).fill(null));
+    // With more events queued than a batch holds, none waits the minute a lone event may wait.
+    await waitFor(() => stored() >= 9);
     await w.settled();
-    expect(batches).toEqual([2, 2, 5]);
-    expect(stored()).toBe(9);
+    expect(storedIds()).toEqual(['pv_1', 'pv_2', 'pv_3', 'pv_4', 'pv_5', 'pv_6', 'pv_7', 'pv_8', 'pv_9']);
     expect(w.depth).toBe(0);
   });
 
