@@ -8,8 +8,10 @@ export interface Config {
   logLevel: string;
   rateLimits: { read: number; write: number; ingest: number };
   writer: { maxBatch: number; maxDelayMs: number; commitDelayMs: number; maxQueue: number };
-  /** CLEARVIEW_SYNCHRONOUS=FULL: flush the intake log to disk before each answer (and SQLite fsyncs each commit). */
+  /** CLEARVIEW_SYNCHRONOUS=FULL: flush the intake log to disk before each answer, and SQLite fsyncs each commit. */
   syncIntake: boolean;
+  /** SQLite's synchronous setting for every connection the collector opens (FULL with CLEARVIEW_SYNCHRONOUS=FULL). */
+  synchronous: 'NORMAL' | 'FULL';
   /** Commit batches on a worker thread (default) rather than the thread that answers HTTP. */
   writerThread: boolean;
   cityDbPath: string | null;
@@ -52,6 +54,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxQueue: integer(env, 'CLEARVIEW_MAX_QUEUE', 20_000, 1),
     },
     syncIntake: env.CLEARVIEW_SYNCHRONOUS === 'FULL',
+    synchronous: env.CLEARVIEW_SYNCHRONOUS === 'FULL' ? 'FULL' : 'NORMAL',
     writerThread: env.CLEARVIEW_WRITER_THREAD !== '0',
     cityDbPath: env.CLEARVIEW_CITY_DB || null,
     rdns: env.CLEARVIEW_RDNS === '1' || env.CLEARVIEW_RDNS === 'true',

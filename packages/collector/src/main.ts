@@ -7,7 +7,7 @@ import { openDatabase } from './store/db.js';
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 
-const setupDb = openDatabase(config.dbPath);
+const setupDb = openDatabase(config.dbPath, { synchronous: config.synchronous });
 const first = bootstrapFirstSite(setupDb, config.firstSiteDomain);
 setupDb.close();
 

@@ -63,6 +63,19 @@ export function createMetrics() {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [registry],
   });
+  const jobRuns = new Counter({
+    name: 'clearview_job_runs_total',
+    help: 'Background job runs, by job and outcome (ok, failed)',
+    labelNames: ['job', 'outcome'] as const,
+    registers: [registry],
+  });
+  const jobSeconds = new Histogram({
+    name: 'clearview_job_seconds',
+    help: 'Duration of one background job run',
+    labelNames: ['job'] as const,
+    buckets: [0.001, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
+    registers: [registry],
+  });
   new Gauge({
     name: 'clearview_queue_depth',
     help: 'Events waiting for the batch writer',
@@ -89,6 +102,8 @@ export function createMetrics() {
     botEvents,
     batchSize,
     commitSeconds,
+    jobRuns,
+    jobSeconds,
     /** An event acknowledged: counted by type, and as a bot's when flagged. */
     countAccepted(event: string, isBot: boolean) {
       acceptedByEvent.set(event, (acceptedByEvent.get(event) ?? 0) + 1);

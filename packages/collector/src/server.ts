@@ -1,34 +1,21 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiApp } from './api/app.js';
-import type { CompanyProfileLike, NetworkResolution } from './collect/event.js';
-import type { CompanyProfile } from './resolve/types.js';
-import { createCollectHandler } from './collect/handler.js';
-import { IntakeLog } from './intake/intake-log.js';
-import { RecentPageViews } from './collect/recent-page-views.js';
+import { createBeaconPath } from './collect/beacon-path.js';
 import { createSiteCache } from './collect/site-cache.js';
-import { addClient } from './collect/steps/add-client.js';
-import { addNetwork } from './collect/steps/add-network.js';
-import { addVisitorId } from './collect/steps/add-visitor-id.js';
-import { dropForeignHost } from './collect/steps/drop-foreign-host.js';
-import { dropUnknownSite } from './collect/steps/drop-unknown-site.js';
-import { createVisitorIdDeriver } from './collect/visitor-id.js';
-import { createWorkerCommitter } from './intake/worker-committer.js';
-import { BatchWriter, createInlineCommitter } from './intake/writer.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
-import { methodNotAllowed } from './errors.js';
-import { sendError, sendJson } from './http/respond.js';
+import { createHealthHandler, createMetricsHandler } from './http/ops-endpoints.js';
 import { createTrackerFileHandler } from './http/tracker-file.js';
+import { startIntake } from './intake/start-intake.js';
+import { startJob } from './jobs/job.js';
+import { scoreRefreshJob } from './jobs/score-refresh.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
-import { companyDomainFromEmail } from './resolve/email-domain.js';
-import { parseCidr } from './resolve/ip.js';
 import { createResolver, type Resolver } from './resolve/resolver.js';
 import { createRescorer } from './score/rescore.js';
 import { openDatabase } from './store/db.js';
 import { findIdentityDomain, listIdentityPrefixes } from './store/identity.js';
-import { readIntakeProgress } from './store/intake-progress.js';
 
 export interface ServerOptions {
   config: Config;
@@ -46,143 +33,33 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** A single address as an identity range, its prefix counted over the 16-byte form. */
-function singleAddressRange(ip: string) {
-  const range = parseCidr(ip);
-  return range ? { lo: range.lo, hi: range.hi, prefix: 128 } : null;
-}
-
+/** Builds the collector's parts, mounts them on one node:http server, and listens. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { config } = options;
   const now = options.now ?? Date.now;
   const logger = options.logger ?? createLogger(config.logLevel);
   const metrics = createMetrics();
-  const db = openDatabase(config.dbPath);
-  // Each resolver miss asks the site's identity data; knowing which range widths a
-  // site uses (none, for most) saves a query a miss. Kept until the data changes.
-  const identityPrefixes = new Map<string, number[]>();
-  const prefixesOf = (siteId: string) => {
-    let prefixes = identityPrefixes.get(siteId);
-    if (!prefixes) identityPrefixes.set(siteId, (prefixes = listIdentityPrefixes(db, siteId)));
-    return prefixes;
-  };
-  const loaded =
+  const db = openDatabase(config.dbPath, { synchronous: config.synchronous });
+  const resolver =
     options.resolver ??
     (await createResolver({
-      identity: (siteId, key) => {
-        const prefixes = prefixesOf(siteId);
-        return prefixes.length === 0 ? null : findIdentityDomain(db, siteId, key, prefixes);
-      },
-      hasIdentity: (siteId) => prefixesOf(siteId).length > 0,
+      identityData: { widths: (siteId) => listIdentityPrefixes(db, siteId), find: (siteId, key, widths) => findIdentityDomain(db, siteId, key, widths) },
       cityDbPath: config.cityDbPath ?? undefined,
       rdns: { enabled: config.rdns, timeoutMs: 1500 },
       // Cold resolutions cost about a microsecond: a small cache keeps memory and GC pauses small.
       cache: { max: 10_000, ttlMs: 10 * 60 * 1000 },
     }));
-  // Whoever changes identity data (ingest, identify) invalidates the site in the resolver: forget its widths too.
-  const resolver: Resolver = {
-    ...loaded,
-    resolve: (siteId, ip) => loaded.resolve(siteId, ip),
-    invalidateSite: (siteId) => {
-      identityPrefixes.delete(siteId);
-      loaded.invalidateSite(siteId);
-    },
-    clear: () => {
-      identityPrefixes.clear();
-      loaded.clear();
-    },
-  };
   const siteCache = createSiteCache(db);
-
   const rescorer = createRescorer(db, { now });
-  const logWriteError = (error: unknown) => logger.error({ err: error }, 'batch write failed');
-  // The writer thread takes SQLite's work off the thread that answers HTTP; an
-  // in-memory database cannot be shared with it, so it is written inline.
-  const threaded = config.dbPath !== ':memory:' && config.writerThread;
-  const committer = threaded ? createWorkerCommitter(config.dbPath, logWriteError) : createInlineCommitter(db, logWriteError);
-  // Scores decay with time: refresh the stale ones every minute so none is more than five minutes old.
-  // The writer does it between batches: on this thread a big site's refresh would hold up requests
-  // and wait for the write lock.
-  let refreshing: Promise<unknown> | null = null;
-  const refreshScores = () => {
-    refreshing ??= committer
-      .refreshScores(now())
-      .catch((error: unknown) => logger.error({ err: error }, 'score refresh failed'))
-      .finally(() => {
-        refreshing = null;
-      });
-  };
-  const decayTimer = setInterval(refreshScores, 60_000);
-  decayTimer.unref();
-  refreshScores();
-  // An in-memory database does not outlive the process, so logging ahead of it would protect nothing.
-  const intake = config.dbPath === ':memory:' ? null : IntakeLog.open(`${config.dbPath}-intake`, readIntakeProgress(db), { sync: config.syncIntake });
-  const writer = new BatchWriter(
-    committer,
-    config.writer,
-    {
-      onBatch: (size, seconds) => {
-        metrics.batchSize.observe(size);
-        metrics.commitSeconds.observe(seconds);
-      },
-      // Scores were already refreshed by the committer, on the writer's connection.
-      onCommitted: (summary) => {
-        for (const siteId of summary.identitySites) resolver.invalidateSite(siteId);
-        if (summary.duplicates > 0) metrics.eventsDropped.inc({ reason: 'duplicate_page_view' }, summary.duplicates);
-      },
-      onError: logWriteError,
-    },
-    now,
-    intake?.log ?? null,
-  );
-  metrics.watchQueueDepth(() => writer.depth);
-  if (intake && intake.pending.length > 0) {
-    // Events acknowledged before a crash and not yet in the database go first.
-    logger.warn({ events: intake.pending.reduce((n, run) => n + run.count, 0) }, 'replaying events logged before the last stop');
-    writer.resume(intake.pending);
-  }
+  const { writer, committer } = startIntake({ config, db, logger, metrics, now, onIdentityChanged: (siteId) => resolver.invalidateSite(siteId) });
+  const jobs = [startJob(scoreRefreshJob(committer, now), { logger, metrics })];
   const ctx: AppContext = { config, db, logger, metrics, resolver, siteCache, writer, now, rescore: (ids) => void rescorer.rescore(ids) };
 
-  // A resolution is the step's answer as it is: resolutions are never mutated, so a
-  // copy per beacon would only feed the garbage collector. With a logo template, each
-  // company profile (shared by every resolution naming it) gets its logo URL once.
-  const template = config.logoUrlTemplate;
-  const withLogo = new WeakMap<CompanyProfile, CompanyProfileLike>();
-  const resolveNetwork = (siteId: string, ip: string): NetworkResolution => {
-    const r = resolver.resolve(siteId, ip);
-    if (!template || !r.company) return r;
-    let company = withLogo.get(r.company);
-    if (!company) withLogo.set(r.company, (company = { ...r.company, logoUrl: template.replace('{domain}', r.company.domain) }));
-    return { ...r, company };
-  };
-
-  // Cheap checks first, enrichment after, the network lookup last because it is the dearest.
-  const steps = [dropUnknownSite(siteCache.find), dropForeignHost, addClient, addVisitorId(createVisitorIdDeriver(db)), addNetwork(resolveNetwork)];
-  const collect = createCollectHandler({
-    steps,
-    writer,
-    // About a minute of beacons at a few hundred a second: the window in which trackers resend.
-    recentPageViews: new RecentPageViews(20_000),
-    identity: { companyDomainFromEmail, singleAddressRange },
-    metrics,
-    logger,
-    trustProxyHops: config.trustProxyHops,
-    now,
-  });
+  const collect = createBeaconPath({ config, db, siteCache, resolver, writer, metrics, logger, now });
   const trackerFile = createTrackerFileHandler(config.trackerFile);
+  const health = createHealthHandler(db, () => writer.depth);
+  const metricsEndpoint = createMetricsHandler(metrics);
   const api = createApiApp(ctx);
-
-  const health = (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, methodNotAllowed(['GET', 'HEAD']));
-    db.prepare('SELECT 1').get();
-    sendJson(res, 200, { status: 'ok', queueDepth: writer.depth });
-  };
-  const metricsEndpoint = async (_req: IncomingMessage, res: ServerResponse) => {
-    const text = await metrics.registry.metrics();
-    res.writeHead(200, { 'Content-Type': metrics.registry.contentType });
-    res.end(text);
-  };
-
   const server = createHttpServer((req, res) => {
     const url = req.url ?? '/';
     const path = url.split('?', 1)[0];
@@ -205,7 +82,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= new Promise<void>((resolve) => {
-      clearInterval(decayTimer);
+      const jobsStopped = Promise.all(jobs.map((job) => job.stop()));
       // Commit what is queued now, so that every beacon in flight gets its 202
       // and its connection can end; later arrivals are told to retry (503).
       const writerClosed = writer.close().catch((error: unknown) => logger.error({ err: error }, 'closing the writer failed'));
@@ -215,7 +92,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       server.close(() => {
         clearInterval(sweep);
         clearTimeout(force);
-        void writerClosed.then(() => {
+        void Promise.all([writerClosed, jobsStopped]).then(() => {
           db.close();
           resolve();
         });

@@ -1,20 +1,23 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { pageViewRecord } from '../collect/record.js';
 import { parseClient } from '../collect/steps/add-client.js';
 import type { AppContext } from '../context.js';
 import { HttpError, badRequest } from '../errors.js';
+import { countryCode } from '../mapping/country.js';
+import { isEmailAddress, maxEmailLength } from '../mapping/email.js';
 import { companyDomainFromEmail } from '../resolve/email-domain.js';
-import { normalizeIp, parseCidr } from '../resolve/ip.js';
+import { normalizeIp, parseCidr, singleAddressRange } from '../resolve/ip.js';
+import { companyLogos } from '../resolve/logo-url.js';
 import { normalizeSiteDomain } from '../site-domain.js';
 import { ensureCompany, upsertExplicitCompany } from '../store/company-profiles.js';
 import { upsertContact } from '../store/contacts.js';
-import { writeEvent, type PageViewRecord } from '../store/events.js';
+import { writeEvent } from '../store/events.js';
 import { putIdentityRange } from '../store/identity.js';
 import { findIdentityRange } from '../store/identity-queries.js';
 import { linkVisitorContact } from '../store/visitors.js';
 import { callerOf, type Endpoint } from './endpoint.js';
 import { issuesOf, summarize } from './schemas.js';
-import { countryCode } from './webhook-mapping.js';
 
 /** At most this many records (all four collections together) per request. */
 export const maxIngestRecords = 1000;
@@ -41,8 +44,8 @@ const domain = (name: string) =>
 const email = z
   .string({ error: 'email must be a string' })
   .trim()
-  .max(254, 'email must be at most 254 characters')
-  .regex(/^[^\s@]{1,64}@[^\s@]{1,253}\.[^\s@]{2,63}$/, 'email must be an email address such as sarah@acme.com')
+  .max(maxEmailLength, `email must be at most ${maxEmailLength} characters`)
+  .refine(isEmailAddress, 'email must be an email address such as sarah@acme.com')
   .transform((e) => e.toLowerCase());
 
 export const ingestCompany = z.strictObject({
@@ -146,8 +149,7 @@ function rangeOf(text: string): { lo: string; hi: string; prefix: number } | str
   const trimmed = text.trim();
   if (!trimmed.includes('/')) {
     const ip = normalizeIp(trimmed);
-    const range = ip ? parseCidr(ip) : null;
-    return range ? { lo: range.lo, hi: range.hi, prefix: 128 } : 'ip must be an IP address or a CIDR range such as 203.0.113.0/24';
+    return (ip ? singleAddressRange(ip) : null) ?? 'ip must be an IP address or a CIDR range such as 203.0.113.0/24';
   }
   const range = parseCidr(trimmed);
   if (!range) return 'ip must be an IP address or a CIDR range such as 203.0.113.0/24';
@@ -157,25 +159,24 @@ function rangeOf(text: string): { lo: string; hi: string; prefix: number } | str
   return { lo: range.lo, hi: range.hi, prefix: v4 ? range.prefix + 96 : range.prefix };
 }
 
-function pathOf(url: string): { path: string; query: string | null; parsed: URL | null } {
+/** The page as the record builder takes it: ingest may send a path alone, which has no host. */
+function pageOf(url: string): { href: string; hostname: string | null; pathname: string; search: string } {
   try {
     const parsed = new URL(url, 'http://ingest.invalid');
-    return { path: parsed.pathname, query: parsed.search ? parsed.search.slice(1) : null, parsed };
+    return { href: url, hostname: parsed.hostname === 'ingest.invalid' ? null : parsed.hostname, pathname: parsed.pathname, search: parsed.search };
   } catch {
-    return { path: url.split(/[?#]/)[0] || '/', query: null, parsed: null };
+    return { href: url, hostname: null, pathname: url.split(/[?#]/)[0] || '/', search: '' };
   }
 }
 
-function referrerDomainOf(referrer: string | undefined): string | null {
+function referrerOf(referrer: string | undefined): { href: string; hostname: string | null } | null {
   if (!referrer) return null;
   try {
-    return new URL(referrer).hostname.replace(/^www\./, '') || null;
+    return { href: referrer, hostname: new URL(referrer).hostname || null };
   } catch {
-    return null;
+    return { href: referrer, hostname: null };
   }
 }
-
-const utmKeys = ['source', 'medium', 'campaign', 'term', 'content'] as const;
 
 /** Runs one batch in one transaction; returns the response body and the companies to rescore. */
 function ingest(ctx: AppContext, siteId: string, body: Record<Collection, unknown[]>) {
@@ -198,6 +199,7 @@ function ingest(ctx: AppContext, siteId: string, body: Record<Collection, unknow
     return out;
   }
   const userAgents = new Map<string, string>();
+  const withLogo = companyLogos(ctx.config.logoUrlTemplate);
   const links: Array<{ ip: string; email: string; companyDomain: string; companyName: string | undefined }> = [];
 
   ctx.db.transaction(() => {
@@ -240,39 +242,25 @@ function ingest(ctx: AppContext, siteId: string, body: Record<Collection, unknow
         refuse('pageViews', index, 'timestamp must be between 2000-01-01 and one hour from now');
         continue;
       }
-      const { path, query, parsed } = pathOf(record.url);
       const resolution = ctx.resolver.resolve(siteId, ip);
       const userAgent = record.userAgent ?? userAgents.get(ip);
       const client = userAgent === undefined ? null : parseClient(userAgent);
-      const company = resolution.company
-        ? { ...resolution.company, logoUrl: ctx.config.logoUrlTemplate?.replace('{domain}', resolution.company.domain) }
-        : null;
-      const pageView: PageViewRecord = {
-        kind: 'pageview',
+      const pageView = pageViewRecord({
         siteId,
         visitorId: ingestVisitorId(siteId, ip),
         pageViewId: record.id ?? ingestPageViewId(ip, record.url, ts),
         ts,
-        url: record.url,
-        path,
-        query,
-        utm: Object.fromEntries(utmKeys.map((k) => [k, parsed?.searchParams.get(`utm_${k}`)?.slice(0, 256) || null])) as PageViewRecord['utm'],
-        referrer: record.referrer ?? null,
-        referrerDomain: referrerDomainOf(record.referrer),
+        url: pageOf(record.url),
+        referrer: referrerOf(record.referrer),
         title: record.title ?? null,
         screenWidth: null,
         ip,
-        country: resolution.country,
-        asn: resolution.asn,
-        browser: client?.browser ?? null,
-        os: client?.os ?? null,
-        device: client?.device ?? null,
-        // As on the beacon path: a bot's user agent, or a hosting network the site's own data does not vouch for.
-        isBot: (client?.isBot ?? false) || (resolution.hostingSignal && resolution.source !== 'identity'),
-        company,
+        network: { ...resolution, company: resolution.company ? withLogo(resolution.company) : null },
+        client,
+        botUserAgent: client?.isBot ?? false,
         source: 'ingest',
         engagedMs: Math.round((record.duration ?? 0) * 1000),
-      };
+      });
       const outcome = writeEvent(ctx.db, pageView);
       if (outcome.duplicate) stats.pageViews.duplicates += 1;
       else stats.pageViews.created += 1;

@@ -131,12 +131,12 @@ export function buildOpenApi(endpoints: readonly Endpoint[], version: string): J
       operationId: 'postCollect',
       summary: 'Tracker beacon',
       description:
-        'What the tracking script sends: one JSON event (page view, engagement or identify) of at most 8 KB as text/plain (application/json from servers). No API key: the site key is in the event. Answers 202 once the event is committed; a dropped event names its reason in X-ClearView-Dropped. See the README for the wire format.',
+        'What the tracking script sends: one JSON event (page view, engagement or identify) of at most 8 KB as text/plain (application/json from servers). No API key: the site key is in the event. Answers 202 once the event is written to the intake log, which a restart replays into the database after a crash; the database commit follows within about CLEARVIEW_COMMIT_DELAY_MS (200 ms), so a read right after the 202 may not see the event yet. A dropped event names its reason in X-ClearView-Dropped. See the README for the wire format.',
       tags: ['Tracker'],
       security: [],
       requestBody: { required: true, content: { 'text/plain': { schema: { type: 'string', maxLength: 8192 } }, 'application/json': { schema: { type: 'object' } } } },
       responses: {
-        '202': { description: 'Committed (or a duplicate page view, named in X-ClearView-Dropped)' },
+        '202': { description: 'Accepted into the intake log (or a duplicate page view, named in X-ClearView-Dropped)' },
         '400': { $ref: '#/components/responses/BadRequest' },
         '403': { description: 'Unknown or revoked site key, or a page host that is not a registered domain', content: { 'application/json': { schema: errorRef } } },
         '413': { $ref: '#/components/responses/PayloadTooLarge' },

@@ -5,6 +5,7 @@ import type { ContactRow } from '../store/contact-queries.js';
 import type { PageViewRow } from '../store/page-view-queries.js';
 import type { VisitorRow } from '../store/visitor-queries.js';
 import type { apiKeyModel, companyModel, contactModel, pageViewModel, paginationModel, visitorModel } from './models.js';
+import { logoUrlFor } from '../resolve/logo-url.js';
 
 /** Epoch ms as ISO 8601 in UTC, without milliseconds: 2025-12-15T14:33:12Z. */
 export function iso(ms: number): string {
@@ -34,7 +35,7 @@ export function renderCompany(row: CompanyListRow, logoUrlTemplate: string | nul
     city: row.city ?? '',
     region: row.region ?? '',
     country: row.country?.toUpperCase() ?? '',
-    logoUrl: row.logo_url ?? (logoUrlTemplate ? logoUrlTemplate.replace('{domain}', row.domain) : null),
+    logoUrl: row.logo_url ?? logoUrlFor(logoUrlTemplate, row.domain),
     linkedinUrl: row.linkedin_url,
     employeeCount: row.employee_count,
     revenue: row.revenue,

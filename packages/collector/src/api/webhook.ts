@@ -15,7 +15,7 @@ import { callerOf, type Endpoint } from './endpoint.js';
 import { errorModel } from './models.js';
 import { iso } from './render.js';
 import { intParam, parseBody, parseQuery } from './schemas.js';
-import { mapWebhookPayload } from './webhook-mapping.js';
+import { mapWebhookPayload } from '../mapping/webhook-fields.js';
 
 const header = (req: Request, name: string): string | undefined => {
   const value = req.headers[name];

@@ -143,7 +143,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   let db: Db | null = null;
   try {
-    db = openDatabase(loadConfig().dbPath);
+    const config = loadConfig();
+    db = openDatabase(config.dbPath, { synchronous: config.synchronous });
     await run(db, argv, (human, data) => process.stdout.write(`${json ? JSON.stringify(data) : human}\n`));
     return 0;
   } catch (error) {

@@ -7,16 +7,23 @@ export const dropReasons = ['unknown_site_key', 'site_key_revoked', 'domain_not_
 
 export type DropReason = (typeof dropReasons)[number];
 
+/**
+ * The drops the steps and the duplicate check decide. 'overloaded' is the intake's:
+ * the writer sheds load with its own 503 (queue full, shutting down, not stored),
+ * and the handler counts it under this reason.
+ */
+export type StepDropReason = Exclude<DropReason, 'overloaded'>;
+
 export interface Drop {
-  drop: DropReason;
+  drop: StepDropReason;
 }
 
-export const drop = (reason: DropReason): Drop => ({ drop: reason });
+export const drop = (reason: StepDropReason): Drop => ({ drop: reason });
 
 export const isDrop = (value: unknown): value is Drop => typeof value === 'object' && value !== null && 'drop' in value;
 
 /** What the sender is told for each drop: refusals are 4xx, silent discards 202 with a header naming them. */
-export function dropAnswer(reason: DropReason): { status: number; message: string } {
+export function dropAnswer(reason: StepDropReason): { status: 403 | 202; message: string } {
   switch (reason) {
     case 'unknown_site_key':
       return { status: 403, message: 'Unknown site key; copy the tag from your ClearView site settings' };
@@ -27,8 +34,6 @@ export function dropAnswer(reason: DropReason): { status: number; message: strin
     case 'duplicate_page_view':
       // A resent beacon: the first copy is stored, so the sender has nothing to fix.
       return { status: 202, message: '' };
-    case 'overloaded':
-      return { status: 503, message: 'The collector is overloaded; retry shortly' };
     default:
       return reason satisfies never;
   }

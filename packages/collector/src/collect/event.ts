@@ -1,4 +1,5 @@
-import type { CompanyProfile, NetworkKind } from '../resolve/types.js';
+import type { CompanyWithLogo } from '../resolve/logo-url.js';
+import type { NetworkKind, ResolveSource } from '../resolve/types.js';
 import type { WireEvent } from './wire.js';
 
 /** What the network resolution step needs from the resolver; the real one is in resolve/. */
@@ -7,10 +8,9 @@ export interface NetworkResolution {
   country: string | null;
   asn: number | null;
   hostingSignal: boolean;
-  company: CompanyProfileLike | null;
+  source: ResolveSource | null;
+  company: CompanyWithLogo | null;
 }
-/** The company a network resolved to, plus the logo URL the configured template gives it. */
-export type CompanyProfileLike = CompanyProfile & { logoUrl?: string };
 
 /** A beacon as it moves through the steps: each step fills in what it knows. */
 export interface CollectEvent {

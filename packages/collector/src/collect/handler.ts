@@ -5,7 +5,7 @@ import { clientIp } from '../http/client-ip.js';
 import { sendError } from '../http/respond.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { dropAnswer, isDrop, type DropReason } from './drops.js';
+import { dropAnswer, isDrop, type StepDropReason } from './drops.js';
 import type { CollectEvent } from './event.js';
 import { runPipeline, type NamedStep } from './pipeline.js';
 import type { RecentPageViews } from './recent-page-views.js';
@@ -51,7 +51,7 @@ export function createCollectHandler(deps: CollectDeps) {
   const stepSeconds = deps.metrics.stepSeconds(deps.steps.map((step) => step.name));
 
   // A duplicate the database found was already counted when it was committed (server.ts).
-  const answerDrop = (res: ServerResponse, reason: DropReason, counted = false) => {
+  const answerDrop = (res: ServerResponse, reason: StepDropReason, counted = false) => {
     if (!counted) deps.metrics.eventsDropped.inc({ reason });
     const answer = dropAnswer(reason);
     const headers = { ...corsHeaders, 'X-ClearView-Dropped': reason };
@@ -59,12 +59,13 @@ export function createCollectHandler(deps: CollectDeps) {
       res.writeHead(202, { ...headers, 'Content-Length': '0' });
       res.end();
     } else {
-      sendError(res, new HttpError(answer.status as 403 | 503, answer.message), answer.status === 503 ? { ...headers, 'Retry-After': '1' } : headers);
+      sendError(res, new HttpError(answer.status, answer.message), headers);
     }
   };
 
   const refuse = (res: ServerResponse, error: HttpError) => {
     if (error.status >= 500) {
+      // The intake sheds load with its own 503s and Retry-After: counted as the 'overloaded' drop.
       if (error.status === 503) deps.metrics.eventsDropped.inc({ reason: 'overloaded' });
     } else {
       deps.metrics.eventsRejected.inc({ code: error.code });

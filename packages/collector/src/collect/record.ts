@@ -1,6 +1,7 @@
-import type { EventRecord } from '../store/events.js';
+import { botByNetwork } from '../resolve/classify.js';
 import type { NetworkKind } from '../resolve/types.js';
-import type { CollectEvent } from './event.js';
+import type { EventRecord, PageViewRecord } from '../store/events.js';
+import type { CollectEvent, NetworkResolution } from './event.js';
 import type { PageUrl } from './page-url.js';
 
 /**
@@ -14,19 +15,71 @@ const utmKeys = ['source', 'medium', 'campaign', 'term', 'content'] as const;
 
 const noUtm = Object.freeze({ source: null, medium: null, campaign: null, term: null, content: null });
 
-function utmOf(url: PageUrl) {
+function utmOf(search: string): PageViewRecord['utm'] {
   // Most page views carry no campaign: skip building URLSearchParams for them ('utm', not 'utm_': a key may spell its underscore %5F).
-  if (!url.search.includes('utm')) return noUtm;
+  if (!search.includes('utm')) return noUtm;
   const utm = { source: null, medium: null, campaign: null, term: null, content: null } as Record<(typeof utmKeys)[number], string | null>;
-  const params = new URLSearchParams(url.search);
+  const params = new URLSearchParams(search);
   for (const key of utmKeys) utm[key] = params.get(`utm_${key}`)?.slice(0, 256) || null;
   return utm;
 }
 
 /** Referrers from the page's own site are navigation, not traffic sources. */
-function referrerDomain(referrer: PageUrl | null, page: PageUrl): string | null {
-  if (!referrer || referrer.hostname === page.hostname) return null;
-  return referrer.hostname.replace(/^www\./, '');
+function referrerDomain(referrerHost: string | null, pageHost: string | null): string | null {
+  if (!referrerHost || referrerHost === pageHost) return null;
+  return referrerHost.replace(/^www\./, '') || null;
+}
+
+/** What both the beacon path and ingest know of a page view before it is a record. */
+export interface PageViewFacts {
+  siteId: string;
+  visitorId: string;
+  pageViewId: string;
+  ts: number;
+  /** The page: href as stored; hostname null when only a path is known (ingest). */
+  url: { href: string; hostname: string | null; pathname: string; search: string };
+  /** The referrer as stored, and its host when it has one. */
+  referrer: { href: string; hostname: string | null } | null;
+  title: string | null;
+  screenWidth: number | null;
+  ip: string;
+  network: NetworkResolution | null;
+  client: { browser: string | null; os: string | null; device: string } | null;
+  /** The user agent is a bot's. */
+  botUserAgent: boolean;
+  source: PageViewRecord['source'];
+  engagedMs?: number;
+}
+
+/** The one page-view record builder: campaign, referrer, bot and company rules are written here only. */
+export function pageViewRecord(f: PageViewFacts): PageViewRecord {
+  const network = f.network;
+  const record: PageViewRecord = {
+    kind: 'pageview',
+    siteId: f.siteId,
+    visitorId: f.visitorId,
+    pageViewId: f.pageViewId,
+    ts: f.ts,
+    url: f.url.href,
+    path: f.url.pathname,
+    query: f.url.search ? f.url.search.slice(1) : null,
+    utm: utmOf(f.url.search),
+    referrer: f.referrer?.href ?? null,
+    referrerDomain: referrerDomain(f.referrer?.hostname ?? null, f.url.hostname),
+    title: f.title,
+    screenWidth: f.screenWidth,
+    ip: f.ip,
+    country: network?.country ?? null,
+    asn: network?.asn ?? null,
+    browser: f.client?.browser ?? null,
+    os: f.client?.os ?? null,
+    device: f.client?.device ?? null,
+    isBot: f.botUserAgent || (network !== null && botByNetwork(network)),
+    company: network?.company ?? null,
+    source: f.source,
+  };
+  if (f.engagedMs !== undefined) record.engagedMs = f.engagedMs;
+  return record;
 }
 
 export interface IdentityHelpers {
@@ -40,33 +93,22 @@ export function toRecord(event: CollectEvent, identity: IdentityHelpers): EventR
   const siteId = event.site!.id;
   const visitorId = event.visitorId!;
   switch (wire.name) {
-    case 'pageview': {
-      const network = event.network;
-      return {
-        kind: 'pageview',
+    case 'pageview':
+      return pageViewRecord({
         siteId,
         visitorId,
         pageViewId: wire.pageViewId,
         ts: event.receivedAt,
-        url: wire.url.href,
-        path: wire.url.pathname,
-        query: wire.url.search ? wire.url.search.slice(1) : null,
-        utm: utmOf(wire.url),
-        referrer: wire.referrer?.href ?? null,
-        referrerDomain: referrerDomain(wire.referrer, wire.url),
+        url: wire.url,
+        referrer: wire.referrer,
         title: wire.title,
         screenWidth: wire.screenWidth,
         ip: event.ip,
-        country: network?.country ?? null,
-        asn: network?.asn ?? null,
-        browser: event.client?.browser ?? null,
-        os: event.client?.os ?? null,
-        device: event.client?.device ?? null,
-        isBot: event.isBot ?? false,
-        company: network?.company ?? null,
+        network: event.network ?? null,
+        client: event.client ?? null,
+        botUserAgent: event.isBot ?? false,
         source: 'tracker',
-      };
-    }
+      });
     case 'engagement':
       return { kind: 'engagement', siteId, pageViewId: wire.pageViewId, ts: event.receivedAt, engagedMs: wire.engagedMs };
     case 'identify': {

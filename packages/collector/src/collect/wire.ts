@@ -1,4 +1,5 @@
 import { badRequest } from '../errors.js';
+import { isEmailAddress } from '../mapping/email.js';
 import { parsePageUrl, type PageUrl } from './page-url.js';
 
 /**
@@ -53,7 +54,6 @@ const idPattern = /^[A-Za-z0-9_-]{8,64}$/;
 const siteKeyPattern = /^site_[A-Za-z0-9]{8,64}$/;
 // C0 controls, DEL and C1 controls have no place in URLs, titles or names we store.
 const controlCharacters = /[\u0000-\u001f\u007f-\u009f]/;
-const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** A day of continuous visible time: more in one engagement event is a broken or hostile sender. */
 export const maxEngagedMs = 86_400_000;
 const maxScreenWidth = 100_000;
@@ -94,7 +94,7 @@ function traits(value: unknown): Traits {
     if (!(traitKeys as readonly string[]).includes(key)) throw badRequest(`"d.${key}" is not a known trait; allowed: ${traitKeys.join(', ')}`);
   }
   const email = text(input.email, 'd.email', 256).trim().toLowerCase();
-  if (!emailPattern.test(email)) throw badRequest('"d.email" must be an email address');
+  if (!isEmailAddress(email)) throw badRequest('"d.email" must be an email address');
   const result: Traits = { email };
   for (const key of traitKeys) {
     if (key === 'email') continue;
@@ -122,7 +122,7 @@ export function parseWireEvent(body: string): WireEvent {
   if (typeof input.k !== 'string' || !siteKeyPattern.test(input.k)) throw badRequest('"k" must be a site key (site_...)');
   const siteKey = input.k;
   const visitorId = input.v === undefined || input.v === null ? null : id(input.v, 'v', 'visitor id');
-  // Fields are listed, not spread from a shared base: spreading cost V8 about 9 µs a beacon here, more than the rest of parsing.
+  // Fields are listed, not spread from a shared base: V8's spread here cost more than the rest of parsing.
   switch (name) {
     case 'pageview':
       return {

@@ -36,7 +36,7 @@ function workerFile(): URL {
  * queue in the worker in order; a worker that dies fails the batches it held
  * (their senders are told to retry) and is replaced.
  */
-export function createWorkerCommitter(path: string, onError: (error: unknown) => void): BatchCommitter {
+export function createWorkerCommitter(path: string, onError: (error: unknown) => void, synchronous: 'NORMAL' | 'FULL' = 'NORMAL'): BatchCommitter {
   let worker: Worker;
   let nextId = 0;
   const pending = new Map<number, { resolve: (value: CommitAnswer) => void; reject: (error: unknown) => void }>();
@@ -45,7 +45,7 @@ export function createWorkerCommitter(path: string, onError: (error: unknown) =>
   let closing = false;
 
   const start = () => {
-    worker = new Worker(workerFile(), { workerData: { path } });
+    worker = new Worker(workerFile(), { workerData: { path, synchronous } });
     worker.on('message', (message: WorkerReply) => {
       if (message.type === 'closed') {
         closed?.();

@@ -11,7 +11,7 @@ import type { CommitRequest, RefreshRequest, WorkerReply } from './worker-commit
  * file is flushed) only delays commits, never a beacon's answer, which waits for
  * the intake log alone.
  */
-const { path } = workerData as { path: string };
+const { path, synchronous } = workerData as { path: string; synchronous: 'NORMAL' | 'FULL' };
 // Niceness 5 (about a third of the request thread's weight when both want a core): under a
 // beacon flood the p99 fell from 10.8-13.4 to 8.4-11.9 ms in six runs each, and the
 // commits kept up (the queue drained in 0.15-0.66 s after either).
@@ -20,7 +20,7 @@ lowerThreadPriority(5);
 // rewritten by many batches back to the database file once.
 // The writer touches the tails of its indexes and one row per visitor: 8 MB of cache
 // kept its speed in the beacon bench and the collector's peak RSS 10-25 MB lower than 32 MB.
-const db = openDatabase(path, { walAutocheckpointPages: 10_000, cacheKib: 8_000 });
+const db = openDatabase(path, { walAutocheckpointPages: 10_000, cacheKib: 8_000, synchronous });
 let error: string | null = null;
 const writer = createBatchCommit(db, (e) => {
   error = describeError(e);

@@ -209,8 +209,8 @@ export class BatchWriter {
   /**
    * Commits the next batch, unless it is logged, not yet full, and its oldest
    * event can still wait: under load a fuller batch dirties far fewer pages per
-   * event (a random visitor's rows and index entries share pages with others'),
-   * which measured 48 -> 34 µs of writer time per event from 512 to 2,048.
+   * event (a random visitor's rows and index entries share pages with others');
+   * bench/collect.mjs measures the effect.
    */
   private commitNext(now = false): void {
     if (this.committing || this.retry) return;

@@ -125,6 +125,15 @@ export function isNotCompany(kind: NetworkKind): boolean {
 }
 
 /** The kinds whose traffic raises the bot signal (`hostingSignal`). */
+/**
+ * Whether a resolution marks its traffic as a bot's: a hosting or VPN network,
+ * unless the site's own identity data names the address (a customer's office
+ * behind a cloud desktop is people, whatever its network).
+ */
+export function botByNetwork(r: { hostingSignal: boolean; source: string | null }): boolean {
+  return r.hostingSignal && r.source !== 'identity';
+}
+
 export function raisesHostingSignal(kind: NetworkKind): boolean {
   switch (kind) {
     // Servers and rented exits: crawlers, headless browsers and scrapers

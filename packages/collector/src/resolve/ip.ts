@@ -326,3 +326,9 @@ export function isDocumentation(text: string): boolean {
   const ip = parseIp(text);
   return ip !== null && isDocumentationIp(ip);
 }
+
+/** One address as an identity range: its bounds, and its prefix counted over the 16-byte form as identity data stores it. */
+export function singleAddressRange(ip: string): { lo: string; hi: string; prefix: number } | null {
+  const range = parseCidr(ip);
+  return range ? { lo: range.lo, hi: range.hi, prefix: 128 } : null;
+}

@@ -20,6 +20,7 @@ import { formatIp, isDocumentationIp, isReservedIp, keyOf, parseIp, v4ToInt, typ
 import { loadAsDatabase, lookupV4, lookupV6, type AsDatabase } from './networks.js';
 import { companyDomainFromPtr } from './ptr.js';
 import { RdnsCache, type PtrLookup } from './rdns.js';
+import { rememberWidths, type IdentityData } from './identity-widths.js';
 import { ResultCache } from './result-cache.js';
 import { NETWORK_KINDS, type CompanyProfile, type NetworkKind, type Resolution, type ResolveReason, type ResolveSource } from './types.js';
 import { bytesToLimbs } from './u128.js';
@@ -31,6 +32,8 @@ export interface ResolverOptions {
   identity?: (siteId: string, ipKey: string) => string | null;
   /** False when the site has no identity data: the address key (a 32-character string) is then not built. */
   hasIdentity?: (siteId: string) => boolean;
+  /** The site's identity data as stored; the resolver remembers each site's range widths until invalidateSite. Replaces identity and hasIdentity. */
+  identityData?: IdentityData;
   rdns?: {
     enabled: boolean;
     /** Defaults to dns.promises.reverse. */
@@ -145,7 +148,9 @@ export async function createResolver(opts: ResolverOptions = {}): Promise<Resolv
     opts.cityDbPath ? openCityDb(opts.cityDbPath) : Promise.resolve(null),
   ]);
   const enterprises = await loadEnterprises(join(dataDir, 'enterprises'), opts.enterpriseFiles ?? [], data.as.table);
-  const core = new ResolverCore(opts, data, curatedData, enterprises, city);
+  const widths = opts.identityData ? rememberWidths(opts.identityData) : null;
+  const coreOpts = widths ? { ...opts, identity: widths.identity, hasIdentity: widths.hasIdentity } : opts;
+  const core = new ResolverCore(coreOpts, data, curatedData, enterprises, city);
   const info: ResolverInfo = {
     loadMs: Math.round(performance.now() - started),
     asCount: data.as.table.count,
@@ -161,8 +166,14 @@ export async function createResolver(opts: ResolverOptions = {}): Promise<Resolv
   opts.logger?.info({ resolver: info }, 'IP resolver data loaded');
   return {
     resolve: (siteId, ip) => core.resolve(siteId, ip),
-    invalidateSite: (siteId) => core.invalidateSite(siteId),
-    clear: () => core.clear(),
+    invalidateSite: (siteId) => {
+      widths?.forget(siteId);
+      core.invalidateSite(siteId);
+    },
+    clear: () => {
+      widths?.forgetAll();
+      core.clear();
+    },
     lookupCompany: (domain) => core.lookupCompany(domain),
     stats: () => core.stats(),
     info,

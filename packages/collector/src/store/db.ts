@@ -13,6 +13,8 @@ export interface OpenOptions {
   walAutocheckpointPages?: number;
   /** Page cache in KiB (default 32,000, for the API's reads). */
   cacheKib?: number;
+  /** SQLite's synchronous setting (config.ts: CLEARVIEW_SYNCHRONOUS); default NORMAL. */
+  synchronous?: 'NORMAL' | 'FULL';
 }
 
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
@@ -26,8 +28,7 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   // (kill -9, a crash), because the WAL is in the OS page cache; only a power cut or
   // kernel crash can lose the last commits. FULL would fsync every batch for that
   // rarer case; operators who need it set CLEARVIEW_SYNCHRONOUS=FULL.
-  const synchronous = process.env.CLEARVIEW_SYNCHRONOUS === 'FULL' ? 'FULL' : 'NORMAL';
-  db.pragma(`synchronous = ${synchronous}`);
+  db.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
   // The CLI and a running collector share the file: wait for a lock rather than fail.
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
@@ -36,6 +37,11 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   db.pragma('temp_store = MEMORY');
   migrate(db);
   return db;
+}
+
+/** Throws unless the database answers a query (the health check). */
+export function pingDatabase(db: Db): void {
+  db.prepare('SELECT 1').get();
 }
 
 /** Applies numbered, forward-only migrations (NNN_name.sql) not yet recorded in user_version. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countryCode, mapWebhookPayload, normalizeFieldName, parseEmployeeCount } from '../../packages/collector/src/api/webhook-mapping.js';
+import { countryCode } from '../../packages/collector/src/mapping/country.js';
+import { mapWebhookPayload, normalizeFieldName, parseEmployeeCount } from '../../packages/collector/src/mapping/webhook-fields.js';
 import { normalizeSiteDomain } from '../../packages/collector/src/site-domain.js';
 
 const helpers = {

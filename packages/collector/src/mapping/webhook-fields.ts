@@ -1,3 +1,6 @@
+import { countryCode } from './country.js';
+import { isEmailAddress } from './email.js';
+
 /**
  * Maps an arbitrary webhook payload onto a company (and, when an email is
  * there, a contact). Pure: no I/O; the caller passes the two helpers that
@@ -85,7 +88,6 @@ export interface MappingHelpers {
 }
 
 const maxValueLength = 500;
-const emailPattern = /^[^\s@]{1,64}@[^\s@]{1,253}\.[^\s@]{2,63}$/;
 
 /** Text of a scalar, trimmed; numbers become their decimal text. Objects, arrays and empty text are not text. */
 function textOf(value: unknown): string | null {
@@ -106,54 +108,6 @@ export function parseEmployeeCount(value: unknown): number | null {
   if (!/^\d{1,3}([,.]\d{3})*$|^\d+$/.test(text)) return null;
   const n = Number(text.replace(/[,.]/g, ''));
   return n <= 10_000_000 ? n : null;
-}
-
-let countryNames: Map<string, string> | null = null;
-
-/**
- * ISO 3166-1 alpha-2 from a code or an English country name. The names come
- * from the runtime's own ICU data, so no table has to be kept here; a few
- * common short forms are added by hand.
- */
-export function countryCode(text: string): string | null {
-  const trimmed = text.trim();
-  if (/^[A-Za-z]{2}$/.test(trimmed)) {
-    const upper = trimmed.toUpperCase();
-    // UK is what people write; GB is the ISO code.
-    return upper === 'UK' ? 'GB' : upper;
-  }
-  if (!countryNames) {
-    countryNames = new Map();
-    const names = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
-    for (let a = 65; a <= 90; a++) {
-      for (let b = 65; b <= 90; b++) {
-        const code = String.fromCharCode(a, b);
-        const name = names.of(code);
-        if (name) countryNames.set(name.toLowerCase(), code);
-      }
-    }
-    for (const [alias, code] of [
-      ['usa', 'US'],
-      ['u.s.', 'US'],
-      ['u.s.a.', 'US'],
-      ['united states of america', 'US'],
-      ['america', 'US'],
-      ['great britain', 'GB'],
-      ['england', 'GB'],
-      ['scotland', 'GB'],
-      ['wales', 'GB'],
-      ['deutschland', 'DE'],
-      ['holland', 'NL'],
-      ['the netherlands', 'NL'],
-      ['south korea', 'KR'],
-      ['czech republic', 'CZ'],
-      ['russia', 'RU'],
-      ['uae', 'AE'],
-    ] as const) {
-      countryNames.set(alias, code);
-    }
-  }
-  return countryNames.get(trimmed.toLowerCase()) ?? null;
 }
 
 /** Maps one payload. Never throws; a payload with nothing usable maps to a company without domain. */
@@ -188,7 +142,7 @@ export function mapWebhookPayload(payload: Record<string, unknown>, helpers: Map
     if (kind === 'contact') {
       const text = textOf(value);
       if (text === null) keep(key, `not usable as contact ${field}: expected a short text`);
-      else if (field === 'email' && !emailPattern.test(text)) keep(key, 'not an email address');
+      else if (field === 'email' && !isEmailAddress(text)) keep(key, 'not an email address');
       else {
         contact[field] = field === 'email' ? text.toLowerCase() : text;
         result.mapped[key] = id;

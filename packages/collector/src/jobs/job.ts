@@ -1,0 +1,53 @@
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+
+export interface JobSpec {
+  /** Names the job in logs and in the clearview_job_* metrics. */
+  name: string;
+  everyMs: number;
+  /** One run; the next waits for it, so runs never overlap. */
+  run: () => Promise<unknown>;
+  /** Also run once at start. */
+  runAtStart?: boolean;
+}
+
+export interface RunningJob {
+  readonly name: string;
+  /** Stops the timer and waits for a run in progress. */
+  stop(): Promise<void>;
+}
+
+/** Runs a background job on its own timer: never overlapping itself, timed and counted, failures logged, stopped on shutdown. */
+export function startJob(spec: JobSpec, deps: { logger: Logger; metrics: Metrics }): RunningJob {
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  const tick = () => {
+    if (running || stopped) return;
+    const started = performance.now();
+    running = spec
+      .run()
+      .then(
+        () => deps.metrics.jobRuns.inc({ job: spec.name, outcome: 'ok' }),
+        (error: unknown) => {
+          deps.metrics.jobRuns.inc({ job: spec.name, outcome: 'failed' });
+          deps.logger.error({ err: error, job: spec.name }, 'background job failed');
+        },
+      )
+      .finally(() => {
+        deps.metrics.jobSeconds.observe({ job: spec.name }, (performance.now() - started) / 1000);
+        running = null;
+      });
+  };
+  const timer = setInterval(tick, spec.everyMs);
+  // A job never keeps the process alive on its own.
+  timer.unref();
+  if (spec.runAtStart) tick();
+  return {
+    name: spec.name,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
