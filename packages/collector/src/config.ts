@@ -14,6 +14,8 @@ export interface Config {
   synchronous: 'NORMAL' | 'FULL';
   /** Commit batches on a worker thread (default) rather than the thread that answers HTTP. */
   writerThread: boolean;
+  /** Threads that run the API's reads, each with its own connection (CLEARVIEW_READ_THREADS, default 1). */
+  readThreads: number;
   cityDbPath: string | null;
   rdns: boolean;
   logoUrlTemplate: string | null;
@@ -56,6 +58,7 @@ export function loadConfig(env: Env = process.env): Config {
     syncIntake: env.CLEARVIEW_SYNCHRONOUS === 'FULL',
     synchronous: env.CLEARVIEW_SYNCHRONOUS === 'FULL' ? 'FULL' : 'NORMAL',
     writerThread: env.CLEARVIEW_WRITER_THREAD !== '0',
+    readThreads: integer(env, 'CLEARVIEW_READ_THREADS', 1, 1),
     cityDbPath: env.CLEARVIEW_CITY_DB || null,
     rdns: env.CLEARVIEW_RDNS === '1' || env.CLEARVIEW_RDNS === 'true',
     logoUrlTemplate: env.CLEARVIEW_LOGO_URL_TEMPLATE || null,

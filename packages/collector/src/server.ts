@@ -16,6 +16,7 @@ import { createResolver, type Resolver } from './resolve/resolver.js';
 import { createRescorer } from './score/rescore.js';
 import { openDatabase } from './store/db.js';
 import { findIdentityDomain, listIdentityPrefixes } from './store/identity.js';
+import { createInlineReads, createReadPool } from './store/read-pool.js';
 
 export interface ServerOptions {
   config: Config;
@@ -53,7 +54,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const rescorer = createRescorer(db, { now });
   const { writer, committer } = startIntake({ config, db, logger, metrics, now, onIdentityChanged: (siteId) => resolver.invalidateSite(siteId) });
   const jobs = [startJob(scoreRefreshJob(committer, now), { logger, metrics })];
-  const ctx: AppContext = { config, db, logger, metrics, resolver, siteCache, writer, now, rescore: (ids) => void rescorer.rescore(ids) };
+  // API reads get their own threads and connections: a slow list must never hold up the thread that answers beacons.
+  const reads =
+    config.dbPath === ':memory:'
+      ? createInlineReads(db)
+      : createReadPool(config.dbPath, { threads: config.readThreads, onError: (error) => logger.error({ err: error }, 'read thread failed') });
+  const ctx: AppContext = { config, db, reads, logger, metrics, resolver, siteCache, writer, now, rescore: (ids) => void rescorer.rescore(ids) };
 
   const collect = createBeaconPath({ config, db, siteCache, resolver, writer, metrics, logger, now });
   const trackerFile = createTrackerFileHandler(config.trackerFile);
@@ -92,7 +98,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       server.close(() => {
         clearInterval(sweep);
         clearTimeout(force);
-        void Promise.all([writerClosed, jobsStopped]).then(() => {
+        void Promise.all([writerClosed, jobsStopped, reads.close()]).then(() => {
           db.close();
           resolve();
         });

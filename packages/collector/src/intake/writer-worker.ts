@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../store/db.js';
 import { createBatchCommit, describeError } from './commit.js';
-import { lowerThreadPriority } from './thread-priority.js';
+import { lowerThreadPriority } from '../thread-priority.js';
 import type { CommitRequest, RefreshRequest, WorkerReply } from './worker-committer.js';
 
 /**

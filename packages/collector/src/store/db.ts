@@ -15,6 +15,8 @@ export interface OpenOptions {
   cacheKib?: number;
   /** SQLite's synchronous setting (config.ts: CLEARVIEW_SYNCHRONOUS); default NORMAL. */
   synchronous?: 'NORMAL' | 'FULL';
+  /** A read thread's connection: refuses writes, and leaves migrations to the collector's own. */
+  readOnly?: boolean;
 }
 
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
@@ -35,7 +37,8 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   // Keep hot pages of the page_views indexes in memory (negative = KiB).
   db.pragma(`cache_size = -${options.cacheKib ?? 32_000}`);
   db.pragma('temp_store = MEMORY');
-  migrate(db);
+  if (options.readOnly) db.pragma('query_only = ON');
+  else migrate(db);
   return db;
 }
 

@@ -6,7 +6,7 @@ import { setPriority } from 'node:os';
  * id, which /proc/thread-self names). Returns false where threads cannot be told
  * apart this way; the thread then keeps the process's priority.
  *
- * Why the writer thread asks for it: on a busy machine it competes for the cores
+ * Why the writer and read threads ask for it: on a busy machine it competes for the cores
  * with the thread that answers beacons. A beacon waits for that thread, while a
  * batch may trail its answers by a second without anyone waiting (the intake log
  * holds it), so the answering thread should win the contested time slices.

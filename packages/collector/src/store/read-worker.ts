@@ -1,0 +1,34 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThreadPriority } from '../thread-priority.js';
+import { openDatabase } from './db.js';
+import { readQueries } from './read-queries.js';
+import type { ReadReply, ReadRequest } from './read-pool.js';
+import type { Db } from './db.js';
+
+/**
+ * A read thread: the API's list and detail queries run here on their own
+ * connection, so a slow read never holds up the thread that answers beacons.
+ * It yields contested cores to that thread: a read's client can wait a little,
+ * a beacon's answer should not.
+ */
+const { path } = workerData as { path: string };
+lowerThreadPriority(10);
+const db = openDatabase(path, { readOnly: true });
+const port = parentPort!;
+
+type Call = (db: Db, ...args: unknown[]) => unknown;
+
+port.on('message', (message: ReadRequest) => {
+  if (message.type === 'close') {
+    db.close();
+    port.postMessage({ type: 'closed' } satisfies ReadReply);
+    port.close();
+    return;
+  }
+  try {
+    const result = (readQueries[message.name] as Call)(db, ...message.args);
+    port.postMessage({ type: 'read', id: message.id, result } satisfies ReadReply);
+  } catch (error) {
+    port.postMessage({ type: 'read', id: message.id, error: error instanceof Error ? error.message : String(error) } satisfies ReadReply);
+  }
+});
