@@ -3,9 +3,6 @@ import type { AppContext } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
 import { normalizeIp } from '../resolve/ip.js';
 import { normalizeSiteDomain } from '../site-domain.js';
-import { getCompanyByDomain } from '../store/company-queries.js';
-import { getContact, listCompanyContacts } from '../store/contact-queries.js';
-import { findAddressFacts, listCompanyVisitors } from '../store/visitor-queries.js';
 import { callerOf, type Endpoint } from './endpoint.js';
 import { contactModel, errorModel, visitorModel } from './models.js';
 import { renderContact, renderVisitor } from './render.js';
@@ -63,9 +60,9 @@ export const resolveDomainModel = z.object({
   visitors: z.array(visitorModel).describe('The company\'s 100 most recently seen visitors'),
 });
 
-function resolveIp(ctx: AppContext, siteId: string, ip: string): z.infer<typeof resolveIpModel> {
+async function resolveIp(ctx: AppContext, siteId: string, ip: string): Promise<z.infer<typeof resolveIpModel>> {
   const r = ctx.resolver.resolve(siteId, ip);
-  const row = r.company ? getCompanyByDomain(ctx.db, siteId, r.company.domain) : null;
+  const [row, facts] = await Promise.all([r.company ? ctx.reads.run('getCompanyByDomain', siteId, r.company.domain) : null, ctx.reads.run('findAddressFacts', siteId, ip)]);
   const company = r.company
     ? {
         id: row?.id ?? null,
@@ -76,8 +73,7 @@ function resolveIp(ctx: AppContext, siteId: string, ip: string): z.infer<typeof 
         revenue: row?.revenue ?? r.company.revenue ?? null,
       }
     : null;
-  const facts = findAddressFacts(ctx.db, siteId, ip);
-  const contact = facts.contactId ? getContact(ctx.db, siteId, facts.contactId) : null;
+  const contact = facts.contactId ? await ctx.reads.run('getContact', siteId, facts.contactId) : null;
   // The site's own identity data names a person or company there: not a bot, whatever the network.
   const hosting = r.hostingSignal && r.source !== 'identity';
   return {
@@ -107,7 +103,7 @@ export const resolveEndpoints: Endpoint[] = [
     auth: 'api_key',
     permission: 'read',
     limit: 'read',
-    handle(ctx, req, res) {
+    async handle(ctx, req, res) {
       const query = parseQuery(resolveQuery, req.query);
       if ((query.ip === undefined) === (query.domain === undefined)) {
         throw badRequest('Give exactly one of ip or domain, e.g. ?ip=203.0.113.42 or ?domain=acme.com');
@@ -116,17 +112,18 @@ export const resolveEndpoints: Endpoint[] = [
       if (query.ip !== undefined) {
         const ip = normalizeIp(query.ip.trim());
         if (!ip) throw badRequest(`ip must be an IPv4 or IPv6 address such as 203.0.113.42, got "${query.ip.slice(0, 60)}"`, [{ field: 'ip', message: 'not an IP address' }]);
-        res.json(resolveIp(ctx, siteId, ip));
+        res.json(await resolveIp(ctx, siteId, ip));
         return;
       }
       const domain = normalizeSiteDomain(query.domain!);
       if (!domain) throw badRequest(`domain must be a domain name such as acme.com, got "${query.domain!.slice(0, 60)}"`, [{ field: 'domain', message: 'not a domain name' }]);
-      const row = getCompanyByDomain(ctx.db, siteId, domain);
+      const row = await ctx.reads.run('getCompanyByDomain', siteId, domain);
       if (!row) throw notFound(`No company with domain "${domain}" has been seen or ingested on this site`);
+      const [contacts, visitors] = await Promise.all([ctx.reads.run('listCompanyContacts', siteId, row, 100), ctx.reads.run('listCompanyVisitors', siteId, row.id, 100)]);
       res.json({
         company: { id: row.id, name: row.name ?? row.domain, domain: row.domain, leadScore: row.lead_score, pageViews: row.page_views, visitorCount: row.visitor_count },
-        contacts: listCompanyContacts(ctx.db, siteId, row, 100).map(renderContact),
-        visitors: listCompanyVisitors(ctx.db, siteId, row.id, 100).map(renderVisitor),
+        contacts: contacts.map(renderContact),
+        visitors: visitors.map(renderVisitor),
       });
     },
     doc: {
