@@ -9,7 +9,7 @@
  */
 import { noop } from './events.js';
 import { start } from './tracker.js';
-import type { Command, Options, Settings } from './types.js';
+import type { Command, Options } from './types.js';
 
 export type { Command, Options, Traits } from './types.js';
 
@@ -22,7 +22,7 @@ export function init(options: Options): Command {
       // Settings read like the tag's dataset, where a flag is on when present: false and undefined are left out.
       const settings: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(options)) if (value != null && value !== false) settings[key] = value;
-      command = start(settings as Settings, options.api);
+      command = start(settings, options.api);
     }
   } catch {
     // Never into the host app.

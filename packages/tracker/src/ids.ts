@@ -25,7 +25,7 @@ export function newId(): string {
  */
 export function visitorId(): string | undefined {
   try {
-    let id: string | undefined = localStorage[VISITOR_KEY];
+    let id = localStorage[VISITOR_KEY] as string | undefined;
     if (!id) localStorage[VISITOR_KEY] = id = newId();
     return id;
   } catch {

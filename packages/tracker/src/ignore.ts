@@ -1,3 +1,4 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- test/tsconfig.json reaches this file by import only, so it needs the build constants named here
 /// <reference path="./globals.d.ts" />
 /**
  * The one path for what is not sent. Silent in the tag build, where terser

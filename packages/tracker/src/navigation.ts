@@ -14,6 +14,7 @@ export function trackNavigation(): void {
   trackPageView();
   const guardedTrackNewUrl = guard(trackNewUrl);
   for (const method of ['pushState', 'replaceState'] as const) {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be called as original.apply(this, args)
     const original = history[method];
     history[method] = function (this: History, ...args: Parameters<History['pushState']>) {
       // The page's own call first, its errors its own; then ours, which never throw.

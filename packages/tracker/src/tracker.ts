@@ -44,5 +44,5 @@ export function start(settings: Settings, endpoint: string): Command {
       else if (command == 'identify') identify(data as Traits | undefined);
       else ignore('unknown_command');
     }),
-  ) as Command;
+  );
 }

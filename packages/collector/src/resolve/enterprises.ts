@@ -31,7 +31,8 @@ export interface EnterpriseData {
   files: string[];
 }
 
-async function readJson(path: string): Promise<unknown | undefined> {
+/** The parsed file, or undefined when it does not exist. */
+async function readJson(path: string): Promise<unknown> {
   try {
     return JSON.parse(await readFile(path, 'utf8'));
   } catch (err) {

@@ -79,7 +79,8 @@ export class RdnsCache {
     } catch (err) {
       attempt = Promise.reject(err);
     }
-    Promise.race([attempt, timeout])
+    // Not awaited on purpose: resolve() never waits on the network. The chain handles the lookup's own failure.
+    void Promise.race([attempt, timeout])
       .then(
         (result) => {
           if (result === 'timeout') {
