@@ -37,7 +37,9 @@ export async function spawnCollector(env: Record<string, string>): Promise<Colle
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 15_000;
+  // A start takes seconds, several times that on a loaded machine; the deadline only catches a collector
+  // that neither answers nor exits.
+  const deadline = Date.now() + 120_000;
   for (;;) {
     try {
       const res = await fetch(`${url}/healthz`);
