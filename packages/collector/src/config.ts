@@ -17,6 +17,8 @@ export interface Config {
   /** Threads that run the API's reads, each with its own connection (CLEARVIEW_READ_THREADS, default 1). */
   readThreads: number;
   cityDbPath: string | null;
+  /** Operator files in the enterprises.json format (CLEARVIEW_ENTERPRISES_FILES, comma-separated). */
+  enterpriseFiles: string[];
   rdns: boolean;
   logoUrlTemplate: string | null;
   trackerFile: string;
@@ -60,6 +62,10 @@ export function loadConfig(env: Env = process.env): Config {
     writerThread: env.CLEARVIEW_WRITER_THREAD !== '0',
     readThreads: integer(env, 'CLEARVIEW_READ_THREADS', 1, 1),
     cityDbPath: env.CLEARVIEW_CITY_DB || null,
+    enterpriseFiles: (env.CLEARVIEW_ENTERPRISES_FILES ?? '')
+      .split(',')
+      .map((file) => file.trim())
+      .filter((file) => file !== ''),
     rdns: env.CLEARVIEW_RDNS === '1' || env.CLEARVIEW_RDNS === 'true',
     logoUrlTemplate: env.CLEARVIEW_LOGO_URL_TEMPLATE || null,
     trackerFile: env.CLEARVIEW_TRACKER_FILE || new URL('../../tracker/dist/t.js', import.meta.url).pathname,

@@ -46,6 +46,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     (await createResolver({
       identityData: { widths: (siteId) => listIdentityPrefixes(db, siteId), find: (siteId, key, widths) => findIdentityDomain(db, siteId, key, widths) },
       cityDbPath: config.cityDbPath ?? undefined,
+      enterpriseFiles: config.enterpriseFiles,
       rdns: { enabled: config.rdns, timeoutMs: 1500 },
       // Cold resolutions cost about a microsecond: a small cache keeps memory and GC pauses small.
       cache: { max: 10_000, ttlMs: 10 * 60 * 1000 },
