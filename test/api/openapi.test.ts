@@ -18,7 +18,11 @@ beforeAll(async () => {
   // The document as a user fetches it from a running collector.
   const paths = ((await (await fetch(`${server.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> }).paths;
   documented = Object.entries(paths)
-    .flatMap(([path, item]) => Object.keys(item).filter((key) => operationMethods.includes(key)).map((method) => `${method.toUpperCase()} ${path}`))
+    .flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((key) => operationMethods.includes(key))
+        .map((method) => `${method.toUpperCase()} ${path}`),
+    )
     .sort();
 });
 afterAll(() => server.stop());
@@ -90,7 +94,22 @@ describe('the OpenAPI document', () => {
     expect(doc.openapi).toBe('3.1.0');
     const company = doc.components.schemas.Company!;
     expect(Object.keys(company.properties)).toEqual([
-      'id', 'name', 'domain', 'industry', 'size', 'city', 'region', 'country', 'logoUrl', 'linkedinUrl', 'employeeCount', 'revenue', 'leadScore', 'firstSeen', 'lastSeen', 'visitorCount',
+      'id',
+      'name',
+      'domain',
+      'industry',
+      'size',
+      'city',
+      'region',
+      'country',
+      'logoUrl',
+      'linkedinUrl',
+      'employeeCount',
+      'revenue',
+      'leadScore',
+      'firstSeen',
+      'lastSeen',
+      'visitorCount',
     ]);
     expect(company.required).toHaveLength(16);
   });

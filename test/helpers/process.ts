@@ -57,7 +57,18 @@ export async function spawnCollector(env: Record<string, string>): Promise<Colle
 export function postBeacon(agent: Agent, port: number, body: string, ip: string): Promise<number | null> {
   return new Promise((resolve) => {
     const req = request(
-      { host: '127.0.0.1', port, path: '/api/v1/collect', method: 'POST', agent, headers: { 'Content-Type': 'text/plain', 'X-Forwarded-For': ip, 'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36' } },
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/api/v1/collect',
+        method: 'POST',
+        agent,
+        headers: {
+          'Content-Type': 'text/plain',
+          'X-Forwarded-For': ip,
+          'User-Agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
+        },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? null));

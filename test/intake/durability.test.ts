@@ -132,10 +132,16 @@ describe('durability', () => {
     expect(await again.exited).toBe(0);
 
     const counts = storedCounts(dbPath);
-    expect(acked.filter((pvId) => counts.get(pvId) !== 1), 'acknowledged page views not stored exactly once').toEqual([]);
+    expect(
+      acked.filter((pvId) => counts.get(pvId) !== 1),
+      'acknowledged page views not stored exactly once',
+    ).toEqual([]);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
     const engagement = storedEngagement(dbPath);
-    expect(engagedAcked.filter((pvId) => engagement.get(pvId) !== engagedMs), 'acknowledged engagement not added exactly once').toEqual([]);
+    expect(
+      engagedAcked.filter((pvId) => engagement.get(pvId) !== engagedMs),
+      'acknowledged engagement not added exactly once',
+    ).toEqual([]);
     expect([...engagement.values()].filter((ms) => ms !== 0 && ms !== engagedMs)).toEqual([]);
   });
 

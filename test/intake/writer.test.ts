@@ -29,12 +29,20 @@ afterEach(async () => {
 /** A logged writer on a real database and intake log; engagement for unknown page views lands in orphan_engagements. */
 function start(options: Partial<WriterOptions>) {
   const { log } = IntakeLog.open(join(dir, 'w.db-intake'), readIntakeProgress(db));
-  writer = new BatchWriter(createInlineCommitter(db, () => {}), { maxBatch: 2048, maxDelayMs: 0, commitDelayMs: 0, maxQueue: 1000, ...options }, {}, Date.now, log);
+  writer = new BatchWriter(
+    createInlineCommitter(db, () => {}),
+    { maxBatch: 2048, maxDelayMs: 0, commitDelayMs: 0, maxQueue: 1000, ...options },
+    {},
+    Date.now,
+    log,
+  );
   return writer;
 }
 /** The writer's callback as a promise, for awaiting in tests. */
 const write = (w: BatchWriter, record: EngagementRecord) =>
-  new Promise<unknown>((resolve, reject) => w.enqueue(record, (error, outcome) => (error ? reject(error) : resolve(outcome))));
+  new Promise<unknown>((resolve, reject) =>
+    w.enqueue(record, (error, outcome) => (error ? reject(error instanceof Error ? error : new Error('the writer refused the event')) : resolve(outcome))),
+  );
 const engagement = (n: number): EngagementRecord => ({ kind: 'engagement', siteId, pageViewId: `pv_${n}`, ts: Date.now(), engagedMs: n });
 const stored = () => (db.prepare('SELECT COUNT(*) AS n FROM orphan_engagements').get() as { n: number }).n;
 /** The stored events' page-view ids, in the order they were written. */
@@ -69,8 +77,13 @@ describe('the batch writer', () => {
   it('stores every acknowledged event exactly once and in the order sent, without waiting for the delay once a batch is full', async () => {
     const w = start({ commitDelayMs: 60_000, maxBatch: 3 });
     // Three turns of the event loop, each smaller or larger than a batch.
+    const turns = [
+      [1, 2],
+      [3, 4],
+      [5, 6, 7, 8, 9],
+    ];
     const answers: unknown[] = [];
-    for (const turn of [[1, 2], [3, 4], [5, 6, 7, 8, 9]]) answers.push(...(await Promise.all(turn.map((n) => write(w, engagement(n))))));
+    for (const turn of turns) answers.push(...(await Promise.all(turn.map((n) => write(w, engagement(n))))));
     // Each sender is answered once its event is logged, before any commit.
     expect(answers).toEqual(Array(9).fill(null));
     // With more events queued than a batch holds, none waits the minute a lone event may wait.
