@@ -60,12 +60,12 @@ describe('errors', () => {
   it('answer 500 with a plain message and no internals when something unexpected fails, and log the real error', async () => {
     const logged: unknown[] = [];
     const { resolver, logger } = api.server.ctx;
-    const original = resolver.resolve;
+    const original = resolver.resolve.bind(resolver);
     const originalError = logger.error;
     resolver.resolve = () => {
       throw new Error('SQLITE_CORRUPT: secret internals at /var/lib/clearview.db');
     };
-    logger.error = ((obj: unknown) => void logged.push(obj)) as typeof logger.error;
+    logger.error = ((obj: unknown) => void logged.push(obj));
     try {
       const res = await api.call('GET', '/api/v1/resolve?ip=203.0.113.1', { key: site.keys.read });
       expect(res.status).toBe(500);

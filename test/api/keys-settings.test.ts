@@ -67,7 +67,7 @@ describe('site settings', () => {
 
   it('changes the domains and clears the site cache so beacons from them count at once', async () => {
     let cleared = 0;
-    const clear = api.server.ctx.siteCache.clear;
+    const clear = api.server.ctx.siteCache.clear.bind(api.server.ctx.siteCache);
     api.server.ctx.siteCache.clear = () => {
       cleared += 1;
       clear();

@@ -35,7 +35,7 @@ describe('the beacon path', () => {
     expect(res.status).toBe(202);
     expect(await res.text()).toBe('');
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
-    const row = pageViewRow(body.p as string)!;
+    const row = pageViewRow(body.p)!;
     expect(row).toMatchObject({
       site_id: site.id,
       visitor_id: 'visitor_0001',
@@ -64,8 +64,8 @@ describe('the beacon path', () => {
     const plain = pageview({ u: 'https://www.example.com/docs?page=2' });
     await sendBeacon(server, tagged);
     await sendBeacon(server, plain);
-    expect(pageViewRow(tagged.p as string)).toMatchObject({ utm_source: null, utm_campaign: 'launch', utm_term: null });
-    expect(pageViewRow(plain.p as string)).toMatchObject({ query: 'page=2', utm_source: null, utm_medium: null, utm_campaign: null, utm_term: null, utm_content: null });
+    expect(pageViewRow(tagged.p)).toMatchObject({ utm_source: null, utm_campaign: 'launch', utm_term: null });
+    expect(pageViewRow(plain.p)).toMatchObject({ query: 'page=2', utm_source: null, utm_medium: null, utm_campaign: null, utm_term: null, utm_content: null });
   });
 
   it('answers a beacon with Allow-Origin only: the other CORS headers belong to the preflight', async () => {
@@ -78,7 +78,7 @@ describe('the beacon path', () => {
     const body = pageview();
     const res = await sendBeacon(server, body, { contentType: 'application/json' });
     expect(res.status).toBe(202);
-    expect(pageViewRow(body.p as string)).toBeDefined();
+    expect(pageViewRow(body.p)).toBeDefined();
   });
 
   it('stores a repeated page-view id once and names the drop in a header', async () => {
@@ -98,7 +98,7 @@ describe('the beacon path', () => {
       const res = await sendBeacon(server, { k: site.siteKey, n: 'engagement', v: body.v, p: body.p, u: body.u, e });
       expect(res.status).toBe(202);
     }
-    expect(pageViewRow(body.p as string)!.engaged_ms).toBe(4600);
+    expect(pageViewRow(body.p)!.engaged_ms).toBe(4600);
   });
 
   it('keeps engagement for a page view it never saw instead of losing it', async () => {
@@ -155,7 +155,7 @@ describe('the beacon path', () => {
     await sendBeacon(server, a, { ip: '198.51.100.20' });
     await sendBeacon(server, b, { ip: '198.51.100.20' });
     await sendBeacon(server, c, { ip: '198.51.100.21' });
-    const ids = [a, b, c].map((e) => pageViewRow(e.p as string)!.visitor_id as string);
+    const ids = [a, b, c].map((e) => pageViewRow(e.p)!.visitor_id as string);
     expect(ids[0]).toMatch(/^d_20261123_[A-Za-z0-9_-]{22}$/);
     expect(ids[1]).toBe(ids[0]);
     expect(ids[2]).not.toBe(ids[0]);
@@ -164,7 +164,7 @@ describe('the beacon path', () => {
     clock += 24 * 3600 * 1000;
     const nextDay = pageview({ v: undefined });
     await sendBeacon(server, nextDay, { ip: '198.51.100.20' });
-    expect(pageViewRow(nextDay.p as string)!.visitor_id).not.toBe(ids[0]);
+    expect(pageViewRow(nextDay.p)!.visitor_id).not.toBe(ids[0]);
     expect(listSaltDays(server.ctx.db)).toEqual(['2026-11-24']);
   });
 
@@ -178,7 +178,7 @@ describe('the beacon path', () => {
     await sendBeacon(server, second);
     clock += 31 * 60 * 1000;
     await sendBeacon(server, third);
-    const sessions = [first, second, third].map((e) => pageViewRow(e.p as string)!.session_id);
+    const sessions = [first, second, third].map((e) => pageViewRow(e.p)!.session_id);
     expect(sessions[1]).toBe(sessions[0]);
     expect(sessions[2]).not.toBe(sessions[1]);
     const visitor = server.ctx.db.prepare('SELECT session_count, page_views FROM visitors WHERE site_id = ? AND id = ?').get(site.id, v);
@@ -189,10 +189,10 @@ describe('the beacon path', () => {
     const body = pageview({ v: wireId('bot') });
     const res = await sendBeacon(server, body, { userAgent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' });
     expect(res.status).toBe(202);
-    expect(pageViewRow(body.p as string)!.is_bot).toBe(1);
+    expect(pageViewRow(body.p)!.is_bot).toBe(1);
     const headless = pageview({ v: wireId('bot') });
     await sendBeacon(server, headless, { userAgent: chromeUa.replace('Chrome/', 'HeadlessChrome/') });
-    expect(pageViewRow(headless.p as string)!.is_bot).toBe(1);
+    expect(pageViewRow(headless.p)!.is_bot).toBe(1);
   });
 
   it('upserts a contact on identify and links the visitor to it', async () => {

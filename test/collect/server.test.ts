@@ -28,7 +28,7 @@ describe('the collector server', () => {
     expect(Buffer.from(await res.arrayBuffer()).equals(built)).toBe(true);
 
     const raw = await new Promise<Buffer>((resolve, reject) => {
-      import('node:http').then(({ get }) =>
+      void import('node:http').then(({ get }) =>
         get(`${server!.url}/t.js`, { headers: { 'Accept-Encoding': 'gzip' } }, (r) => {
           expect(r.headers['content-encoding']).toBe('gzip');
           const chunks: Buffer[] = [];

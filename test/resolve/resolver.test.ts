@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createResolver, type Resolver, type ResolverOptions } from '../../packages/collector/src/resolve/resolver.js';
+import { createResolver, type ResolverOptions } from '../../packages/collector/src/resolve/resolver.js';
 import type { NetworkKind } from '../../packages/collector/src/resolve/types.js';
 
 const networksDir = fileURLToPath(new URL('../../packages/collector/data/networks/', import.meta.url));

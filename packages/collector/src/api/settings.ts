@@ -154,9 +154,9 @@ export const settingsEndpoints: Endpoint[] = [
       // Stored as the accumulated changes to the defaults (objects merge, lists replace),
       // so settings never changed keep following the defaults of newer versions.
       const scoring = body.scoring !== undefined;
-      if (body.scoring) change.scoring = mergeScoringModel(scoringPatchOf(current) as ScoringModel, body.scoring as ScoringModel);
+      if (body.scoring) change.scoring = mergeScoringModel(scoringPatchOf(current) as ScoringModel, body.scoring);
       if (body.alerts) change.alerts = { ...alertsOf(current), ...body.alerts };
-      if (body.webhook) change.webhook = { ...((current?.webhook as object | undefined) ?? {}), ...body.webhook };
+      if (body.webhook) change.webhook = { ...((current?.webhook) ?? {}), ...body.webhook };
       updateSite(ctx.db, siteId, { name: body.name, domains, settings: change });
       // The collector caches sites by key: new domains must count from the next beacon on.
       if (domains) ctx.siteCache.clear();

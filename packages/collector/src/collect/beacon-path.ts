@@ -32,7 +32,7 @@ export interface BeaconPathDeps {
 export function createBeaconPath(deps: BeaconPathDeps) {
   // Cheap checks first, enrichment after, the network lookup last because it is the dearest.
   const steps = [
-    dropUnknownSite(deps.siteCache.find),
+    dropUnknownSite((key) => deps.siteCache.find(key)),
     dropForeignHost,
     addClient,
     addVisitorId(createVisitorIdDeriver(deps.db)),

@@ -2,7 +2,6 @@ import { botByNetwork } from '../resolve/classify.js';
 import type { NetworkKind } from '../resolve/types.js';
 import type { EventRecord, PageViewRecord } from '../store/events.js';
 import type { CollectEvent, NetworkResolution } from './event.js';
-import type { PageUrl } from './page-url.js';
 
 /**
  * Addresses on these networks are shared by strangers (carrier NAT, home lines

@@ -53,6 +53,7 @@ const traitKeys = ['email', 'firstName', 'lastName', 'jobTitle', 'company', 'pho
 const idPattern = /^[A-Za-z0-9_-]{8,64}$/;
 const siteKeyPattern = /^site_[A-Za-z0-9]{8,64}$/;
 // C0 controls, DEL and C1 controls have no place in URLs, titles or names we store.
+// eslint-disable-next-line no-control-regex -- matching control characters is this pattern's purpose
 const controlCharacters = /[\u0000-\u001f\u007f-\u009f]/;
 /** A day of continuous visible time: more in one engagement event is a broken or hostile sender. */
 export const maxEngagedMs = 86_400_000;

@@ -22,7 +22,7 @@ export function createInlineReads(db: Db): ReadPool {
       try {
         return Promise.resolve((readQueries[name] as Call)(db, ...args) as ReadResult<typeof name>);
       } catch (error) {
-        return Promise.reject(error as Error);
+        return Promise.reject(error);
       }
     },
     close: () => Promise.resolve(),
