@@ -56,7 +56,20 @@ const toMs = (text) => {
 function runWrk(port, args, duration = seconds) {
   const result = spawnSync(
     '/usr/bin/time',
-    ['-f', 'CPU %U %S', 'wrk', '-t2', `-c${connections}`, `-d${duration}s`, '--latency', '-s', join(root, 'bench/collect.lua'), `http://127.0.0.1:${port}/api/v1/collect`, '--', ...args],
+    [
+      '-f',
+      'CPU %U %S',
+      'wrk',
+      '-t2',
+      `-c${connections}`,
+      `-d${duration}s`,
+      '--latency',
+      '-s',
+      join(root, 'bench/collect.lua'),
+      `http://127.0.0.1:${port}/api/v1/collect`,
+      '--',
+      ...args,
+    ],
     { encoding: 'utf8' },
   );
   const out = result.stdout;
@@ -168,14 +181,30 @@ console.log(
   table(
     ['server', 'requests/s', 'p50 ms', 'p99 ms', 'peak RSS MB', 'generator CPU (cores)'],
     [
-      ['bare node:http (204)', summary.bareRps.toFixed(0), m((p) => p.bare.p50).toFixed(2), summary.bareP99Ms.toFixed(2), '-', m((p) => p.bare.generatorCpuSeconds / seconds).toFixed(2)],
-      ['ClearView collector', summary.collectorRps.toFixed(0), summary.collectorP50Ms.toFixed(2), summary.collectorP99Ms.toFixed(2), summary.peakRssMb.toFixed(0), summary.generatorCpuShare.toFixed(2)],
+      [
+        'bare node:http (204)',
+        summary.bareRps.toFixed(0),
+        m((p) => p.bare.p50).toFixed(2),
+        summary.bareP99Ms.toFixed(2),
+        '-',
+        m((p) => p.bare.generatorCpuSeconds / seconds).toFixed(2),
+      ],
+      [
+        'ClearView collector',
+        summary.collectorRps.toFixed(0),
+        summary.collectorP50Ms.toFixed(2),
+        summary.collectorP99Ms.toFixed(2),
+        summary.peakRssMb.toFixed(0),
+        summary.generatorCpuShare.toFixed(2),
+      ],
     ],
   ),
 );
 console.log(
   `\nin the database: ${summary.collectorCommittedRps.toFixed(0)} events/s (the run's 2xx over its ${seconds} s plus ${summary.drainSeconds.toFixed(2)} s for the writer to commit the rest)`,
 );
-console.log(`collector / bare: ${summary.ratio.toFixed(2)} (target >= 0.5); lost acknowledged events per run: ${lost.join(', ')} (stored minus 2xx: ${unanswered.join(', ')}; non-2xx: ${summary.non2xx.join(', ')})`);
+console.log(
+  `collector / bare: ${summary.ratio.toFixed(2)} (target >= 0.5); lost acknowledged events per run: ${lost.join(', ')} (stored minus 2xx: ${unanswered.join(', ')}; non-2xx: ${summary.non2xx.join(', ')})`,
+);
 saveResult('collect', summary);
 if (lost.some((n) => n > 0)) process.exitCode = 1;

@@ -79,7 +79,17 @@ for (let i = 0; ; i++) {
 
 function beacons(tag) {
   return new Promise((resolve) => {
-    const wrk = spawn('wrk', ['-t2', `-c${connections}`, `-d${seconds}s`, '-s', join(root, 'bench/collect.lua'), `http://127.0.0.1:${port}/api/v1/collect`, '--', beaconSite.siteKey, tag]);
+    const wrk = spawn('wrk', [
+      '-t2',
+      `-c${connections}`,
+      `-d${seconds}s`,
+      '-s',
+      join(root, 'bench/collect.lua'),
+      `http://127.0.0.1:${port}/api/v1/collect`,
+      '--',
+      beaconSite.siteKey,
+      tag,
+    ]);
     let out = '';
     wrk.stdout.on('data', (d) => (out += d));
     wrk.on('exit', () => {
@@ -144,7 +154,9 @@ for (const path of endpoints) {
 child.kill('SIGTERM');
 await new Promise((r) => child.once('exit', r));
 
-console.log(`\n### Beacons while one client loops on a list (${meta.companies} companies, ${meta.pageViews ?? meta.requestedPageViews} page views; ${runs} runs, medians)\n`);
+console.log(
+  `\n### Beacons while one client loops on a list (${meta.companies} companies, ${meta.pageViews ?? meta.requestedPageViews} page views; ${runs} runs, medians)\n`,
+);
 console.log(table(['reader loops on', 'beacons/s alone', 'beacons/s with reader', 'ratio', 'reads/s', 'read p50 ms'], rows));
 const worst = Math.min(...rows.map((r) => Number(r[3])));
 console.log(`\nworst ratio: ${worst.toFixed(2)} (target >= ${target})`);

@@ -29,13 +29,38 @@ const int = (min, max) => min + Math.floor(random() * (max - min + 1));
 // Paths as a real site sees them: intent pages (with locales, slashes and queries),
 // a long tail of content shared between companies, and some one-off paths.
 const intentPaths = [
-  '/pricing', '/pricing/', '/Pricing?plan=team', '/de/pricing', '/plans/enterprise', '/demo', '/book-a-demo',
-  '/request-demo?utm_source=ads', '/contact', '/contact/sales', '/signup', '/free-trial', '/get-started',
-  '/security', '/trust/soc2', '/integrations', '/integrations/salesforce', '/customers', '/case-studies/acme',
-  '/careers', '/careers/demo-engineer', '/jobs/42',
+  '/pricing',
+  '/pricing/',
+  '/Pricing?plan=team',
+  '/de/pricing',
+  '/plans/enterprise',
+  '/demo',
+  '/book-a-demo',
+  '/request-demo?utm_source=ads',
+  '/contact',
+  '/contact/sales',
+  '/signup',
+  '/free-trial',
+  '/get-started',
+  '/security',
+  '/trust/soc2',
+  '/integrations',
+  '/integrations/salesforce',
+  '/customers',
+  '/case-studies/acme',
+  '/careers',
+  '/careers/demo-engineer',
+  '/jobs/42',
 ];
 const contentPaths = [
-  '/', '/about', '/product', '/features', '/features/reports', '/docs', '/docs/api', '/docs/install',
+  '/',
+  '/about',
+  '/product',
+  '/features',
+  '/features/reports',
+  '/docs',
+  '/docs/api',
+  '/docs/install',
   ...Array.from({ length: 2_000 }, (_, i) => `/blog/post-${i}`),
   ...Array.from({ length: 500 }, (_, i) => `/docs/guide/${i}`),
 ];
@@ -49,8 +74,7 @@ function syntheticCompany(id) {
   let pageViews = 0;
   for (let i = 0; i < pathCount; i++) {
     const roll = random();
-    const path =
-      roll < 0.3 ? pick(intentPaths) : roll < 0.9 ? pick(contentPaths) : `/blog/post-${id}-${i}?ref=${int(0, 1e6)}`;
+    const path = roll < 0.3 ? pick(intentPaths) : roll < 0.9 ? pick(contentPaths) : `/blog/post-${id}-${i}?ref=${int(0, 1e6)}`;
     const views = int(1, 20);
     pathViews.push({ path, views });
     pageViews += views;
@@ -121,10 +145,7 @@ const report = {
 mkdirSync(outDir, { recursive: true });
 writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
 
-const delta =
-  report.previousMedianMs === null
-    ? 'n/a'
-    : `${report.previousMedianMs} ms (${((medianMs / report.previousMedianMs - 1) * 100).toFixed(1)}%)`;
+const delta = report.previousMedianMs === null ? 'n/a' : `${report.previousMedianMs} ms (${((medianMs / report.previousMedianMs - 1) * 100).toFixed(1)}%)`;
 console.log(`
 | lead score (default model) | value |
 | --- | --- |

@@ -53,8 +53,5 @@ console.log(['| file | raw B | gzip -9 B | brotli B |', '| --- | --- | --- | ---
 console.log(`\nt.js: ${files['t.js'].gzip} of ${BUDGET} B gzip budget${pass ? '' : ' — OVER BUDGET'}${previous ? '; changes against the last run in brackets' : ''}`);
 
 mkdirSync('.bench', { recursive: true });
-writeFileSync(
-  RESULT,
-  `${JSON.stringify({ bench: 'tracker-size', measuredAt: new Date().toISOString(), budgetGzip: BUDGET, pass, files, previous }, null, 2)}\n`,
-);
+writeFileSync(RESULT, `${JSON.stringify({ bench: 'tracker-size', measuredAt: new Date().toISOString(), budgetGzip: BUDGET, pass, files, previous }, null, 2)}\n`);
 process.exitCode = pass ? 0 : 1;

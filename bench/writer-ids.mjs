@@ -25,9 +25,15 @@ if (mode !== 'random' && mode !== 'time') {
       results[kind].push(JSON.parse(child.stdout));
     }
   }
-  const row = (kind, label) => [label, median(results[kind].map((r) => r.usPerEvent)).toFixed(1), Math.round(median(results[kind].map((r) => r.bytesPerEvent))).toLocaleString('en')];
+  const row = (kind, label) => [
+    label,
+    median(results[kind].map((r) => r.usPerEvent)).toFixed(1),
+    Math.round(median(results[kind].map((r) => r.bytesPerEvent))).toLocaleString('en'),
+  ];
   console.log(`\n### Batch writer, database with history (500,000 events, the last 100,000 timed; ${rounds} runs each, medians)\n`);
-  console.log(table(['ids', 'writer CPU µs/event', 'bytes written/event'], [row('random', '96 random bits (before)'), row('time', 'time in milliseconds, then 96 random bits')]));
+  console.log(
+    table(['ids', 'writer CPU µs/event', 'bytes written/event'], [row('random', '96 random bits (before)'), row('time', 'time in milliseconds, then 96 random bits')]),
+  );
   saveResult('writer-ids', results);
   process.exit(0);
 }
@@ -47,23 +53,60 @@ let clock = Date.UTC(2026, 0, 1);
 const newId = () => (mode === 'time' ? String(clock) : '') + digits();
 // Active visitors: each has an id and page views left; 2,000 active at a time, 1 to 7 page views each.
 const active = [];
-let counter = 0; let lastPv = null;
+let counter = 0;
+let lastPv = null;
 function record() {
-  counter++; clock += 50; // 20 events a second of simulated time
+  counter++;
+  clock += 50; // 20 events a second of simulated time
   while (active.length < 2000) active.push({ id: newId(), left: 1 + Math.floor(rnd() * 7) });
-  const i = Math.floor(rnd() * active.length); const v = active[i];
+  const i = Math.floor(rnd() * active.length);
+  const v = active[i];
   if (lastPv && counter % 4 === 0) return { kind: 'engagement', siteId: site.id, pageViewId: lastPv, ts: clock, engagedMs: 1 };
   lastPv = newId();
-  if (--v.left === 0) { active[i] = active[active.length - 1]; active.pop(); }
-  return { kind: 'pageview', siteId: site.id, visitorId: v.id, pageViewId: lastPv, ts: clock, url: 'https://www.example.com/pricing', path: '/pricing', query: null,
-    utm: { source: null, medium: null, campaign: null, term: null, content: null }, referrer: null, referrerDomain: null, title: 'Example page', screenWidth: 1440,
-    ip: '81.2.69.160', country: 'GB', asn: 7922, browser: 'Chrome', os: 'Windows', device: 'desktop', isBot: false, company: null, source: 'tracker' };
+  if (--v.left === 0) {
+    active[i] = active[active.length - 1];
+    active.pop();
+  }
+  return {
+    kind: 'pageview',
+    siteId: site.id,
+    visitorId: v.id,
+    pageViewId: lastPv,
+    ts: clock,
+    url: 'https://www.example.com/pricing',
+    path: '/pricing',
+    query: null,
+    utm: { source: null, medium: null, campaign: null, term: null, content: null },
+    referrer: null,
+    referrerDomain: null,
+    title: 'Example page',
+    screenWidth: 1440,
+    ip: '81.2.69.160',
+    country: 'GB',
+    asn: 7922,
+    browser: 'Chrome',
+    os: 'Windows',
+    device: 'desktop',
+    isBot: false,
+    company: null,
+    source: 'tracker',
+  };
 }
 let seq = 0;
 function run(events) {
-  const recs = []; for (let i = 0; i < events; i++) recs.push(record());
-  const w0 = wchar(); const c0 = process.cpuUsage();
-  for (let done = 0; done < events; done += 2048) commitRecords(db, recordBatch(recs.slice(done, done + 2048), recs.slice(done, done + 2048).map(() => ++seq)), Date.now());
+  const recs = [];
+  for (let i = 0; i < events; i++) recs.push(record());
+  const w0 = wchar();
+  const c0 = process.cpuUsage();
+  for (let done = 0; done < events; done += 2048)
+    commitRecords(
+      db,
+      recordBatch(
+        recs.slice(done, done + 2048),
+        recs.slice(done, done + 2048).map(() => ++seq),
+      ),
+      Date.now(),
+    );
   const c = process.cpuUsage(c0);
   return { bytesPerEvent: (wchar() - w0) / events, usPerEvent: (c.user + c.system) / events };
 }

@@ -36,7 +36,10 @@ export function conformanceProblems(method: string, path: string, status: number
     let base = `spec#/${pointer('paths', match!.template, method.toLowerCase(), 'responses', String(status))}`;
     if (response.$ref) {
       base = `spec${response.$ref}`;
-      response = (response.$ref as string).slice(2).split('/').reduce((o: Json, p: string) => o[p], spec);
+      response = (response.$ref as string)
+        .slice(2)
+        .split('/')
+        .reduce((o: Json, p: string) => o[p], spec);
     }
     if (!response.content) return [];
     ref = `${base}/content/${pointer('application/json')}/schema`;

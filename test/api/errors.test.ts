@@ -28,7 +28,7 @@ describe('errors', () => {
     expect(put.headers.get('allow')).toBe('GET, HEAD, PATCH');
   });
 
-  it('answer 400 to malformed JSON and 413 to a body over the endpoint\'s limit', async () => {
+  it("answer 400 to malformed JSON and 413 to a body over the endpoint's limit", async () => {
     const malformed = await api.call('PATCH', '/api/v1/settings', { key: site.keys.admin, raw: '{"name":' });
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.message).toBe('Request body is not valid JSON');
@@ -65,7 +65,7 @@ describe('errors', () => {
     resolver.resolve = () => {
       throw new Error('SQLITE_CORRUPT: secret internals at /var/lib/clearview.db');
     };
-    logger.error = ((obj: unknown) => void logged.push(obj));
+    logger.error = (obj: unknown) => void logged.push(obj);
     try {
       const res = await api.call('GET', '/api/v1/resolve?ip=203.0.113.1', { key: site.keys.read });
       expect(res.status).toBe(500);

@@ -18,17 +18,68 @@ function expectSound(res: Answer): void {
   if (res.status >= 400) expectErrorShape(res.body, res.status);
 }
 
-const paramNames = ['page', 'limit', 'min_score', 'q', 'industry', 'country', 'size', 'seen_after', 'seen_before', 'sort', 'company_id', 'visitor_id', 'since', 'until', 'include_bots', 'ip', 'domain', 'company_domain', 'source'];
+const paramNames = [
+  'page',
+  'limit',
+  'min_score',
+  'q',
+  'industry',
+  'country',
+  'size',
+  'seen_after',
+  'seen_before',
+  'sort',
+  'company_id',
+  'visitor_id',
+  'since',
+  'until',
+  'include_bots',
+  'ip',
+  'domain',
+  'company_domain',
+  'source',
+];
 const values = fc.oneof(
   fc.string(),
   fc.integer().map(String),
   fc.double().map(String),
-  fc.constantFrom('', '0', '-1', '1e3', '0x10', '100', '101', '1.5', ' 1', 'true', '2025-12-15', '2025-13-45T99:00:00Z', '203.0.113.42', '::1', '1.2.3.4/24', '-leadScore', '%', '_', "'; DROP TABLE companies; --", 'a'.repeat(5000)),
+  fc.constantFrom(
+    '',
+    '0',
+    '-1',
+    '1e3',
+    '0x10',
+    '100',
+    '101',
+    '1.5',
+    ' 1',
+    'true',
+    '2025-12-15',
+    '2025-13-45T99:00:00Z',
+    '203.0.113.42',
+    '::1',
+    '1.2.3.4/24',
+    '-leadScore',
+    '%',
+    '_',
+    "'; DROP TABLE companies; --",
+    'a'.repeat(5000),
+  ),
 );
 const query = fc
   .array(fc.tuple(fc.oneof(fc.constantFrom(...paramNames), fc.string({ maxLength: 10 })), values), { maxLength: 5 })
   .map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'));
-const getPaths = ['/api/v1/contacts', '/api/v1/companies', '/api/v1/visitors', '/api/v1/page-views', '/api/v1/resolve', '/api/v1/webhook/events', '/api/v1/keys', '/api/v1/settings', '/api/v1/companies/comp_x'];
+const getPaths = [
+  '/api/v1/contacts',
+  '/api/v1/companies',
+  '/api/v1/visitors',
+  '/api/v1/page-views',
+  '/api/v1/resolve',
+  '/api/v1/webhook/events',
+  '/api/v1/keys',
+  '/api/v1/settings',
+  '/api/v1/companies/comp_x',
+];
 
 describe('fuzzed requests', () => {
   it('never answer 5xx to any query string on the read endpoints', async () => {
@@ -40,7 +91,10 @@ describe('fuzzed requests', () => {
     );
   });
 
-  const field = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom('acme.com', '203.0.113.42', '10.0.0.0/8', '2025-12-15T14:33:12Z', '/pricing', 'sarah@acme.com', -1, 1e308));
+  const field = fc.oneof(
+    fc.jsonValue({ maxDepth: 2 }),
+    fc.constantFrom('acme.com', '203.0.113.42', '10.0.0.0/8', '2025-12-15T14:33:12Z', '/pricing', 'sarah@acme.com', -1, 1e308),
+  );
   const record = (keys: string[]) => fc.dictionary(fc.oneof(fc.constantFrom(...keys), fc.string({ maxLength: 8 })), field, { maxKeys: 6 });
   const ingestBody = fc.oneof(
     fc.jsonValue({ maxDepth: 3 }),
@@ -61,7 +115,7 @@ describe('fuzzed requests', () => {
         const res = await api.call('POST', '/api/v1/ingest', { key: site.keys.write, bearer: true, body });
         expectSound(res);
         if (res.status === 200) {
-          const sent = ['companies', 'visitors', 'pageViews', 'contacts'].reduce((n, c) => n + (((body as Record<string, unknown[]>)[c] ?? []).length), 0);
+          const sent = ['companies', 'visitors', 'pageViews', 'contacts'].reduce((n, c) => n + ((body as Record<string, unknown[]>)[c] ?? []).length, 0);
           const { created, updated, errors, duplicates } = res.body.stats;
           expect(created + updated + errors + duplicates).toBe(sent);
         }
@@ -80,7 +134,15 @@ describe('fuzzed requests', () => {
     );
     const settings = fc.oneof(
       fc.jsonValue({ maxDepth: 3 }),
-      fc.record({ domains: fc.array(fc.string(), { maxLength: 3 }), scoring: fc.jsonValue({ maxDepth: 3 }), webhook: fc.jsonValue({ maxDepth: 1 }), alerts: fc.jsonValue({ maxDepth: 2 }) }, { requiredKeys: [] }),
+      fc.record(
+        {
+          domains: fc.array(fc.string(), { maxLength: 3 }),
+          scoring: fc.jsonValue({ maxDepth: 3 }),
+          webhook: fc.jsonValue({ maxDepth: 1 }),
+          alerts: fc.jsonValue({ maxDepth: 2 }),
+        },
+        { requiredKeys: [] },
+      ),
     );
     await fc.assert(
       fc.asyncProperty(settings, async (body) => {

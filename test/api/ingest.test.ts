@@ -66,16 +66,35 @@ describe('POST /api/v1/ingest', () => {
   it('maps visitor IPs to companies so page views from them resolve, and rescores the companies', async () => {
     const res = await ingest({
       companies: [{ name: 'Acme Corp', domain: 'acme.com' }],
-      visitors: [{ ip: '203.0.113.42', userAgent: chrome, companyDomain: 'acme.com' }, { ip: '198.51.100.0/24', companyDomain: 'initech.com', companyName: 'Initech' }],
+      visitors: [
+        { ip: '203.0.113.42', userAgent: chrome, companyDomain: 'acme.com' },
+        { ip: '198.51.100.0/24', companyDomain: 'initech.com', companyName: 'Initech' },
+      ],
       pageViews: [
         { url: '/pricing', visitorIp: '203.0.113.42', timestamp: '2025-12-15T14:33:12Z', duration: 45 },
-        { url: 'https://example.com/demo?utm_source=ads', visitorIp: '198.51.100.77', timestamp: '2025-12-15T14:40:00Z', title: 'Demo', referrer: 'https://www.google.com/' },
+        {
+          url: 'https://example.com/demo?utm_source=ads',
+          visitorIp: '198.51.100.77',
+          timestamp: '2025-12-15T14:40:00Z',
+          title: 'Demo',
+          referrer: 'https://www.google.com/',
+        },
       ],
     });
     expect(res.body.stats).toEqual({ created: 5, updated: 0, errors: 0, duplicates: 0 });
     const views = await api.call('GET', '/api/v1/page-views', { key: site.keys.read });
     const [demo, pricing] = views.body.pageViews;
-    expect(pricing).toMatchObject({ url: '/pricing', path: '/pricing', timestamp: '2025-12-15T14:33:12Z', engagedSeconds: 45, browser: 'Chrome', os: 'Mac OS', device: 'desktop', isBot: false, source: 'ingest' });
+    expect(pricing).toMatchObject({
+      url: '/pricing',
+      path: '/pricing',
+      timestamp: '2025-12-15T14:33:12Z',
+      engagedSeconds: 45,
+      browser: 'Chrome',
+      os: 'Mac OS',
+      device: 'desktop',
+      isBot: false,
+      source: 'ingest',
+    });
     expect(demo).toMatchObject({ path: '/demo', title: 'Demo', referrer: 'https://www.google.com/', engagedSeconds: 0, browser: null });
     const companies = (await api.call('GET', '/api/v1/companies', { key: site.keys.read })).body.companies;
     const acme = companies.find((c: any) => c.domain === 'acme.com');
@@ -110,13 +129,23 @@ describe('POST /api/v1/ingest', () => {
   });
 
   it('upserts contacts by email and links them to their company', async () => {
-    await ingest({ companies: [{ domain: 'acme.com' }], contacts: [{ email: 'Sarah@Acme.com', firstName: 'Sarah', jobTitle: 'VP of Marketing', seniority: 'VP', phone: '+1 555 0100' }] });
+    await ingest({
+      companies: [{ domain: 'acme.com' }],
+      contacts: [{ email: 'Sarah@Acme.com', firstName: 'Sarah', jobTitle: 'VP of Marketing', seniority: 'VP', phone: '+1 555 0100' }],
+    });
     const again = await ingest({ contacts: [{ email: 'sarah@acme.com', lastName: 'Chen' }] });
     expect(again.body.collections.contacts).toEqual({ created: 0, updated: 1, errors: 0, duplicates: 0 });
     const id = (await api.call('GET', '/api/v1/companies', { key: site.keys.read })).body.companies[0].id;
     const detail = await api.call('GET', `/api/v1/companies/${id}`, { key: site.keys.read });
     expect(detail.body.contacts).toHaveLength(1);
-    expect(detail.body.contacts[0]).toMatchObject({ email: 'sarah@acme.com', firstName: 'Sarah', lastName: 'Chen', jobTitle: 'VP of Marketing', companyDomain: 'acme.com', source: 'ingest' });
+    expect(detail.body.contacts[0]).toMatchObject({
+      email: 'sarah@acme.com',
+      firstName: 'Sarah',
+      lastName: 'Chen',
+      jobTitle: 'VP of Marketing',
+      companyDomain: 'acme.com',
+      source: 'ingest',
+    });
   });
 
   it('flags page views with a crawler user agent as bots and leaves them out of lists and counts', async () => {

@@ -28,7 +28,7 @@ beforeAll(async () => {
 afterAll(() => api.stop());
 
 describe('two sites on one collector', () => {
-  it('never list or count each other\'s companies, visitors or page views', async () => {
+  it("never list or count each other's companies, visitors or page views", async () => {
     for (const path of ['/api/v1/companies', '/api/v1/visitors', '/api/v1/page-views', '/api/v1/webhook/events']) {
       const res = await api.call('GET', path, { key: b.keys.read });
       expect(res.status).toBe(200);
@@ -38,7 +38,7 @@ describe('two sites on one collector', () => {
     }
   });
 
-  it('answer 404 for the other site\'s ids, as if they did not exist', async () => {
+  it("answer 404 for the other site's ids, as if they did not exist", async () => {
     expect((await api.call('GET', `/api/v1/companies/${aCompany}`, { key: b.keys.read })).status).toBe(404);
     expect((await api.call('DELETE', `/api/v1/keys/${aKeyId}`, { key: b.keys.admin })).status).toBe(404);
     expect((await api.call('GET', '/api/v1/resolve?domain=acme.com', { key: b.keys.read })).status).toBe(404);
@@ -48,7 +48,7 @@ describe('two sites on one collector', () => {
     expect(visitors.body.visitors).toEqual([]);
   });
 
-  it('do not resolve through each other\'s identity data or contacts', async () => {
+  it("do not resolve through each other's identity data or contacts", async () => {
     const res = await api.call('GET', '/api/v1/resolve?ip=203.0.113.42', { key: b.keys.read });
     expect(res.body.company).toBeNull();
     expect(res.body.person).toBeNull();
@@ -59,7 +59,10 @@ describe('two sites on one collector', () => {
     const res = await api.call('POST', '/api/v1/ingest', {
       key: b.keys.write,
       bearer: true,
-      body: { companies: [{ domain: 'acme.com', name: 'Acme of B' }], pageViews: [{ id: 'shared-id', url: '/', visitorIp: '198.51.100.1', timestamp: '2025-12-15T14:33:12Z' }] },
+      body: {
+        companies: [{ domain: 'acme.com', name: 'Acme of B' }],
+        pageViews: [{ id: 'shared-id', url: '/', visitorIp: '198.51.100.1', timestamp: '2025-12-15T14:33:12Z' }],
+      },
     });
     expect(res.body.stats).toMatchObject({ created: 2, updated: 0, duplicates: 0 });
     await api.call('POST', '/api/v1/webhook', { headers: { 'X-Webhook-Secret': b.webhookSecret }, body: { domain: 'acme.com', industry: 'Changed by B' } });

@@ -101,7 +101,12 @@ describe('site settings', () => {
       key: site.keys.admin,
       body: { alerts: { minScore: 80, slack: { webhookUrl: 'https://hooks.slack.com/services/T/B/X' }, email: { recipients: ['sales@example.com'] } } },
     });
-    expect(res.body.alerts).toEqual({ minScore: 80, slack: { webhookUrl: 'https://hooks.slack.com/services/T/B/X' }, email: { recipients: ['sales@example.com'] }, webhook: { url: null } });
+    expect(res.body.alerts).toEqual({
+      minScore: 80,
+      slack: { webhookUrl: 'https://hooks.slack.com/services/T/B/X' },
+      email: { recipients: ['sales@example.com'] },
+      webhook: { url: null },
+    });
   });
 
   it('answers 422 listing each invalid value, and changes nothing', async () => {

@@ -13,8 +13,20 @@ beforeAll(async () => {
     bearer: true,
     body: {
       companies: [{ name: 'Acme Corp', domain: 'acmecorp.com', industry: 'Technology', employeeCount: 500, revenue: '$50M - $100M' }],
-      visitors: [{ ip: '203.0.113.42', companyDomain: 'acmecorp.com', email: 'sarah@acmecorp.com' }, { ip: '198.51.100.0/24', companyDomain: 'acmecorp.com' }],
-      contacts: [{ email: 'sarah@acmecorp.com', firstName: 'Sarah', lastName: 'Chen', jobTitle: 'VP of Marketing', seniority: 'VP', linkedinUrl: 'https://linkedin.com/in/sarahchen' }],
+      visitors: [
+        { ip: '203.0.113.42', companyDomain: 'acmecorp.com', email: 'sarah@acmecorp.com' },
+        { ip: '198.51.100.0/24', companyDomain: 'acmecorp.com' },
+      ],
+      contacts: [
+        {
+          email: 'sarah@acmecorp.com',
+          firstName: 'Sarah',
+          lastName: 'Chen',
+          jobTitle: 'VP of Marketing',
+          seniority: 'VP',
+          linkedinUrl: 'https://linkedin.com/in/sarahchen',
+        },
+      ],
       pageViews: [{ url: '/pricing', visitorIp: '198.51.100.7', timestamp: '2025-12-15T14:33:12Z', duration: 30 }],
     },
   });
@@ -29,7 +41,14 @@ describe('GET /api/v1/resolve', () => {
     const res = await resolve('ip=203.0.113.42');
     expect(res.status).toBe(200);
     expect(res.body.company).toMatchObject({ name: 'Acme Corp', domain: 'acmecorp.com', industry: 'Technology', employeeCount: 500, revenue: '$50M - $100M' });
-    expect(res.body.person).toMatchObject({ firstName: 'Sarah', lastName: 'Chen', businessEmail: 'sarah@acmecorp.com', jobTitle: 'VP of Marketing', seniority: 'VP', linkedinUrl: 'https://linkedin.com/in/sarahchen' });
+    expect(res.body.person).toMatchObject({
+      firstName: 'Sarah',
+      lastName: 'Chen',
+      businessEmail: 'sarah@acmecorp.com',
+      jobTitle: 'VP of Marketing',
+      seniority: 'VP',
+      linkedinUrl: 'https://linkedin.com/in/sarahchen',
+    });
     expect(res.body.person.upId).toMatch(/^ct_/);
     expect(res.body.isBot).toBe(false);
     expect(res.body.reason).toBe('identity');

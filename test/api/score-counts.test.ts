@@ -9,7 +9,8 @@ beforeAll(() => {
 });
 afterAll(() => db.close());
 
-const count = (siteId: string, min: number) => (db.prepare('SELECT COUNT(*) AS n FROM companies WHERE site_id = ? AND lead_score >= ?').get(siteId, min) as { n: number }).n;
+const count = (siteId: string, min: number) =>
+  (db.prepare('SELECT COUNT(*) AS n FROM companies WHERE site_id = ? AND lead_score >= ?').get(siteId, min) as { n: number }).n;
 const listed = (siteId: string, min: number) => listCompanies(db, siteId, { minScore: min }, { limit: 1, offset: 0, sort: '-leadScore' }).total;
 
 describe('the per-score company counts', () => {
@@ -28,7 +29,12 @@ describe('the per-score company counts', () => {
           const ids = (db.prepare('SELECT id FROM companies').all() as Array<{ id: string }>).map((r) => r.id);
           const id = ids.length ? ids[('pick' in o ? o.pick : 0) % ids.length] : undefined;
           if (o.kind === 'insert') {
-            db.prepare("INSERT INTO companies (id, site_id, domain, lead_score, created_at, updated_at) VALUES (?, ?, ?, ?, 0, 0)").run(`c${n}`, o.site, `d${n++}.com`, o.score);
+            db.prepare('INSERT INTO companies (id, site_id, domain, lead_score, created_at, updated_at) VALUES (?, ?, ?, ?, 0, 0)').run(
+              `c${n}`,
+              o.site,
+              `d${n++}.com`,
+              o.score,
+            );
           } else if (id && o.kind === 'score') db.prepare('UPDATE companies SET lead_score = ? WHERE id = ?').run(o.score, id);
           else if (id && o.kind === 'move') db.prepare('UPDATE companies SET site_id = ? WHERE id = ?').run(o.site, id);
           else if (id && o.kind === 'delete') db.prepare('DELETE FROM companies WHERE id = ?').run(id);

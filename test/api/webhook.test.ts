@@ -13,7 +13,8 @@ beforeEach(() => {
 });
 afterAll(() => api.stop());
 
-const send = (headers: Record<string, string>, body: unknown) => api.call('POST', '/api/v1/webhook', { headers: { 'Content-Type': 'application/json', ...headers }, body });
+const send = (headers: Record<string, string>, body: unknown) =>
+  api.call('POST', '/api/v1/webhook', { headers: { 'Content-Type': 'application/json', ...headers }, body });
 
 describe('POST /api/v1/webhook', () => {
   it('accepts the curl example with X-Site-Key and maps its fields', async () => {
@@ -40,22 +41,45 @@ describe('POST /api/v1/webhook', () => {
   });
 
   it('keeps unmapped fields as custom metadata on the company, merged over deliveries', async () => {
-    const first = await send({ 'X-Webhook-Secret': site.webhookSecret }, {
-      company_name: 'Acme Corp', domain: 'acme.com', industry: 'Technology', employee_count: 142, city: 'San Francisco', country: 'US', custom_field: 'any additional data',
-    });
+    const first = await send(
+      { 'X-Webhook-Secret': site.webhookSecret },
+      {
+        company_name: 'Acme Corp',
+        domain: 'acme.com',
+        industry: 'Technology',
+        employee_count: 142,
+        city: 'San Francisco',
+        country: 'US',
+        custom_field: 'any additional data',
+      },
+    );
     expect(first.body.custom).toEqual(['custom_field']);
     const second = await send({ 'X-Webhook-Secret': site.webhookSecret }, { website: 'https://acme.com/', deal_stage: 'won' });
     expect(second.body.created).toBe(false);
     const detail = await api.call('GET', `/api/v1/companies/${first.body.companyId}`, { key: site.keys.read });
-    expect(detail.body.company).toMatchObject({ employeeCount: 142, city: 'San Francisco', country: 'US', custom: { custom_field: 'any additional data', deal_stage: 'won' } });
+    expect(detail.body.company).toMatchObject({
+      employeeCount: 142,
+      city: 'San Francisco',
+      country: 'US',
+      custom: { custom_field: 'any additional data', deal_stage: 'won' },
+    });
   });
 
   it('makes a contact from an email field', async () => {
-    const res = await send({ 'X-Webhook-Secret': site.webhookSecret }, { email: 'sarah@acmecorp.com', first_name: 'Sarah', last_name: 'Chen', job_title: 'VP of Marketing', company: 'Acme Corp' });
+    const res = await send(
+      { 'X-Webhook-Secret': site.webhookSecret },
+      { email: 'sarah@acmecorp.com', first_name: 'Sarah', last_name: 'Chen', job_title: 'VP of Marketing', company: 'Acme Corp' },
+    );
     expect(res.status).toBe(200);
     expect(res.body.contact).toMatchObject({ created: true });
     const resolved = await api.call('GET', '/api/v1/resolve?domain=acmecorp.com', { key: site.keys.read });
-    expect(resolved.body.contacts[0]).toMatchObject({ firstName: 'Sarah', lastName: 'Chen', email: 'sarah@acmecorp.com', jobTitle: 'VP of Marketing', source: 'webhook' });
+    expect(resolved.body.contacts[0]).toMatchObject({
+      firstName: 'Sarah',
+      lastName: 'Chen',
+      email: 'sarah@acmecorp.com',
+      jobTitle: 'VP of Marketing',
+      source: 'webhook',
+    });
   });
 
   it('answers 422 when the payload names no company domain', async () => {
@@ -83,7 +107,12 @@ describe('POST /api/v1/webhook', () => {
     await send({ 'X-Site-Key': site.siteKey }, { company_name: 'Acme Corp', domain: 'acme.com', plan: 'pro' });
     const res = await api.call('GET', '/api/v1/webhook/events?limit=5', { key: site.keys.read });
     expect(res.body.events).toHaveLength(1);
-    expect(res.body.events[0]).toMatchObject({ auth: 'site_key', mapped: { company_name: 'company.name', domain: 'company.domain' }, custom: ['plan'], payload: { plan: 'pro' } });
+    expect(res.body.events[0]).toMatchObject({
+      auth: 'site_key',
+      mapped: { company_name: 'company.name', domain: 'company.domain' },
+      custom: ['plan'],
+      payload: { plan: 'pro' },
+    });
   });
 
   it('answers 400 to a body that is not a JSON object', async () => {

@@ -148,7 +148,7 @@ describe('the beacon path', () => {
     expect(text).toMatch(/clearview_bot_events_total [0-9]/);
   });
 
-  it('derives the same visitor id for the day when the beacon has none, and keeps only today\'s salt', async () => {
+  it("derives the same visitor id for the day when the beacon has none, and keeps only today's salt", async () => {
     const a = pageview({ v: undefined });
     const b = pageview({ v: undefined });
     const c = pageview({ v: undefined });

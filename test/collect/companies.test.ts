@@ -16,7 +16,17 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-type CompanyRow = { id: string; domain: string; name: string | null; industry: string | null; country: string | null; page_views: number; visitor_count: number; lead_score: number; score_breakdown: string };
+type CompanyRow = {
+  id: string;
+  domain: string;
+  name: string | null;
+  industry: string | null;
+  country: string | null;
+  page_views: number;
+  visitor_count: number;
+  lead_score: number;
+  score_breakdown: string;
+};
 const company = (domain: string) => server.ctx.db.prepare('SELECT * FROM companies WHERE site_id = ? AND domain = ?').get(site.id, domain) as CompanyRow | undefined;
 const companyOf = (pvId: string) => (server.ctx.db.prepare('SELECT company_id FROM page_views WHERE pv_id = ?').get(pvId) as { company_id: string | null }).company_id;
 

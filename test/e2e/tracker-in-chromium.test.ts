@@ -77,7 +77,9 @@ describe('the tracker in a real browser', () => {
     await until(pageViews, (rows) => rows.length === 3);
     await page.goForward();
     await until(pageViews, (rows) => rows.length === 4);
-    await page.evaluate(() => (window as unknown as { clearview: (...args: unknown[]) => void }).clearview('identify', { email: 'dana@acme-e2e.example', firstName: 'Dana', jobTitle: 'CTO' }));
+    await page.evaluate(() =>
+      (window as unknown as { clearview: (...args: unknown[]) => void }).clearview('identify', { email: 'dana@acme-e2e.example', firstName: 'Dana', jobTitle: 'CTO' }),
+    );
 
     // Hide the page by bringing another tab to the front, then close it: both send engagement.
     const other = await context.newPage();
@@ -100,9 +102,10 @@ describe('the tracker in a real browser', () => {
     expect(rows[0]!.engaged_ms).toBeGreaterThanOrEqual(350);
 
     const contact = await until(
-      () => collector.ctx.db.prepare('SELECT c.email, c.first_name, v.id AS visitor FROM contacts c JOIN visitors v ON v.contact_id = c.id WHERE c.site_id = ?').get(site.id) as
-        | { email: string; first_name: string; visitor: string }
-        | undefined,
+      () =>
+        collector.ctx.db
+          .prepare('SELECT c.email, c.first_name, v.id AS visitor FROM contacts c JOIN visitors v ON v.contact_id = c.id WHERE c.site_id = ?')
+          .get(site.id) as { email: string; first_name: string; visitor: string } | undefined,
       (row) => row !== undefined,
     );
     expect(contact).toEqual({ email: 'dana@acme-e2e.example', first_name: 'Dana', visitor: rows[0]!.visitor_id });

@@ -15,7 +15,15 @@ const map = (payload: Record<string, unknown>) => mapWebhookPayload(payload, hel
 describe('mapWebhookPayload', () => {
   it('maps the document example and keeps custom_field as custom metadata', () => {
     expect(
-      map({ company_name: 'Acme Corp', domain: 'acme.com', industry: 'Technology', employee_count: 142, city: 'San Francisco', country: 'US', custom_field: 'any additional data' }),
+      map({
+        company_name: 'Acme Corp',
+        domain: 'acme.com',
+        industry: 'Technology',
+        employee_count: 142,
+        city: 'San Francisco',
+        country: 'US',
+        custom_field: 'any additional data',
+      }),
     ).toEqual({
       company: { name: 'Acme Corp', domain: 'acme.com', industry: 'Technology', employeeCount: 142, city: 'San Francisco', country: 'US' },
       contact: null,

@@ -3,12 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  classifyNetwork,
-  isNotCompany,
-  raisesHostingSignal,
-  type CuratedNetworks,
-} from '../../packages/collector/src/resolve/classify.js';
+import { classifyNetwork, isNotCompany, raisesHostingSignal, type CuratedNetworks } from '../../packages/collector/src/resolve/classify.js';
 import { loadCuratedNetworks, type CuratedData } from '../../packages/collector/src/resolve/curated.js';
 import { loadAsDatabase, type AsDatabase } from '../../packages/collector/src/resolve/networks.js';
 import { NETWORK_KINDS, type NetworkKind } from '../../packages/collector/src/resolve/types.js';
@@ -23,10 +18,7 @@ const orgOf = new Map<number, string>();
 const none: CuratedNetworks = { kinds: new Map(), enterprise: new Set() };
 
 beforeAll(async () => {
-  [db, curatedData] = await Promise.all([
-    loadAsDatabase(join(asnDir, 'asn-ipv4-num.csv'), join(asnDir, 'asn-ipv6-num.csv')),
-    loadCuratedNetworks(networksDir),
-  ]);
+  [db, curatedData] = await Promise.all([loadAsDatabase(join(asnDir, 'asn-ipv4-num.csv'), join(asnDir, 'asn-ipv6-num.csv')), loadCuratedNetworks(networksDir)]);
   for (let i = 0; i < db.table.count; i++) orgOf.set(db.table.asn[i], db.table.org.get(i));
   curated = { kinds: curatedData.kinds, enterprise: new Set([714]) };
 });
@@ -130,7 +122,14 @@ describe('name rules', () => {
   });
 
   it('never calls a network a business from its name alone', () => {
-    for (const org of ['Ford Motor Company', 'Apple Inc.', 'Bank of America, National Association', 'Siemens AG', 'The Procter and Gamble Company', 'Eli Lilly and Company']) {
+    for (const org of [
+      'Ford Motor Company',
+      'Apple Inc.',
+      'Bank of America, National Association',
+      'Siemens AG',
+      'The Procter and Gamble Company',
+      'Eli Lilly and Company',
+    ]) {
       expect(classifyNetwork(null, org, none), org).toEqual({ kind: 'unknown', rule: 'no_rule' });
     }
   });

@@ -9,7 +9,20 @@ describe('companyDomainFromEmail', () => {
   });
 
   it('returns null for free-mail providers, from the installed list and the built-in safety net', () => {
-    for (const email of ['x@gmail.com', 'x@GoogleMail.com', 'x@yahoo.co.jp', 'x@hotmail.fr', 'x@outlook.com', 'x@icloud.com', 'x@proton.me', 'x@gmx.de', 'x@mail.ru', 'x@qq.com', 'x@comcast.net', 'x@orange.fr']) {
+    for (const email of [
+      'x@gmail.com',
+      'x@GoogleMail.com',
+      'x@yahoo.co.jp',
+      'x@hotmail.fr',
+      'x@outlook.com',
+      'x@icloud.com',
+      'x@proton.me',
+      'x@gmx.de',
+      'x@mail.ru',
+      'x@qq.com',
+      'x@comcast.net',
+      'x@orange.fr',
+    ]) {
       expect(companyDomainFromEmail(email), email).toBeNull();
     }
   });
@@ -25,7 +38,20 @@ describe('companyDomainFromEmail', () => {
   });
 
   it('returns null for anything that is not an address at a public domain', () => {
-    for (const bad of ['', 'jane', '@acme.com', 'jane@', 'jane@localhost', 'jane@acme', 'jane@acme.test', 'jane@[192.0.2.1]', 'jane@192.0.2.1', 'jane@acme.com:25', 'a b@acme.com x', `${'a'.repeat(250)}@acme.com`]) {
+    for (const bad of [
+      '',
+      'jane',
+      '@acme.com',
+      'jane@',
+      'jane@localhost',
+      'jane@acme',
+      'jane@acme.test',
+      'jane@[192.0.2.1]',
+      'jane@192.0.2.1',
+      'jane@acme.com:25',
+      'a b@acme.com x',
+      `${'a'.repeat(250)}@acme.com`,
+    ]) {
       expect(companyDomainFromEmail(bad), bad).toBeNull();
     }
     expect(companyDomainFromEmail(null as unknown as string)).toBeNull();

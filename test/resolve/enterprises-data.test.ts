@@ -65,16 +65,7 @@ const INDUSTRIES = new Set([
   'Telecommunications Equipment',
 ]);
 const SIZES = ['1-10', '11-50', '51-200', '201-500', '501-1000', '1001-5000', '5001-10000', '10001+'];
-const REVENUES = new Set([
-  '$1M-$10M',
-  '$10M-$50M',
-  '$50M-$100M',
-  '$100M-$500M',
-  '$500M-$1B',
-  '$1B-$10B',
-  '$10B-$50B',
-  '$50B+',
-]);
+const REVENUES = new Set(['$1M-$10M', '$10M-$50M', '$50M-$100M', '$100M-$500M', '$500M-$1B', '$1B-$10B', '$10B-$50B', '$50B+']);
 const SIZE_BOUNDS: Record<string, [number, number]> = {
   '1-10': [1, 10],
   '11-50': [11, 50],
@@ -188,10 +179,7 @@ describe('enterprises.json', () => {
 
   it('gives every organization a bare, lowercase domain', () => {
     const bad = orgs.filter(
-      (o) =>
-        !/^(?!www\.)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,}$/.test(
-          o.domain,
-        ) || o.domain.includes('..'),
+      (o) => !/^(?!www\.)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.[a-z]{2,}$/.test(o.domain) || o.domain.includes('..'),
     );
     expect(bad.map((o) => o.domain)).toEqual([]);
   });
@@ -306,9 +294,7 @@ describe('asn-table.json', () => {
     }
     for (const [key, domain] of Object.entries(table.asns)) {
       const name = names.get(Number(key)) ?? '';
-      const others = compiled.filter(
-        ({ o, res }) => o.domain !== domain && !(o.excludeAsns ?? []).includes(Number(key)) && res.some((r) => r.test(name)),
-      );
+      const others = compiled.filter(({ o, res }) => o.domain !== domain && !(o.excludeAsns ?? []).includes(Number(key)) && res.some((r) => r.test(name)));
       const explicit = (byDomain.get(domain)?.asns ?? []).includes(Number(key));
       if (others.length > 0 && !explicit) {
         problems.push(`AS${key} "${name}" also matched by ${others.map(({ o }) => o.domain).join(', ')}`);

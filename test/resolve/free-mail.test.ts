@@ -24,7 +24,15 @@ describe('parseSetLiteral', () => {
   });
 
   it('refuses text of another shape instead of guessing', () => {
-    for (const text of ['const x = ["a.com"];', 'new Set(["a\\u0063.com"])', 'new Set(["a.com" "b.com"])', 'new Set(["a.com", b])', 'new Set(["a.com"', `new Set(["${'a'.repeat(256)}"])`, 'new Set(["a\n.com"])']) {
+    for (const text of [
+      'const x = ["a.com"];',
+      'new Set(["a\\u0063.com"])',
+      'new Set(["a.com" "b.com"])',
+      'new Set(["a.com", b])',
+      'new Set(["a.com"',
+      `new Set(["${'a'.repeat(256)}"])`,
+      'new Set(["a\n.com"])',
+    ]) {
       expect(parseSetLiteral(bytes(text)), text).toBeNull();
     }
     expect(parseSetLiteral(new Uint8Array([...bytes('new Set(["a'), 0xff, ...bytes('"])')]))).toBeNull();

@@ -13,7 +13,7 @@ const reader = new Reader<Record<string, unknown>>(buf);
 const expected = (ip: string) => (reader.get(ip)?.country_code as string | undefined)?.toUpperCase() ?? null;
 
 let seed = 20261123;
-const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
 const word = () => Math.floor(random() * 0x10000);
 
 describe('flattenCountryMmdb', () => {

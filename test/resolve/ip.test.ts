@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ipKey,
-  isDocumentation,
-  isReserved,
-  normalizeIp,
-  parseCidr,
-  parseIp,
-} from '../../packages/collector/src/resolve/ip.js';
+import { ipKey, isDocumentation, isReserved, normalizeIp, parseCidr, parseIp } from '../../packages/collector/src/resolve/ip.js';
 
 describe('parseIp', () => {
   it('parses dotted IPv4 into four bytes', () => {
@@ -202,13 +195,39 @@ describe('isReserved and isDocumentation', () => {
   });
 
   it('passes public IPv4 next to the reserved blocks', () => {
-    for (const ip of ['1.1.1.1', '8.8.8.8', '100.63.255.255', '100.128.0.0', '172.15.255.255', '172.32.0.0', '169.253.1.1', '192.0.1.1', '192.169.0.1', '198.17.255.255', '198.20.0.0', '223.255.255.255']) {
+    for (const ip of [
+      '1.1.1.1',
+      '8.8.8.8',
+      '100.63.255.255',
+      '100.128.0.0',
+      '172.15.255.255',
+      '172.32.0.0',
+      '169.253.1.1',
+      '192.0.1.1',
+      '192.169.0.1',
+      '198.17.255.255',
+      '198.20.0.0',
+      '223.255.255.255',
+    ]) {
       expect(isReserved(ip), ip).toBe(false);
     }
   });
 
   it('flags IPv6 outside global unicast and the special blocks inside it', () => {
-    for (const ip of ['::', '::1', 'fe80::1', 'fc00::1', 'fd12:3456::1', 'ff02::1', '64:ff9b::1.2.3.4', '100::1', '2001::1', '2001:1ff::1', '2002:c000:0201::1', '::1.2.3.4']) {
+    for (const ip of [
+      '::',
+      '::1',
+      'fe80::1',
+      'fc00::1',
+      'fd12:3456::1',
+      'ff02::1',
+      '64:ff9b::1.2.3.4',
+      '100::1',
+      '2001::1',
+      '2001:1ff::1',
+      '2002:c000:0201::1',
+      '::1.2.3.4',
+    ]) {
       expect(isReserved(ip), ip).toBe(true);
     }
     for (const ip of ['2001:4860:4860::8888', '2a00:1450:4001::1', '2600::1', '2001:200::1']) {

@@ -46,13 +46,27 @@ describe('DataDecoder', () => {
     expect(decode([0x04, 0x08, 0x3f, 0xc0, 0x00, 0x00])).toBe(1.5); // float (extended type 15)
     expect(decode([0x83, 1, 2, 3])).toEqual(Uint8Array.from([1, 2, 3])); // bytes
     expect(decode([0x02, 0x04, ...str('a'), ...uint(5, 7)])).toEqual(['a', 7]); // array (extended type 11)
-    expect(decode(map([['country_code', str('us')], ['n', uint(5, 1)]]))).toEqual({ country_code: 'us', n: 1 });
+    expect(
+      decode(
+        map([
+          ['country_code', str('us')],
+          ['n', uint(5, 1)],
+        ]),
+      ),
+    ).toEqual({ country_code: 'us', n: 1 });
   });
 
   it('reads the long size forms', () => {
     for (const n of [28, 29, 284, 285, 65820, 65821, 70000]) {
       const text = 'x'.repeat(n);
-      const size = n < 29 ? [0x40 | n] : n < 285 ? [0x5d, n - 29] : n < 65821 ? [0x5e, (n - 285) >> 8, (n - 285) & 255] : [0x5f, (n - 65821) >> 16, ((n - 65821) >> 8) & 255, (n - 65821) & 255];
+      const size =
+        n < 29
+          ? [0x40 | n]
+          : n < 285
+            ? [0x5d, n - 29]
+            : n < 65821
+              ? [0x5e, (n - 285) >> 8, (n - 285) & 255]
+              : [0x5f, (n - 65821) >> 16, ((n - 65821) >> 8) & 255, (n - 65821) & 255];
       expect(decode([...size, ...Buffer.from(text)])).toBe(text);
     }
   });

@@ -16,16 +16,7 @@ function build(fields: string[]) {
 describe('OrgNames', () => {
   it('decodes bare and quoted fields, with "" for a quote, trimmed', () => {
     const names = build(['Acme Corp', '"Cloudflare, Inc."', '"The ""Q"" Co"', '  Spaced  ', '', '""', 'Zürich Net', '"']);
-    expect(Array.from({ length: names.count }, (_, id) => names.get(id))).toEqual([
-      'Acme Corp',
-      'Cloudflare, Inc.',
-      'The "Q" Co',
-      'Spaced',
-      '',
-      '',
-      'Zürich Net',
-      '"',
-    ]);
+    expect(Array.from({ length: names.count }, (_, id) => names.get(id))).toEqual(['Acme Corp', 'Cloudflare, Inc.', 'The "Q" Co', 'Spaced', '', '', 'Zürich Net', '"']);
   });
 
   it('keeps every name exact across storage blocks, for long fields and after repeated reads', () => {

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { companyDomainFromPtr } from '../../packages/collector/src/resolve/ptr.js';
 import type { NetworkKind } from '../../packages/collector/src/resolve/types.js';
 
-const shipped = JSON.parse(
-  readFileSync(new URL('../../packages/collector/data/networks/ptr-domains.json', import.meta.url), 'utf8'),
-) as { domains: Record<string, NetworkKind> };
+const shipped = JSON.parse(readFileSync(new URL('../../packages/collector/data/networks/ptr-domains.json', import.meta.url), 'utf8')) as {
+  domains: Record<string, NetworkKind>;
+};
 const providers = new Map(Object.entries(shipped.domains));
 const v4 = (a: number, b: number, c: number, d: number) => new Uint8Array([a, b, c, d]);
 
@@ -45,7 +45,16 @@ describe('companyDomainFromPtr', () => {
   });
 
   it('ignores names with ISP words as whole tokens', () => {
-    for (const name of ['dynamic.smallisp.com', 'dsl-12.smallisp.com', 'static.acme-hosting-42.com', 'customer.example.org', 'pool.nyc.example.com', 'dhcp-17.campus.example.net', 'broadband.x.example.com', 'ppp1.example.com']) {
+    for (const name of [
+      'dynamic.smallisp.com',
+      'dsl-12.smallisp.com',
+      'static.acme-hosting-42.com',
+      'customer.example.org',
+      'pool.nyc.example.com',
+      'dhcp-17.campus.example.net',
+      'broadband.x.example.com',
+      'ppp1.example.com',
+    ]) {
       expect(companyDomainFromPtr(name, providers), name).toEqual({ ignored: 'isp_word' });
     }
     // Tokens, not substrings: "liverpool" holds "pool", "dslr" holds "dsl".

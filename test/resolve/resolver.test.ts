@@ -11,10 +11,7 @@ import type { NetworkKind } from '../../packages/collector/src/resolve/types.js'
 
 const networksDir = fileURLToPath(new URL('../../packages/collector/data/networks/', import.meta.url));
 const operatorFile = fileURLToPath(new URL('./fixtures/operator-enterprises.json', import.meta.url));
-const countryMmdb = join(
-  dirname(createRequire(import.meta.url).resolve('@ip-location-db/geo-whois-asn-country-mmdb/package.json')),
-  'geo-whois-asn-country.mmdb',
-);
+const countryMmdb = join(dirname(createRequire(import.meta.url).resolve('@ip-location-db/geo-whois-asn-country-mmdb/package.json')), 'geo-whois-asn-country.mmdb');
 
 const APPLE = {
   domain: 'apple.com',
@@ -36,7 +33,12 @@ beforeAll(async () => {
   mkdirSync(join(dataDir, 'enterprises'));
   writeFileSync(
     join(dataDir, 'enterprises', 'enterprises.json'),
-    JSON.stringify({ organizations: [{ ...APPLE, asPatterns: ['^Apple Inc\\.$'] }, { ...INITECH, asPatterns: [] }] }),
+    JSON.stringify({
+      organizations: [
+        { ...APPLE, asPatterns: ['^Apple Inc\\.$'] },
+        { ...INITECH, asPatterns: [] },
+      ],
+    }),
   );
   // 7922 is Comcast, which the curated ISP file lists: the ISP verdict must win.
   writeFileSync(join(dataDir, 'enterprises', 'asn-table.json'), JSON.stringify({ asns: { '714': 'apple.com', '7922': 'comcast.com' } }));
@@ -289,7 +291,7 @@ describe('caching', () => {
     expect(calls).toBe(2);
   });
 
-  it('drops one site\'s answers on invalidateSite, so new identity data shows at once', async () => {
+  it("drops one site's answers on invalidateSite, so new identity data shows at once", async () => {
     let domain: string | null = null;
     const r = await make({ identity: (site) => (site === 'a' ? domain : null) });
     expect(r.resolve('a', '198.51.100.1').company).toBeNull();

@@ -1,13 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  buildIndex16,
-  bytesToLimbs,
-  decimalToLimbs,
-  searchLimbs,
-  searchU32,
-  searchU32Indexed,
-} from '../../packages/collector/src/resolve/u128.js';
+import { buildIndex16, bytesToLimbs, decimalToLimbs, searchLimbs, searchU32, searchU32Indexed } from '../../packages/collector/src/resolve/u128.js';
 
 const ascii = (s: string) => new TextEncoder().encode(s);
 function limbs(dec: string): number[] | null {

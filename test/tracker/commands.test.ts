@@ -69,11 +69,7 @@ describe('the clearview() command queue', () => {
       queued: [['identify', { email: 'first@example.com' }], ['pageview'], ['identify', { email: 'second@example.com' }]],
     });
     await expectBeacons(page, {
-      expected: [
-        { n: 'identify', d: { email: 'first@example.com' } },
-        { n: 'pageview' },
-        { n: 'identify', d: { email: 'second@example.com' } },
-      ],
+      expected: [{ n: 'identify', d: { email: 'first@example.com' } }, { n: 'pageview' }, { n: 'identify', d: { email: 'second@example.com' } }],
     });
   });
 

@@ -346,7 +346,11 @@ function show(value: unknown): string {
  */
 export async function expectBeacons(
   page: Page,
-  { action, expected = [], refuted = [] }: { action?: () => unknown; expected?: Partial<Record<keyof Payload, unknown>>[]; refuted?: Partial<Record<keyof Payload, unknown>>[] },
+  {
+    action,
+    expected = [],
+    refuted = [],
+  }: { action?: () => unknown; expected?: Partial<Record<keyof Payload, unknown>>[]; refuted?: Partial<Record<keyof Payload, unknown>>[] },
 ): Promise<Payload[]> {
   const before = action ? page.sent.length : 0;
   await action?.();

@@ -98,7 +98,10 @@ describe('the visitor id', () => {
     page.advance(60_000);
     await expectBeacons(page, {
       action: () => page.navigate('/about'),
-      expected: [{ n: 'engagement', e: 60_000 }, { n: 'pageview', u: 'https://www.example.com/about' }],
+      expected: [
+        { n: 'engagement', e: 60_000 },
+        { n: 'pageview', u: 'https://www.example.com/about' },
+      ],
     });
     const later = page.payloads[page.payloads.length - 1]!.p as string;
     expect(later > (p as string)).toBe(true);

@@ -13,7 +13,9 @@ describe('the built tag', () => {
     // file name in its header came to 7 bytes more than zlib's bare stream.
     const gzip = spawnSync('gzip', ['-9', '-c', join(builtDir(), 't.js')]);
     const size = gzip.status === 0 ? gzip.stdout.length : gzipSync(builtFile('t.js'), { level: 9 }).length + 't.js'.length + 1;
-    expect(size, `packages/tracker/dist/t.js is ${size} B of gzip -9, over the ${BUDGET} B budget: make it smaller (node bench/tracker-size.mjs)`).toBeLessThanOrEqual(BUDGET);
+    expect(size, `packages/tracker/dist/t.js is ${size} B of gzip -9, over the ${BUDGET} B budget: make it smaller (node bench/tracker-size.mjs)`).toBeLessThanOrEqual(
+      BUDGET,
+    );
   });
 
   it('needs neither eval nor new Function, so it runs under a strict Content-Security-Policy', () => {

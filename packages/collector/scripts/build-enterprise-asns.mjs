@@ -33,10 +33,9 @@ const defaultOut = join(dataDir, 'asn-table.json');
 // Networks that carry consumer, mobile, hosting or cloud traffic. A match here is a
 // curation mistake, so the script refuses to write it (and says so).
 export const NEVER_ASNS = new Set([
-  7922, 3320, 16509, 14618, 15169, 396982, 8075, 13335, 3215, 701, 702, 7018, 2856, 4134,
-  4837, 12322, 5089, 20940, 16625, 14061, 24940, 16276, 3269, 1299, 174, 3356, 6939, 2914,
-  6830, 5607, 3352, 6805, 3301, 1136, 20115, 22773, 5650, 9318, 2527, 4766, 1221, 7552,
-  31898, 36351, 13445, 36692, 45102, 132203, 55990, 20473, 63949, 9009, 60068, 212238, 54113,
+  7922, 3320, 16509, 14618, 15169, 396982, 8075, 13335, 3215, 701, 702, 7018, 2856, 4134, 4837, 12322, 5089, 20940, 16625, 14061, 24940, 16276, 3269, 1299, 174, 3356,
+  6939, 2914, 6830, 5607, 3352, 6805, 3301, 1136, 20115, 22773, 5650, 9318, 2527, 4766, 1221, 7552, 31898, 36351, 13445, 36692, 45102, 132203, 55990, 20473, 63949, 9009,
+  60068, 212238, 54113,
 ]);
 
 function parseArgs(argv) {
@@ -47,14 +46,17 @@ function parseArgs(argv) {
     else if (a === '--check') opts.check = true;
     else if (a === '--verbose') opts.verbose = true;
     else if (a === '--help' || a === '-h') {
-      process.stdout.write(
-        'node packages/collector/scripts/build-enterprise-asns.mjs [extra.json ...] [--out file] [--check] [--verbose]\n',
-      );
+      process.stdout.write('node packages/collector/scripts/build-enterprise-asns.mjs [extra.json ...] [--out file] [--check] [--verbose]\n');
       process.exit(0);
     } else opts.files.push(resolve(a));
   }
   const env = process.env.CLEARVIEW_ENTERPRISES_FILES;
-  if (env) for (const f of env.split(',').map((s) => s.trim()).filter(Boolean)) opts.files.push(resolve(f));
+  if (env)
+    for (const f of env
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean))
+      opts.files.push(resolve(f));
   return opts;
 }
 

@@ -61,8 +61,7 @@ export const unsupportedMediaType = (message: string) => new HttpError(415, mess
 export const unprocessable = (message: string, details?: unknown) => new HttpError(422, message, { details });
 export const tooManyRequests = (retryAfterSeconds: number) =>
   new HttpError(429, `Rate limit exceeded; retry after ${retryAfterSeconds} seconds`, { headers: { 'Retry-After': String(retryAfterSeconds) } });
-export const serviceUnavailable = (message: string, retryAfterSeconds = 1) =>
-  new HttpError(503, message, { headers: { 'Retry-After': String(retryAfterSeconds) } });
+export const serviceUnavailable = (message: string, retryAfterSeconds = 1) => new HttpError(503, message, { headers: { 'Retry-After': String(retryAfterSeconds) } });
 
 /** The plain 500: whatever went wrong stays in the server log. */
 export const internalError = () => new HttpError(500, 'Unexpected server error');

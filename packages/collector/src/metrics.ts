@@ -91,7 +91,11 @@ export function createMetrics() {
     registers: [registry],
     collect() {
       this.reset();
-      for (let i = 0; i < stepNames.length; i++) this.inc({ step: stepNames[i]! }, stepTotals.reduce((sum, totals) => sum + totals[i]!, 0));
+      for (let i = 0; i < stepNames.length; i++)
+        this.inc(
+          { step: stepNames[i]! },
+          stepTotals.reduce((sum, totals) => sum + totals[i]!, 0),
+        );
     },
   });
   return {

@@ -6,14 +6,7 @@
  */
 
 /** Every reason, a closed set. */
-export type IgnoreReason =
-  | 'no_site_key'
-  | 'local'
-  | 'automation'
-  | 'do_not_track'
-  | 'opted_out'
-  | 'no_email'
-  | 'unknown_command';
+export type IgnoreReason = 'no_site_key' | 'local' | 'automation' | 'do_not_track' | 'opted_out' | 'no_email' | 'unknown_command';
 
 /** Returns true, so that checks read `if (...) return ignore('reason')`. */
 export function ignore(reason: IgnoreReason): true {

@@ -65,7 +65,8 @@ function bodyParserError(error: unknown): HttpError | null {
   if (!e || typeof e !== 'object' || typeof e.type !== 'string') return null;
   if (e.type === 'entity.parse.failed') return badRequest('Request body is not valid JSON');
   if (e.type === 'entity.too.large') return payloadTooLarge(e.limit ?? 0);
-  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return new HttpError(415, 'Request body must be UTF-8 JSON (gzip, deflate or br encoded, or not at all)');
+  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported')
+    return new HttpError(415, 'Request body must be UTF-8 JSON (gzip, deflate or br encoded, or not at all)');
   if (e.type === 'request.aborted') return badRequest('The request body was cut off');
   if (e.type === 'request.size.invalid') return badRequest('The request body is shorter or longer than its Content-Length');
   return null;

@@ -161,7 +161,8 @@ const js = `'use strict';
 })();
 `;
 
-const csp = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const csp =
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export function docsAssets(app: Express): void {
   const send = (type: string, body: string) => (_req: unknown, res: import('express').Response) => {

@@ -121,7 +121,10 @@ export function mountEndpoints(app: Express, endpoints: readonly Endpoint[], dep
       route[method](...handlers);
     }
     route.options((_req, res) => {
-      res.set('Allow', [...allowed, 'OPTIONS'].join(', ')).status(204).end();
+      res
+        .set('Allow', [...allowed, 'OPTIONS'].join(', '))
+        .status(204)
+        .end();
     });
     route.all(() => {
       throw methodNotAllowed(allowed);

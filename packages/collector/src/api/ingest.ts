@@ -25,7 +25,11 @@ export const maxIngestRecords = 1000;
 export const maxIngestBytes = 1024 * 1024;
 
 const text = (name: string, max: number) =>
-  z.string({ error: `${name} must be a string` }).trim().min(1, `${name} must not be empty`).max(max, `${name} must be at most ${max} characters`);
+  z
+    .string({ error: `${name} must be a string` })
+    .trim()
+    .min(1, `${name} must not be empty`)
+    .max(max, `${name} must be at most ${max} characters`);
 
 const domain = (name: string) =>
   z
@@ -49,11 +53,15 @@ const email = z
   .transform((e) => e.toLowerCase());
 
 export const ingestCompany = z.strictObject({
-  domain: domain('domain').describe('The company\'s website domain; companies upsert by it'),
+  domain: domain('domain').describe("The company's website domain; companies upsert by it"),
   name: text('name', 200).optional(),
   industry: text('industry', 100).optional(),
   size: text('size', 40).optional().describe('Size range, e.g. 51-200'),
-  employeeCount: z.int({ error: 'employeeCount must be a whole number' }).min(0, 'employeeCount must be 0 or more').max(10_000_000, 'employeeCount is too large').optional(),
+  employeeCount: z
+    .int({ error: 'employeeCount must be a whole number' })
+    .min(0, 'employeeCount must be 0 or more')
+    .max(10_000_000, 'employeeCount is too large')
+    .optional(),
   revenue: text('revenue', 60).optional().describe('Revenue range, e.g. $10M-$50M'),
   city: text('city', 100).optional(),
   region: text('region', 100).optional(),
@@ -76,12 +84,19 @@ export const ingestCompany = z.strictObject({
     .record(z.string(), z.unknown(), { error: 'custom must be an object' })
     .refine((c) => JSON.stringify(c).length <= 16_384, 'custom must be at most 16 KB of JSON')
     .optional()
-    .describe('Your own fields, merged into the company\'s custom metadata (a key set to null is removed)'),
+    .describe("Your own fields, merged into the company's custom metadata (a key set to null is removed)"),
 });
 
 export const ingestVisitor = z.strictObject({
-  ip: z.string({ error: 'ip must be a string' }).max(60, 'ip must be at most 60 characters').describe('An IP address or a CIDR range (e.g. 203.0.113.0/24) to map to the company'),
-  userAgent: z.string({ error: 'userAgent must be a string' }).max(1024, 'userAgent must be at most 1024 characters').optional().describe('Used for the browser, OS, device and bot flag of this IP\'s page views in the same request'),
+  ip: z
+    .string({ error: 'ip must be a string' })
+    .max(60, 'ip must be at most 60 characters')
+    .describe('An IP address or a CIDR range (e.g. 203.0.113.0/24) to map to the company'),
+  userAgent: z
+    .string({ error: 'userAgent must be a string' })
+    .max(1024, 'userAgent must be at most 1024 characters')
+    .optional()
+    .describe("Used for the browser, OS, device and bot flag of this IP's page views in the same request"),
   companyDomain: domain('companyDomain'),
   companyName: text('companyName', 200).optional().describe('Names the company if the site does not know it yet'),
   email: email.optional().describe('A person seen from this address: links the contact to the IP (for /resolve?ip=)'),
@@ -99,7 +114,11 @@ export const ingestPageView = z.strictObject({
     .regex(/^(\/|https?:\/\/)\S*$/i, 'url must be a path such as /pricing or an http(s) URL'),
   visitorIp: z.string({ error: 'visitorIp must be a string' }).max(60, 'visitorIp must be at most 60 characters'),
   timestamp: z.iso.datetime({ offset: true, error: 'timestamp must be an ISO 8601 date-time such as 2025-12-15T14:33:12Z' }),
-  duration: z.number({ error: 'duration must be a number of seconds' }).min(0, 'duration must be 0 or more seconds').max(86_400, 'duration must be at most 86400 seconds').optional(),
+  duration: z
+    .number({ error: 'duration must be a number of seconds' })
+    .min(0, 'duration must be 0 or more seconds')
+    .max(86_400, 'duration must be at most 86400 seconds')
+    .optional(),
   title: z.string({ error: 'title must be a string' }).max(500, 'title must be at most 500 characters').optional(),
   referrer: z.string({ error: 'referrer must be a string' }).max(2048, 'referrer must be at most 2048 characters').optional(),
   userAgent: z.string({ error: 'userAgent must be a string' }).max(1024, 'userAgent must be at most 1024 characters').optional(),
@@ -114,7 +133,7 @@ export const ingestContact = z.strictObject({
   department: text('department', 100).optional(),
   linkedinUrl: text('linkedinUrl', 300).optional(),
   phone: text('phone', 40).optional(),
-  companyDomain: domain('companyDomain').optional().describe('Defaults to the email\'s domain unless it is a free-mail one'),
+  companyDomain: domain('companyDomain').optional().describe("Defaults to the email's domain unless it is a free-mail one"),
   companyName: text('companyName', 200).optional(),
 });
 
@@ -132,7 +151,9 @@ export const ingestBody = z.strictObject({
 const counts = z.object({ created: z.int(), updated: z.int(), errors: z.int(), duplicates: z.int() });
 export const ingestResponse = z.object({
   success: z.literal(true),
-  stats: counts.describe('created: new records; updated: records that existed and were changed or confirmed; errors: records refused; duplicates: page views already stored'),
+  stats: counts.describe(
+    'created: new records; updated: records that existed and were changed or confirmed; errors: records refused; duplicates: page views already stored',
+  ),
   collections: z.object({ companies: counts, contacts: counts, visitors: counts, pageViews: counts }),
   errorDetails: z.array(z.object({ collection: z.enum(collections), index: z.int(), message: z.string() })),
 });
@@ -294,7 +315,9 @@ function batchOf(body: unknown): Record<Collection, unknown[]> {
   const input = body as Record<string, unknown>;
   const unknown = Object.keys(input).filter((k) => !(collections as readonly string[]).includes(k));
   if (unknown.length > 0) {
-    throw badRequest(`Unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k.slice(0, 40)}"`).join(', ')}; the body may have companies, visitors, pageViews and contacts`);
+    throw badRequest(
+      `Unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k.slice(0, 40)}"`).join(', ')}; the body may have companies, visitors, pageViews and contacts`,
+    );
   }
   const batch = {} as Record<Collection, unknown[]>;
   for (const c of collections) {
@@ -304,7 +327,10 @@ function batchOf(body: unknown): Record<Collection, unknown[]> {
   }
   const count = collections.reduce((sum, c) => sum + batch[c].length, 0);
   if (count > maxIngestRecords) {
-    throw new HttpError(413, `A request may carry at most ${maxIngestRecords} records in all (companies, visitors, pageViews and contacts together); this one has ${count}. Split it into several requests.`);
+    throw new HttpError(
+      413,
+      `A request may carry at most ${maxIngestRecords} records in all (companies, visitors, pageViews and contacts together); this one has ${count}. Split it into several requests.`,
+    );
   }
   return batch;
 }

@@ -17,7 +17,10 @@ export const createKeyBody = z.strictObject({
 });
 
 const createdKey = apiKeyModel.extend({
-  key: z.string().describe('The key itself: shown this once and never again (only its hash is stored)').meta({ examples: ['cv_live_abc123...'] }),
+  key: z
+    .string()
+    .describe('The key itself: shown this once and never again (only its hash is stored)')
+    .meta({ examples: ['cv_live_abc123...'] }),
 });
 
 export const keyEndpoints: Endpoint[] = [
@@ -36,7 +39,7 @@ export const keyEndpoints: Endpoint[] = [
       tag: 'API keys',
       summary: 'List API keys',
       query: noQuery,
-      description: 'The site\'s keys, revoked ones included, oldest first. Never the keys themselves. Requires admin permission.',
+      description: "The site's keys, revoked ones included, oldest first. Never the keys themselves. Requires admin permission.",
       responses: { 200: { description: 'The keys', schema: z.object({ keys: z.array(apiKeyModel) }) } },
     },
   },
@@ -51,7 +54,10 @@ export const keyEndpoints: Endpoint[] = [
       const body = parseBody(createKeyBody, req.body);
       const { siteId } = callerOf(res);
       const { apiKey, key } = createApiKey(ctx.db, { siteId, permission: body.permission, label: body.label }, ctx.now());
-      res.status(201).set({ Location: `/api/v1/keys/${apiKey.id}`, 'Cache-Control': 'no-store' }).json({ ...renderApiKey(apiKey), key });
+      res
+        .status(201)
+        .set({ Location: `/api/v1/keys/${apiKey.id}`, 'Cache-Control': 'no-store' })
+        .json({ ...renderApiKey(apiKey), key });
     },
     doc: {
       tag: 'API keys',
@@ -78,7 +84,7 @@ export const keyEndpoints: Endpoint[] = [
         // The last admin key is what manages every other: losing it would leave only the CLI.
         const otherAdmins = listApiKeys(ctx.db, siteId).filter((k) => k.permission === 'admin' && k.revokedAt === null && k.id !== key.id);
         if (key.permission === 'admin' && otherAdmins.length === 0) {
-          throw conflict('This is the site\'s last active admin key; create another admin key before revoking it');
+          throw conflict("This is the site's last active admin key; create another admin key before revoking it");
         }
         revokeApiKey(ctx.db, key.id, siteId, ctx.now());
       }

@@ -170,7 +170,7 @@ export function buildOpenApi(endpoints: readonly Endpoint[], version: string): J
         ApiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'An API key: cv_live_ followed by 32 letters and digits' },
         BearerAuth: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer cv_live_...' },
         SiteKey: { type: 'apiKey', in: 'header', name: 'X-Site-Key', description: 'The public site key (webhook only; can be turned off)' },
-        WebhookSecret: { type: 'apiKey', in: 'header', name: 'X-Webhook-Secret', description: 'The site\'s webhook secret (webhook only)' },
+        WebhookSecret: { type: 'apiKey', in: 'header', name: 'X-Webhook-Secret', description: "The site's webhook secret (webhook only)" },
       },
       headers: {
         'X-RateLimit-Limit': { description: 'Requests allowed per minute for this key and endpoint class', schema: { type: 'integer' } },

@@ -57,12 +57,15 @@ export const resolveDomainModel = z.object({
     visitorCount: z.int().min(0),
   }),
   contacts: z.array(contactModel),
-  visitors: z.array(visitorModel).describe('The company\'s 100 most recently seen visitors'),
+  visitors: z.array(visitorModel).describe("The company's 100 most recently seen visitors"),
 });
 
 async function resolveIp(ctx: AppContext, siteId: string, ip: string): Promise<z.infer<typeof resolveIpModel>> {
   const r = ctx.resolver.resolve(siteId, ip);
-  const [row, facts] = await Promise.all([r.company ? ctx.reads.run('getCompanyByDomain', siteId, r.company.domain) : null, ctx.reads.run('findAddressFacts', siteId, ip)]);
+  const [row, facts] = await Promise.all([
+    r.company ? ctx.reads.run('getCompanyByDomain', siteId, r.company.domain) : null,
+    ctx.reads.run('findAddressFacts', siteId, ip),
+  ]);
   const company = r.company
     ? {
         id: row?.id ?? null,
@@ -111,12 +114,14 @@ export const resolveEndpoints: Endpoint[] = [
       const { siteId } = callerOf(res);
       if (query.ip !== undefined) {
         const ip = normalizeIp(query.ip.trim());
-        if (!ip) throw badRequest(`ip must be an IPv4 or IPv6 address such as 203.0.113.42, got "${query.ip.slice(0, 60)}"`, [{ field: 'ip', message: 'not an IP address' }]);
+        if (!ip)
+          throw badRequest(`ip must be an IPv4 or IPv6 address such as 203.0.113.42, got "${query.ip.slice(0, 60)}"`, [{ field: 'ip', message: 'not an IP address' }]);
         res.json(await resolveIp(ctx, siteId, ip));
         return;
       }
       const domain = normalizeSiteDomain(query.domain!);
-      if (!domain) throw badRequest(`domain must be a domain name such as acme.com, got "${query.domain!.slice(0, 60)}"`, [{ field: 'domain', message: 'not a domain name' }]);
+      if (!domain)
+        throw badRequest(`domain must be a domain name such as acme.com, got "${query.domain!.slice(0, 60)}"`, [{ field: 'domain', message: 'not a domain name' }]);
       const row = await ctx.reads.run('getCompanyByDomain', siteId, domain);
       if (!row) throw notFound(`No company with domain "${domain}" has been seen or ingested on this site`);
       const [contacts, visitors] = await Promise.all([ctx.reads.run('listCompanyContacts', siteId, row, 100), ctx.reads.run('listCompanyVisitors', siteId, row.id, 100)]);
@@ -130,7 +135,7 @@ export const resolveEndpoints: Endpoint[] = [
       tag: 'Resolve',
       summary: 'Resolve an IP address or look up a domain',
       description:
-        'Give exactly one of `ip` or `domain`. `ip` answers the company behind the address (from the site\'s identity data and the resolution engine), the person who identified from it most recently, and whether it looks like a bot. `domain` answers the company with its known contacts and visitors; an unknown domain is 404.',
+        "Give exactly one of `ip` or `domain`. `ip` answers the company behind the address (from the site's identity data and the resolution engine), the person who identified from it most recently, and whether it looks like a bot. `domain` answers the company with its known contacts and visitors; an unknown domain is 404.",
       query: resolveQuery,
       responses: {
         200: { description: 'With ip: the resolution. With domain: the company, contacts and visitors.', schema: z.union([resolveIpModel, resolveDomainModel]) },

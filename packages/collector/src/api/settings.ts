@@ -36,7 +36,9 @@ export const settingsPatchBody = z.strictObject({
     .describe('The domains the tracker may count page views on (replaces the list). Subdomains of a registered domain count too.'),
   scoring: scoringModelPatchSchema
     .optional()
-    .describe('Changes to the lead-scoring model: engagement weights, intent pages (intent.patterns), recency, ideal-customer profile (fit.icp) and the watch-list bonus. Objects merge, lists replace.'),
+    .describe(
+      'Changes to the lead-scoring model: engagement weights, intent pages (intent.patterns), recency, ideal-customer profile (fit.icp) and the watch-list bonus. Objects merge, lists replace.',
+    ),
   alerts: z
     .strictObject({
       minScore: z.int({ error: 'minScore must be a whole number' }).min(0, 'minScore must be 0-100').max(100, 'minScore must be 0-100'),
@@ -145,7 +147,10 @@ export const settingsEndpoints: Endpoint[] = [
       if (body.domains) {
         const bad = body.domains.filter((d) => normalizeSiteDomain(d) === null);
         if (bad.length > 0) {
-          throw unprocessable(`Not a domain name: ${bad.map((d) => `"${d.slice(0, 60)}"`).join(', ')}; give host names such as example.com`, bad.map((d) => ({ field: 'domains', message: `"${d.slice(0, 60)}" is not a domain name` })));
+          throw unprocessable(
+            `Not a domain name: ${bad.map((d) => `"${d.slice(0, 60)}"`).join(', ')}; give host names such as example.com`,
+            bad.map((d) => ({ field: 'domains', message: `"${d.slice(0, 60)}" is not a domain name` })),
+          );
         }
         domains = [...new Set(body.domains.map((d) => normalizeSiteDomain(d)!))];
       }
@@ -156,7 +161,7 @@ export const settingsEndpoints: Endpoint[] = [
       const scoring = body.scoring !== undefined;
       if (body.scoring) change.scoring = mergeScoringModel(scoringPatchOf(current) as ScoringModel, body.scoring);
       if (body.alerts) change.alerts = { ...alertsOf(current), ...body.alerts };
-      if (body.webhook) change.webhook = { ...((current?.webhook) ?? {}), ...body.webhook };
+      if (body.webhook) change.webhook = { ...(current?.webhook ?? {}), ...body.webhook };
       updateSite(ctx.db, siteId, { name: body.name, domains, settings: change });
       // The collector caches sites by key: new domains must count from the next beacon on.
       if (domains) ctx.siteCache.clear();
@@ -169,7 +174,11 @@ export const settingsEndpoints: Endpoint[] = [
       description:
         'Changes only what is sent. Changing the scoring model rescores every company of the site (the first 2,000 before the answer, the rest within seconds after it). Invalid values answer 422 with every problem listed, and nothing changes. Requires admin permission.',
       body: settingsPatchBody,
-      bodyExample: { domains: ['example.com'], scoring: { intent: { cap: 30 }, fit: { icp: { industries: ['Software'], countries: ['US', 'DE'] } } }, webhook: { acceptSiteKey: false } },
+      bodyExample: {
+        domains: ['example.com'],
+        scoring: { intent: { cap: 30 }, fit: { icp: { industries: ['Software'], countries: ['US', 'DE'] } } },
+        webhook: { acceptSiteKey: false },
+      },
       responses: { 200: { description: 'The settings after the change', schema: settingsModel } },
     },
   },

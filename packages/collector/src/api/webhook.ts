@@ -104,7 +104,15 @@ export const webhookEndpoints: Endpoint[] = [
         const contact = mapping.contact
           ? upsertContact(ctx.db, caller.siteId, { ...mapping.contact, companyDomain: domain, companyName: mapping.company.name }, 'webhook', now)
           : null;
-        recordWebhookEvent(ctx.db, { siteId: caller.siteId, receivedAt: now, auth: caller.via, companyId: company.id, payload, mapped: mapping.mapped, custom: Object.keys(mapping.custom) });
+        recordWebhookEvent(ctx.db, {
+          siteId: caller.siteId,
+          receivedAt: now,
+          auth: caller.via,
+          companyId: company.id,
+          payload,
+          mapped: mapping.mapped,
+          custom: Object.keys(mapping.custom),
+        });
         return { company, contact };
       })();
       ctx.rescore([result.company.id]);
@@ -128,7 +136,15 @@ export const webhookEndpoints: Endpoint[] = [
         'Every other field is kept as custom metadata on the company. Counts against the write rate limit, per site.',
       ].join(' '),
       body: webhookBody,
-      bodyExample: { company_name: 'Acme Corp', domain: 'acme.com', industry: 'Technology', employee_count: 142, city: 'San Francisco', country: 'US', custom_field: 'any additional data' },
+      bodyExample: {
+        company_name: 'Acme Corp',
+        domain: 'acme.com',
+        industry: 'Technology',
+        employee_count: 142,
+        city: 'San Francisco',
+        country: 'US',
+        custom_field: 'any additional data',
+      },
       responses: {
         200: { description: 'What was mapped and what was kept', schema: webhookResponse },
         422: { description: 'No company domain could be found in the payload', schema: errorModel },

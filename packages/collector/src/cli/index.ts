@@ -79,10 +79,13 @@ async function run(db: Db, argv: string[], out: Out['print']): Promise<void> {
     case 'sites create': {
       const { values } = parse(rest, { name: { type: 'string' }, domain: { type: 'string', multiple: true } });
       const { site, webhookSecret } = createSite(db, { name: required(values.name as string, '--name'), domains: domainsOf(values.domain as string[]) });
-      out(
-        `Site ${site.id} created\n  site key:       ${site.siteKey}\n  webhook secret: ${webhookSecret} (shown once)\n  domains:        ${site.domains.join(', ')}`,
-        { id: site.id, name: site.name, domains: site.domains, siteKey: site.siteKey, webhookSecret },
-      );
+      out(`Site ${site.id} created\n  site key:       ${site.siteKey}\n  webhook secret: ${webhookSecret} (shown once)\n  domains:        ${site.domains.join(', ')}`, {
+        id: site.id,
+        name: site.name,
+        domains: site.domains,
+        siteKey: site.siteKey,
+        webhookSecret,
+      });
       return;
     }
     case 'sites list': {

@@ -129,8 +129,7 @@ export function toRecord(event: CollectEvent, identity: IdentityHelpers): EventR
           companyDomain,
         },
         // A bot's address says nothing about the company behind a person.
-        identityRange:
-          companyDomain && !event.isBot && !sharedNetworkKinds.has(event.network?.networkKind ?? 'unknown') ? identity.singleAddressRange(event.ip) : null,
+        identityRange: companyDomain && !event.isBot && !sharedNetworkKinds.has(event.network?.networkKind ?? 'unknown') ? identity.singleAddressRange(event.ip) : null,
       };
     }
     default:

@@ -144,4 +144,3 @@ export function parseWireEvent(body: string): WireEvent {
       return name satisfies never;
   }
 }
-

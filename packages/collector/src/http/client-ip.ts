@@ -24,7 +24,7 @@ export function clientIp(req: IncomingMessage, hops: number): string {
 function entryFromRight(value: string, hops: number): string | null {
   let end = value.length;
   let found: string | null = null;
-  for (let seen = 0; seen < hops && end > 0; ) {
+  for (let seen = 0; seen < hops && end > 0;) {
     const comma = value.lastIndexOf(',', end - 1);
     const entry = value.slice(comma + 1, end).trim();
     end = comma;

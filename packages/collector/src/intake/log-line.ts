@@ -19,9 +19,33 @@ export function encodeLogRecord(r: EventRecord): string {
   if (r.kind !== 'pageview') return JSON.stringify(r);
   const u = r.utm;
   return JSON.stringify([
-    'p', r.siteId, r.visitorId, r.pageViewId, r.ts, r.url, r.path, r.query, u.source, u.medium, u.campaign, u.term, u.content,
-    r.referrer, r.referrerDomain, r.title, r.screenWidth, r.ip, r.country, r.asn, r.browser, r.os, r.device, r.isBot ? 1 : 0,
-    r.company, r.source, r.engagedMs ?? null,
+    'p',
+    r.siteId,
+    r.visitorId,
+    r.pageViewId,
+    r.ts,
+    r.url,
+    r.path,
+    r.query,
+    u.source,
+    u.medium,
+    u.campaign,
+    u.term,
+    u.content,
+    r.referrer,
+    r.referrerDomain,
+    r.title,
+    r.screenWidth,
+    r.ip,
+    r.country,
+    r.asn,
+    r.browser,
+    r.os,
+    r.device,
+    r.isBot ? 1 : 0,
+    r.company,
+    r.source,
+    r.engagedMs ?? null,
   ]);
 }
 

@@ -11,18 +11,7 @@ import { isEmailAddress } from './email.js';
  * COMPANY-NAME are one name: each tool spells the same field its own way.
  */
 
-export type CompanyTarget =
-  | 'name'
-  | 'domain'
-  | 'industry'
-  | 'size'
-  | 'employeeCount'
-  | 'revenue'
-  | 'city'
-  | 'region'
-  | 'country'
-  | 'linkedinUrl'
-  | 'logoUrl';
+export type CompanyTarget = 'name' | 'domain' | 'industry' | 'size' | 'employeeCount' | 'revenue' | 'city' | 'region' | 'country' | 'linkedinUrl' | 'logoUrl';
 export type ContactTarget = 'email' | 'firstName' | 'lastName' | 'jobTitle' | 'seniority' | 'department' | 'phone' | 'linkedinUrl';
 
 type Target = { kind: 'company'; field: CompanyTarget } | { kind: 'contact'; field: ContactTarget };

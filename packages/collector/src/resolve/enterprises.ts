@@ -88,13 +88,15 @@ export async function loadEnterprises(dir: string, extraFiles: readonly string[]
       const excluded = new Set(asnList(o.excludeAsns));
       for (const asn of asnList(o.asns)) if (!excluded.has(asn)) byAsn.set(asn, domain);
       if (matchPatterns && asTable && Array.isArray(o.asPatterns)) {
-        const patterns = o.asPatterns.filter((p): p is string => typeof p === 'string').map((p) => {
-          try {
-            return new RegExp(p, 'i');
-          } catch {
-            throw new Error(`${path}: ${domain}: bad asPattern ${JSON.stringify(p)}`);
-          }
-        });
+        const patterns = o.asPatterns
+          .filter((p): p is string => typeof p === 'string')
+          .map((p) => {
+            try {
+              return new RegExp(p, 'i');
+            } catch {
+              throw new Error(`${path}: ${domain}: bad asPattern ${JSON.stringify(p)}`);
+            }
+          });
         if (patterns.length === 0) continue;
         for (let id = 0; id < asTable.count; id++) {
           const asn = asTable.asn[id];

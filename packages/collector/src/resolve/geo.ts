@@ -285,4 +285,3 @@ export async function openCityDb(path: string): Promise<CityLookup> {
     };
   };
 }
-

@@ -134,7 +134,7 @@ function formatIpv6(b: Uint8Array): string {
   for (let i = 0; i < 8; i++) words.push((b[i * 2] << 8) | b[i * 2 + 1]);
   let bestStart = -1;
   let bestLen = 0;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (words[i] !== 0) {
       i++;
       continue;
@@ -150,7 +150,10 @@ function formatIpv6(b: Uint8Array): string {
   const hex = (w: number) => w.toString(16);
   if (bestLen < 2) return words.map(hex).join(':');
   const head = words.slice(0, bestStart).map(hex).join(':');
-  const tail = words.slice(bestStart + bestLen).map(hex).join(':');
+  const tail = words
+    .slice(bestStart + bestLen)
+    .map(hex)
+    .join(':');
   return `${head}::${tail}`;
 }
 

@@ -316,7 +316,7 @@ function newlines(text: Buffer): number {
 function countLines(fd: number, buf: Buffer): number {
   let lines = 0;
   let last = 10;
-  for (let pos = 0; ; ) {
+  for (let pos = 0; ;) {
     const bytesRead = readSync(fd, buf, 0, buf.length, pos);
     if (bytesRead === 0) break;
     pos += bytesRead;
@@ -335,7 +335,7 @@ function readLines(fd: number, buf: Buffer, add: (r: RowCursor) => void): void {
   const r = new RowCursor();
   let text = buf;
   let kept = 0; // bytes of an unfinished line at the start of `text`
-  for (let pos = 0; ; ) {
+  for (let pos = 0; ;) {
     if (kept === text.length) {
       // A line longer than the buffer: make room (never with the shipped data).
       const bigger = Buffer.allocUnsafe(text.length * 2);
@@ -355,12 +355,7 @@ function readLines(fd: number, buf: Buffer, add: (r: RowCursor) => void): void {
   }
 }
 
-function parseFile<B extends { add(r: RowCursor, table: AsTableBuilder): void }>(
-  path: string,
-  buf: Buffer,
-  table: AsTableBuilder,
-  builder: (rows: number) => B,
-): B {
+function parseFile<B extends { add(r: RowCursor, table: AsTableBuilder): void }>(path: string, buf: Buffer, table: AsTableBuilder, builder: (rows: number) => B): B {
   const fd = openSync(path, 'r');
   try {
     // Arrays sized from a first pass over the file: far cheaper than growing and copying them.

@@ -19,7 +19,10 @@ const utf8 = new TextDecoder();
  */
 export function decodeOrg(text: Uint8Array, start: number, end: number): string {
   if (text[start] === 34 && end - start >= 2 && text[end - 1] === 34) {
-    return utf8.decode(text.subarray(start + 1, end - 1)).replaceAll('""', '"').trim();
+    return utf8
+      .decode(text.subarray(start + 1, end - 1))
+      .replaceAll('""', '"')
+      .trim();
   }
   return utf8.decode(text.subarray(start, end)).trim();
 }

@@ -8,20 +8,79 @@
 import { parse } from 'tldts';
 import type { NetworkKind } from './types.js';
 
-export type PtrVerdict =
-  | { domain: string }
-  | { ignored: 'invalid' | 'no_domain' | 'provider_domain' | 'isp_word' | 'ip_embedded' | 'provider_name' };
+export type PtrVerdict = { domain: string } | { ignored: 'invalid' | 'no_domain' | 'provider_domain' | 'isp_word' | 'ip_embedded' | 'provider_name' };
 
 // Words ISPs and hosts put in customer hostnames. Matched as whole tokens of
 // the labels left of the registrable domain, so "dsl" matches
 // "dsl-1-2-3.x" but not "dslr" and "pool" does not match "liverpool".
 const ISP_WORDS: ReadonlySet<string> = new Set([
-  'dynamic', 'dyn', 'dynip', 'pool', 'dsl', 'adsl', 'vdsl', 'xdsl', 'sdsl', 'cable', 'cablemodem',
-  'customer', 'customers', 'cust', 'kunden', 'static', 'broadband', 'dhcp', 'ppp', 'pppoe', 'fiber',
-  'fibre', 'ftth', 'fttx', 'fttb', 'fttp', 'fios', 'client', 'clients', 'subscriber', 'subs', 'residential',
-  'resi', 'dial', 'dialup', 'dialin', 'mobile', 'cellular', 'wireless', 'wifi', 'wlan', 'lte', 'cgnat',
-  'nat', 'cpe', 'modem', 'hsd', 'hsi', 'dip', 'abo', 'user', 'users', 'home', 'unassigned', 'rev',
-  'reverse', 'vps', 'vds', 'hosted', 'dedicated', 'colo', 'ec2', 'compute', 'cloud', 'rdns', 'ptr', 'in-addr',
+  'dynamic',
+  'dyn',
+  'dynip',
+  'pool',
+  'dsl',
+  'adsl',
+  'vdsl',
+  'xdsl',
+  'sdsl',
+  'cable',
+  'cablemodem',
+  'customer',
+  'customers',
+  'cust',
+  'kunden',
+  'static',
+  'broadband',
+  'dhcp',
+  'ppp',
+  'pppoe',
+  'fiber',
+  'fibre',
+  'ftth',
+  'fttx',
+  'fttb',
+  'fttp',
+  'fios',
+  'client',
+  'clients',
+  'subscriber',
+  'subs',
+  'residential',
+  'resi',
+  'dial',
+  'dialup',
+  'dialin',
+  'mobile',
+  'cellular',
+  'wireless',
+  'wifi',
+  'wlan',
+  'lte',
+  'cgnat',
+  'nat',
+  'cpe',
+  'modem',
+  'hsd',
+  'hsi',
+  'dip',
+  'abo',
+  'user',
+  'users',
+  'home',
+  'unassigned',
+  'rev',
+  'reverse',
+  'vps',
+  'vds',
+  'hosted',
+  'dedicated',
+  'colo',
+  'ec2',
+  'compute',
+  'cloud',
+  'rdns',
+  'ptr',
+  'in-addr',
 ]);
 
 // Words in the registrable domain itself that mark a provider (e.g.
@@ -34,11 +93,7 @@ const MAX_NAME = 253;
  * Verdict on one PTR name. `ipBytes` (4 or 16 bytes) lets the address
  * embedded in a provider-style name be recognized exactly.
  */
-export function companyDomainFromPtr(
-  name: string,
-  providerDomains: ReadonlyMap<string, NetworkKind>,
-  ipBytes?: Uint8Array,
-): PtrVerdict {
+export function companyDomainFromPtr(name: string, providerDomains: ReadonlyMap<string, NetworkKind>, ipBytes?: Uint8Array): PtrVerdict {
   if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME + 1) return { ignored: 'invalid' };
   const host = name.toLowerCase().replace(/\.$/, '');
   // ICANN suffixes only: private suffixes (compute-1.amazonaws.com) would

@@ -139,8 +139,7 @@ export async function createResolver(opts: ResolverOptions = {}): Promise<Resolv
   const asnDir = opts.asnV4Path && opts.asnV6Path ? '' : packageDir('@ip-location-db/asn');
   const v4Path = opts.asnV4Path ?? join(asnDir, 'asn-ipv4-num.csv');
   const v6Path = opts.asnV6Path ?? join(asnDir, 'asn-ipv6-num.csv');
-  const countryPath =
-    opts.countryDbPath ?? join(packageDir('@ip-location-db/geo-whois-asn-country-mmdb'), 'geo-whois-asn-country.mmdb');
+  const countryPath = opts.countryDbPath ?? join(packageDir('@ip-location-db/geo-whois-asn-country-mmdb'), 'geo-whois-asn-country.mmdb');
 
   const [data, curatedData, city] = await Promise.all([
     loadShared(v4Path, v6Path, countryPath),

@@ -12,28 +12,9 @@
  * - government: public administration and military networks
  * - unknown: no rule matched, or the address is not in the AS data
  */
-export type NetworkKind =
-  | 'business'
-  | 'isp'
-  | 'mobile'
-  | 'hosting'
-  | 'cdn'
-  | 'vpn'
-  | 'education'
-  | 'government'
-  | 'unknown';
+export type NetworkKind = 'business' | 'isp' | 'mobile' | 'hosting' | 'cdn' | 'vpn' | 'education' | 'government' | 'unknown';
 
-export const NETWORK_KINDS: readonly NetworkKind[] = [
-  'business',
-  'isp',
-  'mobile',
-  'hosting',
-  'cdn',
-  'vpn',
-  'education',
-  'government',
-  'unknown',
-];
+export const NETWORK_KINDS: readonly NetworkKind[] = ['business', 'isp', 'mobile', 'hosting', 'cdn', 'vpn', 'education', 'government', 'unknown'];
 
 export interface CompanyProfile {
   domain: string;
@@ -60,16 +41,7 @@ export interface CompanyProfile {
  * - no_match: the network could be a company's but nothing identifies which
  * - unknown_network: the address is in no AS data (unrouted, or a documentation range)
  */
-export type ResolveReason =
-  | 'invalid'
-  | 'reserved'
-  | 'identity'
-  | 'enterprise'
-  | 'rdns'
-  | 'not_company'
-  | 'rdns_pending'
-  | 'no_match'
-  | 'unknown_network';
+export type ResolveReason = 'invalid' | 'reserved' | 'identity' | 'enterprise' | 'rdns' | 'not_company' | 'rdns_pending' | 'no_match' | 'unknown_network';
 
 export const RESOLVE_REASONS: readonly ResolveReason[] = [
   'invalid',

@@ -18,10 +18,7 @@ export function saturate(x: number, curve: SaturatingWeight): number {
  * Engagement: how much the company has interacted with the site.
  * The maximum is the sum of the signal weights (approached, never reached).
  */
-export function engagementPoints(
-  facts: Record<EngagementSignal, number>,
-  model: ScoringModel['engagement'],
-): ComponentResult {
+export function engagementPoints(facts: Record<EngagementSignal, number>, model: ScoringModel['engagement']): ComponentResult {
   let points = 0;
   let max = 0;
   const bySignal: Partial<Record<EngagementSignal, number>> = {};

@@ -64,11 +64,7 @@ function outcomePoints(outcome: FitOutcome, weight: number, unknownCredit: numbe
  * The maximum counts only configured dimensions, so without an ICP fit is 0 of 0 and
  * the score rests on behaviour alone (at most 75 with the default weights).
  */
-export function fitPoints(
-  facts: Pick<CompanyFacts, FitDimension>,
-  model: ScoringModel['fit'],
-  icp: CompiledIcp,
-): ComponentResult {
+export function fitPoints(facts: Pick<CompanyFacts, FitDimension>, model: ScoringModel['fit'], icp: CompiledIcp): ComponentResult {
   let points = 0;
   let max = 0;
   const detail: Record<string, { value: string | null; outcome: FitOutcome; points: number }> = {};

@@ -26,11 +26,7 @@ interface Tally {
  * - Negative weights are allowed for topics that signal the opposite of buying.
  * - The sum is clamped to [-cap, cap], so a site with many patterns cannot outweigh the other components.
  */
-export function intentPoints(
-  pathViews: CompanyFacts['pathViews'],
-  model: ScoringModel['intent'],
-  matcher: IntentMatcher,
-): ComponentResult {
+export function intentPoints(pathViews: CompanyFacts['pathViews'], model: ScoringModel['intent'], matcher: IntentMatcher): ComponentResult {
   // Indexed by pattern position; allocated on the first match (most companies match few topics).
   let tallies: Array<Tally | undefined> | null = null;
   for (const entry of pathViews) {

@@ -17,14 +17,7 @@ export type {
   ScoringModelPatch,
 } from './types.js';
 export { defaultScoringModel } from './defaults.js';
-export {
-  applyScoringPatch,
-  mergeScoringModel,
-  scoringModelPatchSchema,
-  scoringModelSchema,
-  type ScoringIssue,
-  type ScoringPatchResult,
-} from './schema.js';
+export { applyScoringPatch, mergeScoringModel, scoringModelPatchSchema, scoringModelSchema, type ScoringIssue, type ScoringPatchResult } from './schema.js';
 export { scoreCompany, scoreCompanyWithBase, decayedTotal, clampTotal } from './score.js';
 export { modelLabel, SCORING_FORMULA_VERSION } from './compile.js';
 export type { FitOutcome } from './fit.js';

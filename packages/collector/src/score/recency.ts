@@ -26,12 +26,7 @@ export function recencyFactor(lastSeenMs: number, nowMs: number, halfLifeDays: n
  * The component reports what time took away, so its points are <= 0 (max 0) and all
  * components add up to the total before rounding.
  */
-export function recencyPoints(
-  lastSeenMs: number,
-  nowMs: number,
-  model: ScoringModel['recency'],
-  undecayed: number,
-): ComponentResult & { factor: number } {
+export function recencyPoints(lastSeenMs: number, nowMs: number, model: ScoringModel['recency'], undecayed: number): ComponentResult & { factor: number } {
   const factor = recencyFactor(lastSeenMs, nowMs, model.halfLifeDays);
   const known = Number.isFinite(lastSeenMs) && Number.isFinite(nowMs);
   const ageDays = known ? Math.max(0, nowMs - lastSeenMs) / DAY_MS : null;

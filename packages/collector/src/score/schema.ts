@@ -34,23 +34,12 @@ export const PATTERN_NAME = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 const GLOB = /^[/*][^\s?#]{0,199}$/;
 
 const GLOB_MESSAGE =
-  'path glob must start with "/" or "*", be at most 200 characters and contain no spaces, "?" or "#" ' +
-  '(only "*" is special), e.g. "/pricing*" or "*demo*"';
+  'path glob must start with "/" or "*", be at most 200 characters and contain no spaces, "?" or "#" ' + '(only "*" is special), e.g. "/pricing*" or "*demo*"';
 
 const intentPattern = z.strictObject({
-  name: z
-    .string({ error: 'name must be a string' })
-    .regex(
-      PATTERN_NAME,
-      'name must be 1-40 characters of a-z, 0-9, "-" or "_", starting with a letter or digit',
-    ),
+  name: z.string({ error: 'name must be a string' }).regex(PATTERN_NAME, 'name must be 1-40 characters of a-z, 0-9, "-" or "_", starting with a letter or digit'),
   paths: z
-    .array(
-      z
-        .string({ error: 'each path glob must be a string' })
-        .regex(GLOB, GLOB_MESSAGE),
-      { error: 'paths must be a list of globs' },
-    )
+    .array(z.string({ error: 'each path glob must be a string' }).regex(GLOB, GLOB_MESSAGE), { error: 'paths must be a list of globs' })
     .min(1, 'paths must list at least one glob')
     .max(20, 'paths may list at most 20 globs'),
   weight: between(-100, 100, 'weight'),
@@ -98,12 +87,9 @@ const icp = z.strictObject({
   industries: labels('industry'),
   sizes: labels('size'),
   countries: z
-    .array(
-      z
-        .string({ error: 'each country must be a string' })
-        .regex(/^[A-Za-z]{2}$/, 'country must be an ISO 3166-1 alpha-2 code such as "DE"'),
-      { error: 'countries must be a list of strings' },
-    )
+    .array(z.string({ error: 'each country must be a string' }).regex(/^[A-Za-z]{2}$/, 'country must be an ISO 3166-1 alpha-2 code such as "DE"'), {
+      error: 'countries must be a list of strings',
+    })
     .max(250, 'at most 250 countries'),
 });
 
@@ -146,9 +132,7 @@ export const scoringModelPatchSchema: z.ZodType<ScoringModelPatch> = z
         .partial(),
       intent: intent.partial(),
       recency: recency.partial(),
-      fit: z
-        .strictObject({ icp: icp.partial(), weights: fitWeights.partial(), unknownCredit: fit.shape.unknownCredit })
-        .partial(),
+      fit: z.strictObject({ icp: icp.partial(), weights: fitWeights.partial(), unknownCredit: fit.shape.unknownCredit }).partial(),
       watchlist: watchlist.partial(),
     },
     { error: 'scoring settings must be an object' },

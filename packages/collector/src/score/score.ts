@@ -3,14 +3,7 @@ import { count, engagementPoints, round2 } from './engagement.js';
 import { fitPoints } from './fit.js';
 import { intentPoints } from './intent.js';
 import { recencyFactor, recencyPoints } from './recency.js';
-import type {
-  CompanyFacts,
-  ComponentName,
-  ComponentResult,
-  ScoreBreakdown,
-  ScoreComponent,
-  ScoringModel,
-} from './types.js';
+import type { CompanyFacts, ComponentName, ComponentResult, ScoreBreakdown, ScoreComponent, ScoringModel } from './types.js';
 import { watchlistPoints } from './watchlist.js';
 
 /**
