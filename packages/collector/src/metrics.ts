@@ -8,8 +8,8 @@ export type Metrics = ReturnType<typeof createMetrics>;
  *
  * What the beacon path counts on every event is kept as plain numbers that
  * prom-client reads when /metrics is scraped: a labelled inc() or set() hashes
- * its labels on every call, and those calls were about 4% of the thread that
- * answers beacons.
+ * its labels on every call, a measurable share of the thread that answers
+ * beacons.
  */
 export function createMetrics() {
   const registry = new Registry();

@@ -237,11 +237,10 @@ class ResolverCore {
 
   /**
    * Whether an answer for this site is worth keeping. The shipped tables answer
-   * from memory in about 0.5 µs, and with visitors' addresses churning through a
-   * bounded cache, a miss cost 1.2-1.4 µs on top (bench: 20,000 addresses, 10,000
-   * entries) while every entry it kept outlived the young generation and was
-   * copied and promoted first. Only a lookup that costs more than that is cached:
-   * a site's identity data (an SQLite query), a city database, reverse DNS.
+   * from memory faster than a cache that visitors' addresses churn through, whose
+   * entries also outlive the young generation and cost the GC (bench/resolve.mjs).
+   * Only a lookup dearer than that is cached: a site's identity data (an SQLite
+   * query), a city database, reverse DNS.
    */
   private worthCaching(usesIdentity: boolean): boolean {
     return this.cache !== null && (usesIdentity || this.rdns !== null || this.city !== null);

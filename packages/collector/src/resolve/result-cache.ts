@@ -1,7 +1,7 @@
 // The resolver's result cache: per site, per address text, with a TTL and a
 // size bound. Two generations of Maps instead of lru-cache because the hot
-// path must do 3M+ hits/s on one core: lru-cache with a TTL and a
-// `site + ip` key measured ~2.2M/s in bench/resolve.mjs, this ~2x that.
+// path must do millions of hits a second on one core, and lru-cache with a TTL
+// and a `site + ip` key did about half of this (bench/resolve.mjs compares).
 //
 // - Lookup: the current generation, then the previous one (a hit there is
 //   promoted, so anything used within two generations survives: LRU-like).
