@@ -2,9 +2,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { scoreCompany, type ScoreBreakdown } from '../score/model.js';
-import { companySorts, getCompany, listCompanies, listCompanyTopPaths, type CompanyRow } from '../store/company-queries.js';
-import { listCompanyContacts } from '../store/contact-queries.js';
-import { listRecentCompanyPageViews } from '../store/page-view-queries.js';
+import { companySorts, type CompanyRow } from '../store/company-queries.js';
 import { getSiteScoringModel } from '../store/site-settings.js';
 import { callerOf, type Endpoint } from './endpoint.js';
 import { companyDetailModel, companyModel, errorModel, paginationModel } from './models.js';
@@ -32,7 +30,7 @@ export const companyListQuery = z.strictObject({
 });
 
 const listResponse = z.object({ companies: z.array(companyModel), pagination: paginationModel });
-const notFoundResponse = { description: 'No such company on this key\'s site', schema: errorModel };
+const notFoundResponse = { description: "No such company on this key's site", schema: errorModel };
 
 /** The score breakdown the rescoring job stored, or one computed now from the stored aggregates. */
 function breakdownOf(ctx: AppContext, row: CompanyRow, paths: Array<{ path: string; views: number }>): ScoreBreakdown | null {
@@ -66,7 +64,7 @@ export const companyEndpoints: Endpoint[] = [
     auth: 'api_key',
     permission: 'read',
     limit: 'read',
-    handle(ctx, req, res) {
+    async handle(ctx, req, res) {
       const query = parseQuery(companyListQuery, req.query);
       const { siteId } = callerOf(res);
       const filters = {
@@ -78,14 +76,13 @@ export const companyEndpoints: Endpoint[] = [
         seenAfter: query.seen_after,
         seenBefore: query.seen_before,
       };
-      const { rows, total } = listCompanies(ctx.db, siteId, filters, { limit: query.limit, offset: (query.page - 1) * query.limit, sort: query.sort });
+      const { rows, total } = await ctx.reads.run('listCompanies', siteId, filters, { limit: query.limit, offset: (query.page - 1) * query.limit, sort: query.sort });
       res.json({ companies: rows.map((row) => renderCompany(row, ctx.config.logoUrlTemplate)), pagination: pagination(query.page, query.limit, total) });
     },
     doc: {
       tag: 'Companies',
       summary: 'List identified companies',
-      description:
-        'A paginated list of the companies identified on the key\'s site, sorted by lead score and then most recent visit. Requires at least read permission.',
+      description: "A paginated list of the companies identified on the key's site, sorted by lead score and then most recent visit. Requires at least read permission.",
       query: companyListQuery,
       responses: { 200: { description: 'One page of companies', schema: listResponse } },
     },
@@ -96,13 +93,17 @@ export const companyEndpoints: Endpoint[] = [
     auth: 'api_key',
     permission: 'read',
     limit: 'read',
-    handle(ctx, req, res) {
+    async handle(ctx, req, res) {
       parseQuery(noQuery, req.query);
       const id = idParam('id').safeParse(req.params.id);
       const { siteId } = callerOf(res);
-      const row = id.success ? getCompany(ctx.db, siteId, id.data) : null;
+      const row = id.success ? await ctx.reads.run('getCompany', siteId, id.data) : null;
       if (!row) throw notFound(`No company with id "${String(req.params.id).slice(0, 100)}"`);
-      const paths = listCompanyTopPaths(ctx.db, row.id, 50);
+      const [paths, contacts, recentPageViews] = await Promise.all([
+        ctx.reads.run('listCompanyTopPaths', row.id, 50),
+        ctx.reads.run('listCompanyContacts', siteId, row, 50),
+        ctx.reads.run('listRecentCompanyPageViews', siteId, row.id, 20),
+      ]);
       const body: z.infer<typeof companyDetailModel> = {
         company: {
           ...renderCompany(row, ctx.config.logoUrlTemplate),
@@ -114,8 +115,8 @@ export const companyEndpoints: Endpoint[] = [
         },
         score: breakdownOf(ctx, row, paths),
         topPages: paths.slice(0, 10),
-        contacts: listCompanyContacts(ctx.db, siteId, row, 50).map(renderContact),
-        recentPageViews: listRecentCompanyPageViews(ctx.db, siteId, row.id, 20).map(renderPageView),
+        contacts: contacts.map(renderContact),
+        recentPageViews: recentPageViews.map(renderPageView),
       };
       res.json(body);
     },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { badRequest, notFound } from '../errors.js';
 import { normalizeSiteDomain } from '../site-domain.js';
-import { deleteContact, getContact, listContacts } from '../store/contact-queries.js';
+import { deleteContact } from '../store/contact-queries.js';
 import { callerOf, type Endpoint } from './endpoint.js';
 import { contactModel, errorModel, paginationModel } from './models.js';
 import { pagination, renderContact } from './render.js';
@@ -14,7 +14,7 @@ export const contactListQuery = z.strictObject({
   source: z.enum(['identify', 'ingest', 'webhook'], { error: 'source must be one of identify, ingest, webhook' }).optional().describe('How the contact became known'),
 });
 
-const notFoundResponse = { description: 'No such contact on this key\'s site', schema: errorModel };
+const notFoundResponse = { description: "No such contact on this key's site", schema: errorModel };
 
 export const contactEndpoints: Endpoint[] = [
   {
@@ -23,12 +23,17 @@ export const contactEndpoints: Endpoint[] = [
     auth: 'api_key',
     permission: 'read',
     limit: 'read',
-    handle(ctx, req, res) {
+    async handle(ctx, req, res) {
       const query = parseQuery(contactListQuery, req.query);
       const companyDomain = query.company_domain === undefined ? undefined : normalizeSiteDomain(query.company_domain);
       if (companyDomain === null) throw badRequest('company_domain must be a domain name such as acme.com', [{ field: 'company_domain', message: 'not a domain name' }]);
       const { siteId } = callerOf(res);
-      const { rows, total } = listContacts(ctx.db, siteId, { companyDomain, q: query.q, source: query.source }, { limit: query.limit, offset: (query.page - 1) * query.limit });
+      const { rows, total } = await ctx.reads.run(
+        'listContacts',
+        siteId,
+        { companyDomain, q: query.q, source: query.source },
+        { limit: query.limit, offset: (query.page - 1) * query.limit },
+      );
       res.json({ contacts: rows.map(renderContact), pagination: pagination(query.page, query.limit, total) });
     },
     doc: {
@@ -45,11 +50,11 @@ export const contactEndpoints: Endpoint[] = [
     auth: 'api_key',
     permission: 'read',
     limit: 'read',
-    handle(ctx, req, res) {
+    async handle(ctx, req, res) {
       parseQuery(noQuery, req.query);
       const id = idParam('id').safeParse(req.params.id);
       const { siteId } = callerOf(res);
-      const contact = id.success ? getContact(ctx.db, siteId, id.data) : null;
+      const contact = id.success ? await ctx.reads.run('getContact', siteId, id.data) : null;
       if (!contact) throw notFound(`No contact with id "${String(req.params.id).slice(0, 100)}"`);
       res.json(renderContact(contact));
     },
@@ -79,7 +84,7 @@ export const contactEndpoints: Endpoint[] = [
       tag: 'Contacts',
       summary: 'Erase a contact',
       description:
-        'Deletes the person\'s record, for example on a GDPR erasure request. Visitors it was linked to keep their (anonymous) page views but no longer point to a person. Sending the same person again through identify, ingest or a webhook creates a new contact.',
+        "Deletes the person's record, for example on a GDPR erasure request. Visitors it was linked to keep their (anonymous) page views but no longer point to a person. Sending the same person again through identify, ingest or a webhook creates a new contact.",
       query: noQuery,
       pathParams: { id: 'Contact id, e.g. ct_a1b2c3d4e5f6' },
       responses: { 200: { description: 'Erased', schema: z.object({ id: z.string(), deleted: z.literal(true) }) }, 404: notFoundResponse },

@@ -57,7 +57,10 @@ export const companyModel = named(
   'Company',
   z
     .object({
-      id: z.string().describe('Unique company identifier').meta({ examples: ['comp_a1b2c3d4'] }),
+      id: z
+        .string()
+        .describe('Unique company identifier')
+        .meta({ examples: ['comp_a1b2c3d4'] }),
       name: z.string().describe('Company name (the domain when no name is known)'),
       domain: z.string().describe('Company website domain'),
       industry: z.string().describe('Industry classification; "" when unknown'),
@@ -80,7 +83,7 @@ export const companyModel = named(
 export const pageViewModel = named(
   'PageView',
   z.object({
-    id: z.string().describe('Page-view id (the tracker\'s, or the one sent to /ingest, or derived; see docs)'),
+    id: z.string().describe("Page-view id (the tracker's, or the one sent to /ingest, or derived; see docs)"),
     visitorId: z.string(),
     companyId: z.string().nullable(),
     url: z.string(),

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { badRequest } from '../errors.js';
-import { listPageViews } from '../store/page-view-queries.js';
 import { callerOf, type Endpoint } from './endpoint.js';
 import { pageViewModel, paginationModel } from './models.js';
 import { pagination, renderPageView } from './render.js';
@@ -27,14 +26,14 @@ export const pageViewEndpoints: Endpoint[] = [
     auth: 'api_key',
     permission: 'read',
     limit: 'read',
-    handle(ctx, req, res) {
+    async handle(ctx, req, res) {
       const query = parseQuery(pageViewListQuery, req.query);
       if (query.since !== undefined && query.until !== undefined && query.since >= query.until) {
         throw badRequest('since must be earlier than until', [{ field: 'since', message: 'must be earlier than until' }]);
       }
       const { siteId } = callerOf(res);
       const filters = { companyId: query.company_id, visitorId: query.visitor_id, since: query.since, until: query.until, includeBots: query.include_bots };
-      const { rows, total } = listPageViews(ctx.db, siteId, filters, { limit: query.limit, offset: (query.page - 1) * query.limit });
+      const { rows, total } = await ctx.reads.run('listPageViews', siteId, filters, { limit: query.limit, offset: (query.page - 1) * query.limit });
       res.json({ pageViews: rows.map(renderPageView), pagination: pagination(query.page, query.limit, total) });
     },
     doc: {

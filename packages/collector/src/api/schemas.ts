@@ -54,7 +54,11 @@ export const booleanParam = (name: string) =>
     .meta({ type: 'boolean' });
 
 /** Ids are short tokens; anything else cannot exist, so it is refused early and cheaply. */
-export const idParam = (name: string) => z.string().max(100, `${name} must be at most 100 characters`).regex(/^[A-Za-z0-9_-]+$/, `${name} must be an id such as comp_a1b2c3d4`);
+export const idParam = (name: string) =>
+  z
+    .string()
+    .max(100, `${name} must be at most 100 characters`)
+    .regex(/^[A-Za-z0-9_-]+$/, `${name} must be an id such as comp_a1b2c3d4`);
 
 /** Turns zod issues into the public `details` list: where, and what is allowed. */
 export function issuesOf(error: z.ZodError): Array<{ field: string; message: string }> {

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { listVisitors } from '../store/visitor-queries.js';
 import { callerOf, type Endpoint } from './endpoint.js';
 import { paginationModel, visitorModel } from './models.js';
 import { pagination, renderVisitor } from './render.js';
@@ -18,11 +17,11 @@ export const visitorEndpoints: Endpoint[] = [
     auth: 'api_key',
     permission: 'read',
     limit: 'read',
-    handle(ctx, req, res) {
+    async handle(ctx, req, res) {
       const query = parseQuery(visitorListQuery, req.query);
       const { siteId } = callerOf(res);
-      const { rows, total } = listVisitors(
-        ctx.db,
+      const { rows, total } = await ctx.reads.run(
+        'listVisitors',
         siteId,
         { companyId: query.company_id, includeBots: query.include_bots },
         { limit: query.limit, offset: (query.page - 1) * query.limit },
@@ -32,7 +31,7 @@ export const visitorEndpoints: Endpoint[] = [
     doc: {
       tag: 'Visitors',
       summary: 'List visitors',
-      description: 'A paginated list of the site\'s visitors, most recently seen first. Bots are excluded unless include_bots=true.',
+      description: "A paginated list of the site's visitors, most recently seen first. Bots are excluded unless include_bots=true.",
       query: visitorListQuery,
       responses: { 200: { description: 'One page of visitors', schema: z.object({ visitors: z.array(visitorModel), pagination: paginationModel }) } },
     },
