@@ -149,13 +149,29 @@ const summary = Object.fromEntries(
   ]),
 );
 const fmt = (ms) => ms.toFixed(2);
-console.log(`\nAPI read latency, ${meta.companies} companies / ${meta.pageViews} page views, ${requests} sequential requests x ${runs} runs (median of runs), keep-alive on 127.0.0.1\n`);
+console.log(
+  `\nAPI read latency, ${meta.companies} companies / ${meta.pageViews} page views, ${requests} sequential requests x ${runs} runs (median of runs), keep-alive on 127.0.0.1\n`,
+);
 console.log(
   table(
     ['endpoint', 'p50 ms', 'p99 ms', 'max ms', 'target p99', 'ok'],
     [
-      ['GET /api/v1/companies?min_score=50&limit=100', fmt(summary.companies.p50), fmt(summary.companies.p99), fmt(summary.companies.max), `<= ${targets.companies} ms`, summary.companies.p99 <= targets.companies ? 'yes' : 'NO'],
-      ['GET /api/v1/resolve?ip=...', fmt(summary.resolve.p50), fmt(summary.resolve.p99), fmt(summary.resolve.max), `<= ${targets.resolve} ms`, summary.resolve.p99 <= targets.resolve ? 'yes' : 'NO'],
+      [
+        'GET /api/v1/companies?min_score=50&limit=100',
+        fmt(summary.companies.p50),
+        fmt(summary.companies.p99),
+        fmt(summary.companies.max),
+        `<= ${targets.companies} ms`,
+        summary.companies.p99 <= targets.companies ? 'yes' : 'NO',
+      ],
+      [
+        'GET /api/v1/resolve?ip=...',
+        fmt(summary.resolve.p50),
+        fmt(summary.resolve.p99),
+        fmt(summary.resolve.max),
+        `<= ${targets.resolve} ms`,
+        summary.resolve.p99 <= targets.resolve ? 'yes' : 'NO',
+      ],
     ],
   ),
 );

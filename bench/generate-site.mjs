@@ -96,12 +96,14 @@ const insertCompany = db.prepare(`INSERT INTO companies (id, site_id, domain, na
   @firstSeen, @lastSeen, @visitorCount, @pageViews, @sessions, @engagedMs, 0, @firstSeen, @lastSeen)`);
 const insertPath = db.prepare('INSERT INTO company_paths (company_id, path, views) VALUES (?, ?, ?)');
 const insertCompanyVisitor = db.prepare('INSERT INTO company_visitors (company_id, visitor_id) VALUES (?, ?)');
-const insertVisitor = db.prepare(`INSERT INTO visitors (site_id, id, first_seen, last_seen, session_id, session_count, page_views, last_ip, country, browser, os, device, is_bot, company_id, contact_id)
+const insertVisitor =
+  db.prepare(`INSERT INTO visitors (site_id, id, first_seen, last_seen, session_id, session_count, page_views, last_ip, country, browser, os, device, is_bot, company_id, contact_id)
   VALUES (@siteId, @id, @firstSeen, @lastSeen, 'sess', @sessions, @pageViews, @ip, @country, @browser, @os, 'desktop', 0, @companyId, @contactId)`);
 const insertContact = db.prepare(`INSERT INTO contacts (id, site_id, email, first_name, last_name, job_title, company_domain, source, created_at, updated_at)
   VALUES (?, ?, ?, ?, ?, ?, ?, 'ingest', ?, ?)`);
 const insertRange = db.prepare(`INSERT INTO identity_ranges (site_id, ip_lo, ip_hi, prefix, company_domain, source, created_at) VALUES (?, ?, ?, 128, ?, 'ingest', ?)`);
-const insertPageView = db.prepare(`INSERT INTO page_views (site_id, pv_id, visitor_id, session_id, ts, url, path, ip, country, browser, os, device, is_bot, company_id, engaged_ms, source)
+const insertPageView =
+  db.prepare(`INSERT INTO page_views (site_id, pv_id, visitor_id, session_id, ts, url, path, ip, country, browser, os, device, is_bot, company_id, engaged_ms, source)
   VALUES (?, ?, ?, 'sess', ?, ?, ?, ?, ?, ?, ?, 'desktop', ?, ?, ?, 'tracker')`);
 const insertAnonymousVisitor = db.prepare(`INSERT OR IGNORE INTO visitors (site_id, id, first_seen, last_seen, session_id, page_views, last_ip, is_bot)
   VALUES (?, ?, ?, ?, 'sess', 1, ?, ?)`);
@@ -127,9 +129,23 @@ db.transaction(() => {
     const paths = h > 0.55 ? [...hotPaths.slice(0, 1 + Math.floor((h - 0.55) * 12)), ...coldPaths.slice(0, 3)] : coldPaths.slice(0, 2 + Math.floor(h * 5));
     const engagedMs = views * (10_000 + Math.floor(h * 50_000));
     insertCompany.run({
-      id, siteId, domain, name: `Company ${i}`, industry: pick(industries), size: pick(sizes), employeeCount: 10 + Math.floor(random() * 20_000),
-      revenue: null, city: null, region: null, country: pick(countries), firstSeen, lastSeen, visitorCount,
-      pageViews: views, sessions: Math.ceil(views / 3), engagedMs,
+      id,
+      siteId,
+      domain,
+      name: `Company ${i}`,
+      industry: pick(industries),
+      size: pick(sizes),
+      employeeCount: 10 + Math.floor(random() * 20_000),
+      revenue: null,
+      city: null,
+      region: null,
+      country: pick(countries),
+      firstSeen,
+      lastSeen,
+      visitorCount,
+      pageViews: views,
+      sessions: Math.ceil(views / 3),
+      engagedMs,
     });
     const pathViews = new Map();
     let contactId = null;
@@ -147,12 +163,39 @@ db.transaction(() => {
       const own = Math.floor(views / visitorCount) + (v < views % visitorCount ? 1 : 0);
       const browser = pick(browsers);
       const os = pick(oses);
-      insertVisitor.run({ siteId, id: visitorId, firstSeen, lastSeen, sessions: Math.max(1, Math.ceil(own / 3)), pageViews: own, ip, country: 'US', browser, os, companyId: id, contactId: v === 0 ? contactId : null });
+      insertVisitor.run({
+        siteId,
+        id: visitorId,
+        firstSeen,
+        lastSeen,
+        sessions: Math.max(1, Math.ceil(own / 3)),
+        pageViews: own,
+        ip,
+        country: 'US',
+        browser,
+        os,
+        companyId: id,
+        contactId: v === 0 ? contactId : null,
+      });
       for (let k = 0; k < own; k++) {
         const ts = k === 0 ? lastSeen : firstSeen + Math.floor(random() * (lastSeen - firstSeen));
         const path = pick(paths);
         pathViews.set(path, (pathViews.get(path) ?? 0) + 1);
-        insertPageView.run(siteId, `pv${(pv++).toString(36)}`, visitorId, ts, `https://bench.example${path}`, path, ip, 'US', browser, os, 0, id, Math.floor(engagedMs / views));
+        insertPageView.run(
+          siteId,
+          `pv${(pv++).toString(36)}`,
+          visitorId,
+          ts,
+          `https://bench.example${path}`,
+          path,
+          ip,
+          'US',
+          browser,
+          os,
+          0,
+          id,
+          Math.floor(engagedMs / views),
+        );
       }
     }
     for (const [path, count] of pathViews) insertPath.run(id, path, count);
@@ -165,7 +208,21 @@ db.transaction(() => {
     const path = pick(coldPaths);
     const isBot = n % 20 === 0 ? 1 : 0;
     const ts = now - Math.floor(random() * windowMs);
-    insertPageView.run(siteId, `pv${(pv++).toString(36)}`, `v${n.toString(36)}`, ts, `https://bench.example${path}`, path, ipOf(n), 'US', pick(browsers), pick(oses), isBot, null, 0);
+    insertPageView.run(
+      siteId,
+      `pv${(pv++).toString(36)}`,
+      `v${n.toString(36)}`,
+      ts,
+      `https://bench.example${path}`,
+      path,
+      ipOf(n),
+      'US',
+      pick(browsers),
+      pick(oses),
+      isBot,
+      null,
+      0,
+    );
     if (k < anonymousVisitors) insertAnonymousVisitor.run(siteId, `v${n.toString(36)}`, ts, ts, ipOf(n), isBot);
   }
 })();
@@ -179,6 +236,16 @@ const hot = db.prepare('SELECT COUNT(*) AS n FROM companies WHERE site_id = ? AN
 db.pragma('journal_mode = WAL');
 db.exec('ANALYZE');
 db.close();
-const meta = { siteId, readKey, companies, requestedPageViews: pageViews, pageViews: pv, identifiedIps: visitorNumber, scoreAtLeast50: hot, generatedAt: new Date(now).toISOString(), generatedIn: `${Math.round((Date.now() - started) / 1000)} s` };
+const meta = {
+  siteId,
+  readKey,
+  companies,
+  requestedPageViews: pageViews,
+  pageViews: pv,
+  identifiedIps: visitorNumber,
+  scoreAtLeast50: hot,
+  generatedAt: new Date(now).toISOString(),
+  generatedIn: `${Math.round((Date.now() - started) / 1000)} s`,
+};
 writeFileSync(metaPath, `${JSON.stringify(meta, null, 2)}\n`);
 console.log(`bench/generate-site: ${dbPath}: ${companies} companies (${hot} scoring 50 or more), ${pv} page views in ${meta.generatedIn}`);

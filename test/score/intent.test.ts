@@ -135,12 +135,33 @@ describe('intent', () => {
         { name: 'pricing', paths: ['/pricing*'], weight: 10 },
       ],
     };
-    expect(intentOf([{ path: '/careers', views: 1 }, { path: '/pricing', views: 1 }], intent).points).toBe(2);
-    expect(intentOf([{ path: '/careers', views: 1 }, { path: '/press', views: 1 }], intent).points).toBe(-12);
+    expect(
+      intentOf(
+        [
+          { path: '/careers', views: 1 },
+          { path: '/pricing', views: 1 },
+        ],
+        intent,
+      ).points,
+    ).toBe(2);
+    expect(
+      intentOf(
+        [
+          { path: '/careers', views: 1 },
+          { path: '/press', views: 1 },
+        ],
+        intent,
+      ).points,
+    ).toBe(-12);
   });
 
   it('ignores paths listed with zero or negative views', () => {
-    expect(intentOf([{ path: '/pricing', views: 0 }, { path: '/demo', views: -1 }]).points).toBe(0);
+    expect(
+      intentOf([
+        { path: '/pricing', views: 0 },
+        { path: '/demo', views: -1 },
+      ]).points,
+    ).toBe(0);
   });
 
   it('scores nothing with no patterns', () => {

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  applyScoringPatch,
-  defaultScoringModel,
-  mergeScoringModel,
-  scoringModelPatchSchema,
-  scoringModelSchema,
-} from '../../packages/collector/src/score/model.js';
+import { applyScoringPatch, defaultScoringModel, mergeScoringModel, scoringModelPatchSchema, scoringModelSchema } from '../../packages/collector/src/score/model.js';
 
 function issuesOf(input: unknown) {
   const result = applyScoringPatch(defaultScoringModel, input);
@@ -54,9 +48,7 @@ describe('scoring settings', () => {
   });
 
   it('rejects a half-life out of bounds with its path and range', () => {
-    expect(issuesOf({ recency: { halfLifeDays: 0 } })).toEqual([
-      { path: 'recency.halfLifeDays', message: 'halfLifeDays must be between 1 and 365' },
-    ]);
+    expect(issuesOf({ recency: { halfLifeDays: 0 } })).toEqual([{ path: 'recency.halfLifeDays', message: 'halfLifeDays must be between 1 and 365' }]);
   });
 
   it('rejects a weight given as text', () => {
@@ -72,8 +64,7 @@ describe('scoring settings', () => {
     expect(issuesOf({ intent: { patterns: [{ name: 'pricing', paths: ['pricing'], weight: 10 }] } })).toEqual([
       {
         path: 'intent.patterns.0.paths.0',
-        message:
-          'path glob must start with "/" or "*", be at most 200 characters and contain no spaces, "?" or "#" (only "*" is special), e.g. "/pricing*" or "*demo*"',
+        message: 'path glob must start with "/" or "*", be at most 200 characters and contain no spaces, "?" or "#" (only "*" is special), e.g. "/pricing*" or "*demo*"',
       },
     ]);
   });

@@ -57,7 +57,11 @@ describe('scoreCompany', () => {
       engagedSeconds: 20_000,
       visitors: 12,
       sessions: 30,
-      pathViews: [{ path: '/pricing', views: 40 }, { path: '/demo', views: 10 }, { path: '/security', views: 8 }],
+      pathViews: [
+        { path: '/pricing', views: 40 },
+        { path: '/demo', views: 10 },
+        { path: '/security', views: 8 },
+      ],
       lastSeenMs: NOW - 90 * DAY_MS,
     });
     const lightRecent = facts({ pageViews: 3, visitors: 1, sessions: 1, engagedSeconds: 60, lastSeenMs: NOW - 3 * DAY_MS });

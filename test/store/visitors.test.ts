@@ -27,7 +27,17 @@ const t0 = Date.UTC(2026, 10, 23, 9, 0, 0);
 
 function pageView(overrides: Partial<PageViewRecord> = {}): PageViewRecord {
   n += 1;
-  return pageViewRecord(siteId, `pv_${n}`, { visitorId: 'vis_1', ts: t0, url: 'https://acme.test/pricing', ip: '203.0.113.7', country: 'DE', asn: 64500, browser: 'Firefox', os: 'Linux', ...overrides });
+  return pageViewRecord(siteId, `pv_${n}`, {
+    visitorId: 'vis_1',
+    ts: t0,
+    url: 'https://acme.test/pricing',
+    ip: '203.0.113.7',
+    country: 'DE',
+    asn: 64500,
+    browser: 'Firefox',
+    os: 'Linux',
+    ...overrides,
+  });
 }
 
 const write = (record: PageViewRecord) => db.transaction(() => writeEvent(db, record))();

@@ -33,8 +33,23 @@ export interface CompanyRow {
 /** The columns the company object is rendered from (the list reads no more: breakdowns are large). */
 export type CompanyListRow = Pick<
   CompanyRow,
-  | 'id' | 'domain' | 'name' | 'industry' | 'size' | 'employee_count' | 'revenue' | 'city' | 'region' | 'country' | 'linkedin_url' | 'logo_url'
-  | 'first_seen' | 'last_seen' | 'visitor_count' | 'lead_score' | 'created_at'
+  | 'id'
+  | 'domain'
+  | 'name'
+  | 'industry'
+  | 'size'
+  | 'employee_count'
+  | 'revenue'
+  | 'city'
+  | 'region'
+  | 'country'
+  | 'linkedin_url'
+  | 'logo_url'
+  | 'first_seen'
+  | 'last_seen'
+  | 'visitor_count'
+  | 'lead_score'
+  | 'created_at'
 >;
 const listColumns =
   'id, domain, name, industry, size, employee_count, revenue, city, region, country, linkedin_url, logo_url, first_seen, last_seen, visitor_count, lead_score, created_at';
@@ -113,10 +128,12 @@ function whereOf(filters: CompanyFilters): { sql: string; params: Record<string,
 function countCompanies(db: Db, siteId: string, filters: CompanyFilters, where: { sql: string }, params: Record<string, unknown>): number {
   const onlyScore = Object.entries(filters).every(([key, value]) => key === 'minScore' || value === undefined);
   if (onlyScore) {
-    return prepared<[string, number], { n: number | null }>(db, 'SELECT SUM(n) AS n FROM company_score_counts WHERE site_id = ? AND lead_score >= ?').get(
-      siteId,
-      filters.minScore ?? -2_147_483_648,
-    )!.n ?? 0;
+    return (
+      prepared<[string, number], { n: number | null }>(db, 'SELECT SUM(n) AS n FROM company_score_counts WHERE site_id = ? AND lead_score >= ?').get(
+        siteId,
+        filters.minScore ?? -2_147_483_648,
+      )!.n ?? 0
+    );
   }
   return prepared<[Record<string, unknown>], { n: number }>(db, `SELECT COUNT(*) AS n FROM companies WHERE ${where.sql}`).get(params)!.n;
 }

@@ -119,20 +119,24 @@ function writePageView(db: Db, r: PageViewRecord): WriteOutcome {
   ).changes;
   // A resent beacon: the company row was only touched by an idempotent upsert.
   if (inserted === 0) return { duplicate: true, companyId: null, identityChanged: false };
-  recordVisitorPageView(db, {
-    siteId: r.siteId,
-    visitorId: r.visitorId,
-    ts: r.ts,
-    sessionId: session.sessionId,
-    newSession: session.isNew && session.known,
-    ip: r.ip,
-    country: r.country,
-    browser: r.browser,
-    os: r.os,
-    device: r.device,
-    isBot: r.isBot,
-    companyId,
-  }, stored);
+  recordVisitorPageView(
+    db,
+    {
+      siteId: r.siteId,
+      visitorId: r.visitorId,
+      ts: r.ts,
+      sessionId: session.sessionId,
+      newSession: session.isNew && session.known,
+      ip: r.ip,
+      country: r.country,
+      browser: r.browser,
+      os: r.os,
+      device: r.device,
+      isBot: r.isBot,
+      companyId,
+    },
+    stored,
+  );
   // Bots are stored for the record but never count towards a company or its score.
   if (!companyId || r.isBot) return { duplicate: false, companyId: null, identityChanged: false };
   addCompanyPageView(db, companyId, { visitorId: r.visitorId, path: r.path, newSession: session.isNew });

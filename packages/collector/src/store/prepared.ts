@@ -7,7 +7,7 @@ const cache = new WeakMap<Db, Map<string, Statement>>();
  * Prepares each SQL text once per database and reuses it: preparing is far
  * costlier than running, and store functions are called on every event.
  */
-export function prepared<P extends unknown[] | {} = unknown[], R = unknown>(db: Db, sql: string): Statement<P, R> {
+export function prepared<P extends unknown[] | object = unknown[], R = unknown>(db: Db, sql: string): Statement<P, R> {
   let statements = cache.get(db);
   if (!statements) {
     statements = new Map();

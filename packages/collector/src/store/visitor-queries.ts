@@ -38,10 +38,11 @@ export function listVisitors(
   const rows =
     page.offset >= total
       ? []
-      : prepared<[Record<string, unknown>], VisitorRow>(
-          db,
-          `SELECT ${columns} FROM ${from} WHERE ${where} ORDER BY last_seen DESC, id LIMIT @limit OFFSET @offset`,
-        ).all({ ...params, limit: page.limit, offset: page.offset });
+      : prepared<[Record<string, unknown>], VisitorRow>(db, `SELECT ${columns} FROM ${from} WHERE ${where} ORDER BY last_seen DESC, id LIMIT @limit OFFSET @offset`).all({
+          ...params,
+          limit: page.limit,
+          offset: page.offset,
+        });
   return { rows, total };
 }
 
