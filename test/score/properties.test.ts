@@ -1,9 +1,25 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decayedTotal, defaultScoringModel, scoreCompany, scoreCompanyWithBase, type CompanyFacts, type ScoringModel } from '../../packages/collector/src/score/model.js';
+import { scoreDueAt } from '../../packages/collector/src/score/rescore.js';
 import { DAY_MS, NOW } from './fixtures.js';
 
-const PATHS = ['/', '/pricing', '/plans/team', '/demo', '/book-a-demo', '/contact', '/signup', '/security', '/integrations/slack', '/customers/acme', '/careers', '/careers/demo-engineer', '/blog/a', '/docs/api'];
+const PATHS = [
+  '/',
+  '/pricing',
+  '/plans/team',
+  '/demo',
+  '/book-a-demo',
+  '/contact',
+  '/signup',
+  '/security',
+  '/integrations/slack',
+  '/customers/acme',
+  '/careers',
+  '/careers/demo-engineer',
+  '/blog/a',
+  '/docs/api',
+];
 
 const factsArb: fc.Arbitrary<CompanyFacts> = fc.record({
   pageViews: fc.nat({ max: 5_000 }),
@@ -26,10 +42,11 @@ function modelArb(minWeight: number): fc.Arbitrary<ScoringModel> {
     engagement: fc.record({ pageViews: curve, engagedSeconds: curve, visitors: curve, sessions: curve }),
     intent: fc.record({
       cap: fc.double({ min: 0, max: 100, noNaN: true }),
-      patterns: fc.array(
-        fc.record({ paths: fc.array(fc.constantFrom('/pricing*', '*demo*', '*/careers*', '/contact', '*a*b*', '/'), { minLength: 1, maxLength: 3 }), weight }),
-        { maxLength: 8 },
-      ).map((patterns) => patterns.map((pattern, index) => ({ name: `p${index}`, ...pattern }))),
+      patterns: fc
+        .array(fc.record({ paths: fc.array(fc.constantFrom('/pricing*', '*demo*', '*/careers*', '/contact', '*a*b*', '/'), { minLength: 1, maxLength: 3 }), weight }), {
+          maxLength: 8,
+        })
+        .map((patterns) => patterns.map((pattern, index) => ({ name: `p${index}`, ...pattern }))),
     }),
     recency: fc.record({ halfLifeDays: fc.double({ min: 1, max: 365, noNaN: true }) }),
     fit: fc.record({
@@ -38,7 +55,11 @@ function modelArb(minWeight: number): fc.Arbitrary<ScoringModel> {
         sizes: fc.subarray(['51-200', '5001+']),
         countries: fc.subarray(['DE', 'US']),
       }),
-      weights: fc.record({ industry: fc.double({ min: 0, max: 100, noNaN: true }), size: fc.double({ min: 0, max: 100, noNaN: true }), country: fc.double({ min: 0, max: 100, noNaN: true }) }),
+      weights: fc.record({
+        industry: fc.double({ min: 0, max: 100, noNaN: true }),
+        size: fc.double({ min: 0, max: 100, noNaN: true }),
+        country: fc.double({ min: 0, max: 100, noNaN: true }),
+      }),
       unknownCredit: fc.double({ min: 0, max: 1, noNaN: true }),
     }),
     watchlist: fc.record({ bonus: fc.double({ min: 0, max: 100, noNaN: true }) }),
@@ -112,6 +133,31 @@ describe('score properties', () => {
         expect(decayedTotal(base, facts.lastSeenMs, NOW + later, model.recency)).toBe(scoreCompany(facts, model, NOW + later).total);
       }),
       { numRuns: 2_000 },
+    );
+  });
+
+  it('keeps the total until the due time the rescorer stores, and changes it within two seconds after', () => {
+    fc.assert(
+      fc.property(
+        factsArb,
+        fc.oneof(fc.constant(defaultScoringModel), modelArb(-100)),
+        fc.integer({ min: -DAY_MS, max: 400 * DAY_MS }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (facts, model, later, between) => {
+          const at = NOW + later;
+          const { breakdown, base } = scoreCompanyWithBase(facts, model, at);
+          const due = scoreDueAt(base, facts.lastSeenMs, breakdown.total, model.recency);
+          if (due === null) {
+            expect(scoreCompany(facts, model, at + 100 * 365 * DAY_MS).total).toBe(breakdown.total);
+            return;
+          }
+          const until = Math.max(at, due);
+          expect(scoreCompany(facts, model, until).total).toBe(breakdown.total);
+          expect(scoreCompany(facts, model, at + Math.floor((until - at) * between)).total).toBe(breakdown.total);
+          expect(scoreCompany(facts, model, due + 2_000).total).toBeLessThan(breakdown.total);
+        },
+      ),
+      { numRuns: 5_000 },
     );
   });
 });

@@ -2,36 +2,65 @@ import { SqliteError } from 'better-sqlite3';
 import type { Db } from '../store/db.js';
 import {
   companyPaths,
-  listScoredCompanyRowids,
-  listSitesDueForScoreCheck,
+  listDueCompanies,
+  listSiteCompanyPage,
+  listSiteScoreChecks,
   loadCompanyScoreInputs,
-  recordScoreCheck,
+  recordScoreChecks,
+  saveCompanyScoreDues,
   saveCompanyScores,
   siteSettingsJson,
   type CompanyScoreInput,
   type CompanyScoreWrite,
+  type DueCursor,
 } from '../store/company-scores.js';
 import { compileModel } from './compile.js';
 import { Digest } from './digest.js';
 import { decayedTotal, defaultScoringModel, mergeScoringModel, scoreCompanyWithBase, type ScoringModel, type ScoringModelPatch } from './model.js';
-
-/** Decay moves scores continuously; checking every site this often keeps every stored score under five minutes stale. */
-export const maxScoreAgeMs = 4 * 60 * 1000;
-
-/**
- * A company scored this recently (an event just touched it) is left out of a check, which
- * then vouches for its site only from this long before it started. A minute, the refresh
- * timer's period: the busiest companies are skipped, and checks come at most a minute sooner.
- */
-export const recentlyScoredMs = 60 * 1000;
+import { DAY_MS } from './recency.js';
 
 /** Companies read per statement: large enough that statement overhead vanishes, small enough to keep the JSON argument short. */
 const LOAD_BATCH = 1_000;
 
+/**
+ * A check works in chunks, one short transaction each, and batches commit between them.
+ * A chunk lists up to CHECK_SLICE companies and reads them CHECK_STEP at a time until
+ * CHECK_CHUNK_MS have passed: a company scored again and written costs tens of times one
+ * left as it is, and a loaded machine several times more, so time, not a count, bounds the
+ * chunk. 20 ms leaves room under 50 for the step under way and the commit.
+ */
+const CHECK_SLICE = 500;
+const CHECK_STEP = 25;
+const CHECK_CHUNK_MS = 20;
+
+/**
+ * What the stored due times and digests were computed by, recorded with each site's model:
+ * a change to digestOf or scoreDueAt must change it, so that the next check reads every
+ * company once again.
+ */
+const CHECK_RULES = 'due-1';
+
+/**
+ * The clock until which decay leaves a company's rounded total as it is, or null if it never
+ * changes it. Recency only shrinks with time, so the total only falls: below `total` once
+ * base × factor drops under total − 0.5 (Math.round's edge), and a total of 0 stays 0.
+ * Returned a second early: this inverse and decayedTotal's factor may differ in their last
+ * bits, and an early due costs one more look while a late one would leave a stale total.
+ */
+export function scoreDueAt(base: number, lastSeenMs: number, total: number, recency: ScoringModel['recency']): number | null {
+  if (total <= 0 || !(base > 0)) return null;
+  const crossing = lastSeenMs + recency.halfLifeDays * DAY_MS * Math.log2(base / (total - 0.5));
+  return Number.isFinite(crossing) ? Math.floor(crossing) - 1_000 : null;
+}
+
 export interface Rescorer {
   /** Rescores these companies now, in one transaction; returns how many were scored. */
   rescore(companyIds: Iterable<string>): number;
-  /** Checks every scored company of each site not checked for maxScoreAgeMs, in slices that let requests through. */
+  /**
+   * Rescores the companies whose rounded score can have changed (their due time has come,
+   * or a fact behind it changed), and every company of a site whose model changed, in short
+   * transactions with a turn of the event loop between them; returns how many it read.
+   */
   refreshStale(): Promise<number>;
 }
 
@@ -45,19 +74,22 @@ interface SiteModel {
  * The I/O side of scoring: reads each company's aggregates, applies the pure model
  * (score/model.ts) with the site's settings, and stores what changed.
  *
- * Beside each breakdown the row keeps a digest of the aggregates and model it came from
- * and the undecayed points (the base) its total decays from. When a company's digest is
- * unchanged, only the clock moved: its total now is the base decayed to now, and if that
- * is the stored total, nothing is parsed, scored or written. The stored breakdown, computed
- * at its own `scored_at`, still explains that total; rewriting it would only move
- * `daysSinceLastSeen` by minutes at the cost of a page write. Freshness is then recorded
- * once a site: once the decay check has rescored every company of a site not scored since
- * T at clock T or later, `score_checks` says so, and no lead score of that site is older
- * than T.
+ * Beside each breakdown the row keeps a digest of the aggregates and model it came from,
+ * the undecayed points (the base) its total decays from, and when decay next moves the
+ * rounded total (`score_due`). When a company's digest is unchanged, only the clock moved:
+ * its total now is the base decayed to now, and if that is the stored total, nothing is
+ * parsed, scored or written. The stored breakdown, computed at its own `scored_at`, still
+ * explains that total; rewriting it would only move `daysSinceLastSeen` by minutes at the
+ * cost of a page write.
+ *
+ * So the decay check need only read the companies due: those whose due time has come, and
+ * those whose facts changed since they were scored (migration 008's trigger makes them due
+ * at once). A model change moves every due time and digest of a site; the check notices it
+ * by the model recorded for the site in `score_checks`, and reads every company once.
  */
 export function createRescorer(
   db: Db,
-  options: { now: () => number; isWatched?: (siteId: string, domain: string) => boolean; sliceSize?: number },
+  options: { now: () => number; isWatched?: (siteId: string, domain: string) => boolean; sliceSize?: number; chunkMs?: number },
 ): Rescorer {
   // Settings are read on every call so a change applies to the next rescore; the merged model
   // is kept while its text is the same, so its compiled patterns and path cache stay warm.
@@ -91,20 +123,36 @@ export function createRescorer(
       .optionalText(input.foldedPaths)
       .value();
 
-  /** By id (callers) or by rowid (the decay check, which lists rows in table order). */
-  const rescoreNow = (keys: readonly string[] | readonly number[]): number => {
+  /**
+   * By id (callers) or by rowid (the decay check). The check leaves out companies without a
+   * page view that score 0 and are not due: that total holds whatever the clock and model.
+   * It also stops between steps once past `until` (performance.now()), and says how many
+   * of the keys, in their order, it got through.
+   */
+  const rescoreNow = (keys: readonly string[] | readonly number[], checking: boolean, until: number): { read: number; through: number } => {
     const now = options.now();
+    const step = checking ? CHECK_STEP : LOAD_BATCH;
     const fresh = new Set<string>();
     const writes: CompanyScoreWrite[] = [];
+    const dues: Array<{ rowid: number; due: number | null }> = [];
     let count = 0;
-    for (let i = 0; i < keys.length; i += LOAD_BATCH) {
-      for (const input of loadCompanyScoreInputs(db, keys.slice(i, i + LOAD_BATCH))) {
+    for (let i = 0; i < keys.length; i += step) {
+      if (i > 0 && performance.now() > until) return { read: count, through: i };
+      for (const input of loadCompanyScoreInputs(db, keys.slice(i, i + step))) {
+        if (checking && input.pageViews === 0 && input.leadScore === 0 && input.scoreDue === null) continue;
         count++;
         const site = modelFor(input.siteId, fresh);
         const watched = options.isWatched?.(input.siteId, input.domain) ?? false;
         const lastSeenMs = input.lastSeen ?? 0;
         const inputs = digestOf(input, site.label, watched);
-        if (inputs === input.scoreInputs && input.scoreBase !== null && decayedTotal(input.scoreBase, lastSeenMs, now, site.model.recency) === input.leadScore) continue;
+        if (inputs === input.scoreInputs && input.scoreBase !== null) {
+          const total = decayedTotal(input.scoreBase, lastSeenMs, now, site.model.recency);
+          if (total === input.leadScore) {
+            const due = scoreDueAt(input.scoreBase, lastSeenMs, total, site.model.recency);
+            if (due !== input.scoreDue) dues.push({ rowid: input.rowid, due });
+            continue;
+          }
+        }
         const { breakdown, base } = scoreCompanyWithBase(
           {
             pageViews: input.pageViews,
@@ -121,52 +169,83 @@ export function createRescorer(
           site.model,
           now,
         );
-        writes.push({ rowid: input.rowid, score: breakdown.total, breakdown: JSON.stringify(breakdown), inputs, base });
+        const due = scoreDueAt(base, lastSeenMs, breakdown.total, site.model.recency);
+        writes.push({ rowid: input.rowid, score: breakdown.total, breakdown: JSON.stringify(breakdown), inputs, base, due });
       }
       saveCompanyScores(db, writes, now);
+      saveCompanyScoreDues(db, dues);
       writes.length = 0;
+      dues.length = 0;
     }
-    return count;
+    return { read: count, through: keys.length };
   };
 
-  const rescoreKeys = (keys: readonly string[] | readonly number[]): number => {
+  const rescoreKeys = (keys: readonly string[] | readonly number[], checking = false, until = Infinity): { read: number; through: number } => {
     try {
       // Deferred: most checks change nothing and never take the write lock.
-      return db.transaction(rescoreNow)(keys);
+      return db.transaction(rescoreNow)(keys, checking, until);
     } catch (error) {
       // Another connection (the writer thread) committed between our reads and our first
       // write; holding the write lock from the start, the retry cannot lose that race.
       if (!(error instanceof SqliteError) || error.code !== 'SQLITE_BUSY_SNAPSHOT') throw error;
-      return db.transaction(rescoreNow).immediate(keys);
+      return db.transaction(rescoreNow).immediate(keys, checking, until);
     }
   };
 
-  const rescore = (companyIds: Iterable<string>): number => rescoreKeys([...companyIds]);
+  const rescore = (companyIds: Iterable<string>): number => rescoreKeys([...companyIds]).read;
 
-  const sliceSize = options.sliceSize ?? 2_000;
-  const checkSites = async (): Promise<number> => {
-    let total = 0;
+  const sliceSize = options.sliceSize ?? CHECK_SLICE;
+  const chunkMs = options.chunkMs ?? CHECK_CHUNK_MS;
+  /** One chunk of the check: as many of these companies as fit its time, in order. */
+  const checkChunk = (rowids: readonly number[]) => rescoreKeys(rowids, true, performance.now() + chunkMs);
+  // Between chunks, batches waiting to commit go first.
+  const yieldToBatches = () => new Promise((resolve) => setImmediate(resolve));
+
+  const check = async (): Promise<number> => {
+    let read = 0;
     // The server may close the database while this loop yields.
-    if (!db.open) return total;
-    for (const siteId of listSitesDueForScoreCheck(db, options.now() - maxScoreAgeMs)) {
-      const checkedAt = options.now() - recentlyScoredMs;
-      const rowids = listScoredCompanyRowids(db, siteId, checkedAt);
-      for (let i = 0; i < rowids.length; i += sliceSize) {
-        total += rescoreKeys(rowids.slice(i, i + sliceSize));
-        // Yield between slices so beacons and API requests are not held up by a big site.
-        await new Promise((resolve) => setImmediate(resolve));
-        if (!db.open) return total;
+    if (!db.open) return read;
+    const startedAt = options.now();
+    // Sites whose model is not the one their companies' due times were computed with:
+    // every company once, which also covers the site's companies due. A site never checked
+    // has had due times since its companies' first scores.
+    const checked: Array<{ siteId: string; model: string }> = [];
+    for (const { siteId, model } of listSiteScoreChecks(db)) {
+      const current = `${modelFor(siteId, new Set()).label} ${CHECK_RULES}`;
+      if (model !== undefined && model !== current) {
+        for (let domain = ''; ;) {
+          const page = listSiteCompanyPage(db, siteId, domain, sliceSize);
+          if (page.length === 0) break;
+          const chunk = checkChunk(page.map((c) => c.rowid));
+          read += chunk.read;
+          domain = page[chunk.through - 1]!.domain;
+          await yieldToBatches();
+          if (!db.open) return read;
+        }
       }
-      // Companies created since the list was read were scored by the commit that created them.
-      recordScoreCheck(db, siteId, checkedAt);
+      // Recorded as it was before the pages: a change meanwhile is read again next time.
+      checked.push({ siteId, model: current });
     }
-    return total;
+    // Then the companies due, in due order across sites. Each chunk reads its clock anew:
+    // batches committed meanwhile move it on.
+    let after: DueCursor = { due: -1, rowid: 0 };
+    for (;;) {
+      const due = listDueCompanies(db, options.now(), after, sliceSize);
+      if (due.length === 0) break;
+      const chunk = checkChunk(due.map((c) => c.rowid));
+      read += chunk.read;
+      after = due[chunk.through - 1]!;
+      await yieldToBatches();
+      if (!db.open) return read;
+    }
+    recordScoreChecks(db, checked, startedAt);
+    return read;
   };
 
   // The timer may fire while a big site is still being checked: join that run instead of starting a second.
   let running: Promise<number> | null = null;
   const refreshStale = (): Promise<number> => {
-    running ??= checkSites().finally(() => {
+    running ??= check().finally(() => {
       running = null;
     });
     return running;

@@ -24,6 +24,8 @@ export interface CompanyScoreInput {
   scoreInputs: number | null;
   /** The undecayed points the stored total decays from; null before the first score. */
   scoreBase: number | null;
+  /** When the stored total can next change (migration 008): null never, 0 now. */
+  scoreDue: number | null;
 }
 
 type Row = [
@@ -42,6 +44,7 @@ type Row = [
   leadScore: number,
   scoreInputs: number | null,
   scoreBase: number | null,
+  scoreDue: number | null,
 ];
 
 /**
@@ -60,7 +63,7 @@ export function loadCompanyScoreInputs(db: Db, keys: readonly string[] | readonl
     db,
     `SELECT c.rowid, c.site_id, c.domain, c.page_views, c.engaged_ms, c.visitor_count, c.sessions, c.last_seen, c.industry, c.size, c.country,
             (SELECT group_concat(p.views) || char(10) || json_group_array(p.path) FROM company_paths p WHERE p.company_id = c.id),
-            c.lead_score, c.score_inputs, c.score_base
+            c.lead_score, c.score_inputs, c.score_base, c.score_due
        FROM companies c WHERE c.${typeof keys[0] === 'number' ? 'rowid' : 'id'} IN (SELECT value FROM json_each(?))`,
   )
     .raw(true)
@@ -84,6 +87,7 @@ export function loadCompanyScoreInputs(db: Db, keys: readonly string[] | readonl
       leadScore: row[12],
       scoreInputs: row[13],
       scoreBase: row[14],
+      scoreDue: row[15],
     };
   }
   return inputs;
@@ -110,13 +114,14 @@ function topPaths(db: Db, rowid: number): Array<{ path: string; views: number }>
   ).all(rowid, MAX_SCORED_PATHS);
 }
 
-/** A changed score: the new total, its breakdown as JSON, the digest of its inputs, the base it decays from. */
+/** A changed score: the new total, its breakdown as JSON, the digest of its inputs, the base it decays from, when it is next due. */
 export interface CompanyScoreWrite {
   rowid: number;
   score: number;
   breakdown: string;
   inputs: number;
   base: number;
+  due: number | null;
 }
 
 /**
@@ -125,47 +130,93 @@ export interface CompanyScoreWrite {
  * front to back, rather than visited again for every row on it.
  */
 export function saveCompanyScores(db: Db, writes: CompanyScoreWrite[], scoredAt: number): void {
-  const update = prepared<[number, string, number, number, number, number]>(
+  const update = prepared<[number, string, number, number, number, number | null, number]>(
     db,
-    'UPDATE companies SET lead_score = ?, score_breakdown = ?, score_inputs = ?, score_base = ?, scored_at = ? WHERE rowid = ?',
+    'UPDATE companies SET lead_score = ?, score_breakdown = ?, score_inputs = ?, score_base = ?, scored_at = ?, score_due = ? WHERE rowid = ?',
   );
   writes.sort((a, b) => a.rowid - b.rowid);
-  for (const write of writes) update.run(write.score, write.breakdown, write.inputs, write.base, scoredAt, write.rowid);
+  for (const write of writes) update.run(write.score, write.breakdown, write.inputs, write.base, scoredAt, write.due, write.rowid);
+}
+
+/** Moves only when companies are next due: their stored scores still hold. */
+export function saveCompanyScoreDues(db: Db, dues: Array<{ rowid: number; due: number | null }>): void {
+  const update = prepared<[number | null, number]>(db, 'UPDATE companies SET score_due = ? WHERE rowid = ?');
+  dues.sort((a, b) => a.rowid - b.rowid);
+  for (const { rowid, due } of dues) update.run(due, rowid);
+}
+
+/** A place in the due order: companies come by when they are due, ties by rowid. */
+export interface DueCursor {
+  due: number;
+  rowid: number;
 }
 
 /**
- * The rows the decay check covers, in rowid order: companies with a page view (the others
- * score 0 whatever the clock) scored before `scoredBefore`, or never.
+ * Up to `limit` companies due at `now` (score_due at or before it), after `after` in the
+ * due order, through the companies_score_due index. Paging by the cursor rather than
+ * from the start again means a company whose total turned out unchanged is not read
+ * twice in one check, whatever its due time. Two statements, because SQLite seeks a row
+ * value only by its first column: the rest of the cursor's due time by rowid, then the
+ * later ones (many companies share the due time 0).
  */
-export function listScoredCompanyRowids(db: Db, siteId: string, scoredBefore: number): number[] {
-  return prepared<[string, number], number>(
-    db,
-    'SELECT rowid FROM companies WHERE site_id = ? AND page_views > 0 AND (scored_at IS NULL OR scored_at < ?) ORDER BY rowid',
-  )
-    .pluck(true)
-    .all(siteId, scoredBefore);
+export function listDueCompanies(db: Db, now: number, after: DueCursor, limit: number): DueCursor[] {
+  const page =
+    after.due <= now
+      ? prepared<[number, number, number], DueCursor>(db, 'SELECT score_due AS due, rowid FROM companies WHERE score_due = ? AND rowid > ? ORDER BY rowid LIMIT ?').all(
+          after.due,
+          after.rowid,
+          limit,
+        )
+      : [];
+  if (page.length === limit) return page;
+  return page.concat(
+    prepared<[number, number, number], DueCursor>(
+      db,
+      'SELECT score_due AS due, rowid FROM companies WHERE score_due > ? AND score_due <= ? ORDER BY score_due, rowid LIMIT ?',
+    ).all(after.due, now, limit - page.length),
+  );
 }
 
-/** Sites whose scores were last checked before `before`, or never. */
-export function listSitesDueForScoreCheck(db: Db, before: number): string[] {
-  return prepared<[number], string>(
+/** Up to `limit` companies of a site after the domain `after`, in domain order, through the (site_id, domain) key. */
+export function listSiteCompanyPage(db: Db, siteId: string, after: string, limit: number): Array<{ rowid: number; domain: string }> {
+  return prepared<[string, string, number], { rowid: number; domain: string }>(
     db,
-    'SELECT s.id FROM sites s LEFT JOIN score_checks c ON c.site_id = s.id WHERE c.checked_at IS NULL OR c.checked_at < ? ORDER BY c.checked_at',
-  )
-    .pluck(true)
-    .all(before);
+    'SELECT rowid, domain FROM companies WHERE site_id = ? AND domain > ? ORDER BY domain LIMIT ?',
+  ).all(siteId, after, limit);
 }
 
-/** Every scored company of the site was checked at `checkedAt` or later. */
-export function recordScoreCheck(db: Db, siteId: string, checkedAt: number): void {
-  prepared<[string, number]>(
+/**
+ * Every site, with the model its companies were last all checked against: null for a site
+ * there was before migration 008 and not checked since, undefined for a site never checked.
+ */
+export function listSiteScoreChecks(db: Db): Array<{ siteId: string; model: string | null | undefined }> {
+  return prepared<[], { siteId: string; known: number; model: string | null }>(
     db,
-    'INSERT INTO score_checks (site_id, checked_at) VALUES (?, ?) ON CONFLICT (site_id) DO UPDATE SET checked_at = MAX(checked_at, excluded.checked_at)',
-  ).run(siteId, checkedAt);
+    'SELECT s.id AS siteId, c.site_id IS NOT NULL AS known, c.model FROM sites s LEFT JOIN score_checks c ON c.site_id = s.id ORDER BY s.id',
+  )
+    .all()
+    .map((row) => ({ siteId: row.siteId, model: row.known ? row.model : undefined }));
+}
+
+/**
+ * Every lead score of each site held at `checkedAt`, and its companies were all checked
+ * against `model`. A site deleted since it was listed is left out.
+ */
+export function recordScoreChecks(db: Db, checks: ReadonlyArray<{ siteId: string; model: string }>, checkedAt: number): void {
+  const upsert = prepared<[number, string, string]>(
+    db,
+    `INSERT INTO score_checks (site_id, checked_at, model) SELECT id, ?, ? FROM sites WHERE id = ?
+     ON CONFLICT (site_id) DO UPDATE SET checked_at = MAX(checked_at, excluded.checked_at), model = excluded.model`,
+  );
+  db.transaction(() => {
+    for (const check of checks) upsert.run(checkedAt, check.model, check.siteId);
+  })();
 }
 
 export function listSiteCompanyIds(db: Db, siteId: string): string[] {
-  return prepared<[string], { id: string }>(db, 'SELECT id FROM companies WHERE site_id = ?').all(siteId).map((r) => r.id);
+  return prepared<[string], { id: string }>(db, 'SELECT id FROM companies WHERE site_id = ?')
+    .all(siteId)
+    .map((r) => r.id);
 }
 
 export function siteSettingsJson(db: Db, siteId: string): string | null {
