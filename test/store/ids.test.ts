@@ -4,7 +4,7 @@ import { newApiKey, newSessionId, randomBase62 } from '../../packages/collector/
 describe('random ids', () => {
   it('draws ids of the asked length from the base62 alphabet only', () => {
     expect(randomBase62(16)).toMatch(/^[0-9A-Za-z]{16}$/);
-    expect(newSessionId()).toMatch(/^[0-9A-Za-z]{16}$/);
+    expect(newSessionId()).toMatch(/^[0-9A-Za-z]{8}$/);
     expect(newApiKey()).toMatch(/^cv_live_[0-9A-Za-z]{32}$/);
   });
 

@@ -1,4 +1,6 @@
 import type { Db } from './db.js';
+import { siteNumber } from './keys.js';
+import { afterKeySql, keyFits, keyParams, onSnapshot, pageOf, type KeyShape, type ListKey, type ListPage, type PageRequest } from './list-page.js';
 import { prepared } from './prepared.js';
 
 /** A companies row as the API reads it. */
@@ -51,32 +53,47 @@ export type CompanyListRow = Pick<
   | 'lead_score'
   | 'created_at'
 >;
+/** The sort keys ride along for the cursor (migration 007's generated columns and the rowid). */
+type KeyedCompanyRow = CompanyListRow & { seen_last: number; seen_first: number; list_name: string; rowid: number };
 const listColumns =
-  'id, domain, name, industry, size, employee_count, revenue, city, region, country, linkedin_url, logo_url, first_seen, last_seen, visitor_count, lead_score, created_at';
+  'id, domain, name, industry, size, employee_count, revenue, city, region, country, linkedin_url, logo_url, first_seen, last_seen, visitor_count, lead_score, created_at, seen_last, seen_first, list_name, rowid';
+
+interface Order {
+  index: string;
+  /** The sort key's columns, in the index's order; the rowid follows them in the index. */
+  columns: ReadonlyArray<'lead_score' | 'seen_last' | 'seen_first' | 'list_name' | 'visitor_count'>;
+  descending: boolean;
+}
 
 /**
- * Sort orders of the company list, by API name. Each ends in rowid so that
- * pages never overlap; the default one is exactly the companies_score index.
+ * Sort orders of the company list, by API name. Each is exactly one index of migration 007
+ * (ascending columns, then the rowid), walked forwards or backwards, so no page sorts and a
+ * cursor seeks straight to its place. Ties end in the rowid, so pages never overlap.
  */
 const orders = {
-  '-leadScore': 'lead_score DESC, last_seen DESC, rowid',
-  leadScore: 'lead_score ASC, last_seen ASC, rowid',
-  '-lastSeen': 'last_seen DESC, rowid',
-  lastSeen: 'last_seen ASC, rowid',
-  '-firstSeen': 'first_seen DESC, rowid',
-  firstSeen: 'first_seen ASC, rowid',
-  name: 'COALESCE(name, domain) COLLATE NOCASE ASC, rowid',
-  '-name': 'COALESCE(name, domain) COLLATE NOCASE DESC, rowid',
-  '-visitorCount': 'visitor_count DESC, lead_score DESC, rowid',
-  visitorCount: 'visitor_count ASC, lead_score ASC, rowid',
-} as const;
+  '-leadScore': { index: 'companies_score', columns: ['lead_score', 'seen_last'], descending: true },
+  leadScore: { index: 'companies_score', columns: ['lead_score', 'seen_last'], descending: false },
+  '-lastSeen': { index: 'companies_seen_last', columns: ['seen_last'], descending: true },
+  lastSeen: { index: 'companies_seen_last', columns: ['seen_last'], descending: false },
+  '-firstSeen': { index: 'companies_seen_first', columns: ['seen_first'], descending: true },
+  firstSeen: { index: 'companies_seen_first', columns: ['seen_first'], descending: false },
+  name: { index: 'companies_name', columns: ['list_name'], descending: false },
+  '-name': { index: 'companies_name', columns: ['list_name'], descending: true },
+  '-visitorCount': { index: 'companies_visitors', columns: ['visitor_count'], descending: true },
+  visitorCount: { index: 'companies_visitors', columns: ['visitor_count'], descending: false },
+} as const satisfies Record<string, Order>;
 
 export type CompanySort = keyof typeof orders;
 export const companySorts = Object.keys(orders) as CompanySort[];
 
+/** The cursor of a sort: its key columns, then the rowid. */
+export function companyKeyShape(sort: CompanySort): KeyShape {
+  return [...orders[sort].columns.map((c) => (c === 'list_name' ? ('text' as const) : ('int' as const))), 'int'];
+}
+
 export interface CompanyFilters {
   minScore?: number;
-  /** Part of the name or domain, matched case-insensitively. */
+  /** Words that start words of the name or the domain, matched case- and accent-insensitively. */
   q?: string;
   industry?: string;
   country?: string;
@@ -85,21 +102,19 @@ export interface CompanyFilters {
   seenBefore?: number;
 }
 
-/** `%` and `_` in user text are literal: escaped for LIKE ... ESCAPE '\'. */
-function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+/** Bounds a cursor makes redundant (see cursorBound): their terms are left out of the WHERE. */
+interface Dropped {
+  minScore?: boolean;
+  seenLower?: boolean;
+  seenUpper?: boolean;
 }
 
-function whereOf(filters: CompanyFilters): { sql: string; params: Record<string, unknown> } {
+function whereOf(filters: CompanyFilters, dropped: Dropped = {}): { sql: string; params: Record<string, unknown> } {
   const parts = ['site_id = @siteId'];
   const params: Record<string, unknown> = {};
-  if (filters.minScore !== undefined) {
+  if (filters.minScore !== undefined && !dropped.minScore) {
     parts.push('lead_score >= @minScore');
     params.minScore = filters.minScore;
-  }
-  if (filters.q !== undefined) {
-    parts.push("(name LIKE @q ESCAPE '\\' OR domain LIKE @q ESCAPE '\\')");
-    params.q = likePattern(filters.q);
   }
   if (filters.industry !== undefined) {
     parts.push('industry = @industry COLLATE NOCASE');
@@ -113,49 +128,211 @@ function whereOf(filters: CompanyFilters): { sql: string; params: Record<string,
     parts.push('size = @size');
     params.size = filters.size;
   }
-  if (filters.seenAfter !== undefined) {
-    parts.push('last_seen >= @seenAfter');
-    params.seenAfter = filters.seenAfter;
+  // seen_last is 0 for a company never seen, which these filters leave out as they did when it was NULL.
+  const lower = seenLowerBound(filters);
+  if (lower !== null && !dropped.seenLower) {
+    parts.push('seen_last >= @seenAfter');
+    params.seenAfter = lower;
   }
-  if (filters.seenBefore !== undefined) {
-    parts.push('last_seen <= @seenBefore');
+  if (filters.seenBefore !== undefined && !dropped.seenUpper) {
+    parts.push('seen_last <= @seenBefore');
     params.seenBefore = filters.seenBefore;
   }
   return { sql: parts.join(' AND '), params };
 }
 
-/** With no filter but the score, the per-score counts the triggers keep (migration 003) answer at once. */
-function countCompanies(db: Db, siteId: string, filters: CompanyFilters, where: { sql: string }, params: Record<string, unknown>): number {
-  const onlyScore = Object.entries(filters).every(([key, value]) => key === 'minScore' || value === undefined);
-  if (onlyScore) {
+function seenLowerBound(filters: CompanyFilters): number | null {
+  if (filters.seenAfter !== undefined) return Math.max(1, filters.seenAfter);
+  return filters.seenBefore !== undefined ? 1 : null;
+}
+
+const compareKeys = (a: ListKey, b: ListKey) => {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+  return 0;
+};
+
+/**
+ * A cursor and a filter bounding the order's first column from the same side (min_score
+ * under an ascending score order, say) are folded into one row-value bound: given two,
+ * SQLite may seek by neither and sort instead. The filter's term is then left out.
+ */
+function cursorBound(order: Order, filters: CompanyFilters, after: ListKey): { after: ListKey; dropped: Dropped } {
+  const first = order.columns[0];
+  const low = (bound: number): ListKey => [bound, ...order.columns.slice(1).map(() => Number.MIN_SAFE_INTEGER), Number.MIN_SAFE_INTEGER];
+  const high = (bound: number): ListKey => [bound, ...order.columns.slice(1).map(() => Number.MAX_SAFE_INTEGER), Number.MAX_SAFE_INTEGER];
+  if (first === 'lead_score' && !order.descending && filters.minScore !== undefined) {
+    const floor = low(filters.minScore);
+    return { after: compareKeys(after, floor) < 0 ? floor : after, dropped: { minScore: true } };
+  }
+  const lower = seenLowerBound(filters);
+  if (first === 'seen_last' && !order.descending && lower !== null) {
+    const floor = low(lower);
+    return { after: compareKeys(after, floor) < 0 ? floor : after, dropped: { seenLower: true } };
+  }
+  if (first === 'seen_last' && order.descending && filters.seenBefore !== undefined) {
+    const ceiling = high(filters.seenBefore);
+    return { after: compareKeys(after, ceiling) > 0 ? ceiling : after, dropped: { seenUpper: true } };
+  }
+  return { after, dropped: {} };
+}
+
+/**
+ * The FTS5 query for ?q=: each word of q as a prefix of some word of the name or domain
+ * (all of them must match). Null when q has no letter or digit: nothing matches.
+ */
+export function companySearchQuery(q: string): string | null {
+  const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu);
+  if (!words) return null;
+  return words
+    .slice(0, 8)
+    .map((w) => `"${w}"*`)
+    .join(' ');
+}
+
+// company_search rowids are the site's number times 2^40 plus the company's rowid (migration 007).
+const searchRange = 'company_search MATCH @match AND rowid >= @site * 1099511627776 AND rowid < (@site + 1) * 1099511627776';
+const searchRowids = `SELECT rowid - @site * 1099511627776 FROM company_search WHERE ${searchRange}`;
+
+/**
+ * A search sorts its matches when they are few (at most this many), and otherwise walks the
+ * sort's index keeping the matches; the count decides which costs less (pickSearchWalk).
+ */
+export const SORTED_SEARCH_MAX = 1_000;
+
+/**
+ * Walking the sort's index reads about (rows wanted) x (companies / matches) entries after
+ * collecting the matches; sorting them reads each match's row. A match's row costs about
+ * ten index entries.
+ */
+function pickSearchWalk(matches: number, companies: number, wanted: number): boolean {
+  if (matches <= SORTED_SEARCH_MAX) return false;
+  return matches + (wanted * companies) / matches < 10 * matches;
+}
+
+export type CompanySearchPlan = 'none' | 'sorted' | 'walk';
+
+/**
+ * One list query: no search, a search whose few matches are sorted (at most
+ * SORTED_SEARCH_MAX rows, by the LIMIT in its subquery), or a walk of the sort's index
+ * that keeps the matches. Exported for the query-plan test.
+ */
+export function companyListSql(filters: CompanyFilters, sort: CompanySort, search: CompanySearchPlan, after: boolean, dropped: Dropped = {}): string {
+  const order = orders[sort];
+  const dir = order.descending ? 'DESC' : 'ASC';
+  const where = [whereOf(filters, dropped).sql];
+  if (after) where.push(afterKeySql([...order.columns, 'rowid'], order.descending));
+  let from = `companies INDEXED BY ${order.index}`;
+  if (search === 'sorted') {
+    from = 'companies NOT INDEXED';
+    where.push(`rowid IN (${searchRowids} LIMIT ${SORTED_SEARCH_MAX + 1})`);
+  } else if (search === 'walk') {
+    where.push(`rowid IN (${searchRowids})`);
+  }
+  return `SELECT ${listColumns} FROM ${from} WHERE ${where.join(' AND ')}
+    ORDER BY ${order.columns.map((c) => `${c} ${dir}`).join(', ')}, rowid ${dir} LIMIT @limit OFFSET @offset`;
+}
+
+const onlyKeys = (filters: CompanyFilters, keys: ReadonlyArray<keyof CompanyFilters>) =>
+  (Object.keys(filters) as Array<keyof CompanyFilters>).every((key) => filters[key] === undefined || keys.includes(key));
+
+/**
+ * The total that match, from kept counts where one answers: per score (company_score_counts,
+ * migration 003), per industry, country or size and score (company_facet_counts), the
+ * search index alone; a time window through companies_seen_last, which holds every column
+ * it tests; other combinations row by row.
+ */
+function countCompanies(db: Db, siteId: string, site: number, filters: CompanyFilters, match: string | null): number {
+  const minScore = filters.minScore ?? -2_147_483_648;
+  if (filters.q === undefined && onlyKeys(filters, ['minScore'])) {
     return (
-      prepared<[string, number], { n: number | null }>(db, 'SELECT SUM(n) AS n FROM company_score_counts WHERE site_id = ? AND lead_score >= ?').get(
-        siteId,
-        filters.minScore ?? -2_147_483_648,
-      )!.n ?? 0
+      prepared<[string, number], number | null>(db, 'SELECT SUM(n) FROM company_score_counts WHERE site_id = ? AND lead_score >= ?').pluck(true).get(siteId, minScore) ??
+      0
     );
   }
-  return prepared<[Record<string, unknown>], { n: number }>(db, `SELECT COUNT(*) AS n FROM companies WHERE ${where.sql}`).get(params)!.n;
+  if (filters.q === undefined) {
+    for (const facet of ['industry', 'country', 'size'] as const) {
+      const value = filters[facet];
+      if (value === undefined || !onlyKeys(filters, ['minScore', facet])) continue;
+      return (
+        prepared<[string, string, string, number], number | null>(
+          db,
+          `SELECT SUM(n) FROM company_facet_counts WHERE site_id = ? AND facet = ? AND value = ${facet === 'size' ? '?' : 'lower(?)'} AND lead_score >= ?`,
+        )
+          .pluck(true)
+          .get(siteId, facet, value, minScore) ?? 0
+      );
+    }
+  }
+  const where = whereOf(filters);
+  if (filters.q !== undefined) {
+    if (match === null) return 0;
+    if (onlyKeys(filters, ['q']))
+      return prepared<[Record<string, unknown>], number>(db, `SELECT COUNT(*) FROM company_search WHERE ${searchRange}`).pluck(true).get({ match, site })!;
+    return prepared<[Record<string, unknown>], number>(db, `SELECT COUNT(*) FROM companies WHERE ${where.sql} AND rowid IN (${searchRowids})`)
+      .pluck(true)
+      .get({ ...where.params, siteId, match, site })!;
+  }
+  // A window alone is counted in companies_seen_last, with a minimum score in companies_score;
+  // with an industry, country or size in companies_filters (with a window too, row by row).
+  const index = onlyKeys(filters, ['seenAfter', 'seenBefore'])
+    ? 'companies_seen_last'
+    : onlyKeys(filters, ['seenAfter', 'seenBefore', 'minScore'])
+      ? 'companies_score'
+      : 'companies_filters';
+  return prepared<[Record<string, unknown>], number>(db, `SELECT COUNT(*) FROM companies INDEXED BY ${index} WHERE ${where.sql}`)
+    .pluck(true)
+    .get({ ...where.params, siteId })!;
 }
 
 /** One page of a site's companies and the total that match. */
-export function listCompanies(
-  db: Db,
-  siteId: string,
-  filters: CompanyFilters,
-  page: { limit: number; offset: number; sort: CompanySort },
-): { rows: CompanyListRow[]; total: number } {
-  const where = whereOf(filters);
-  const params = { ...where.params, siteId };
-  const total = countCompanies(db, siteId, filters, where, params);
-  const rows =
-    page.offset >= total
-      ? []
-      : prepared<[Record<string, unknown>], CompanyListRow>(
-          db,
-          `SELECT ${listColumns} FROM companies WHERE ${where.sql} ORDER BY ${orders[page.sort]} LIMIT @limit OFFSET @offset`,
-        ).all({ ...params, limit: page.limit, offset: page.offset });
-  return { rows, total };
+export function listCompanies(db: Db, siteId: string, filters: CompanyFilters, page: PageRequest & { sort: CompanySort }): ListPage<CompanyListRow> {
+  const site = siteNumber(db, siteId);
+  if (site === null) return { rows: [], total: 0, next: null };
+  const order = orders[page.sort];
+  const after = page.after && keyFits(page.after, companyKeyShape(page.sort)) ? page.after : null;
+  const match = filters.q === undefined ? null : companySearchQuery(filters.q);
+  return onSnapshot(db, () => {
+    const total = countCompanies(db, siteId, site, filters, match);
+    if (filters.q !== undefined && match === null) return { rows: [], total: 0, next: null };
+    if (!after && page.offset >= total) return { rows: [], total, next: null };
+    let search: CompanySearchPlan = 'none';
+    if (match !== null) {
+      // The matches of the search alone, whatever the other filters: what a walk keeps, or a sort reads.
+      const matches = onlyKeys(filters, ['q'])
+        ? total
+        : prepared<[Record<string, unknown>], number>(db, `SELECT COUNT(*) FROM (SELECT 1 FROM company_search WHERE ${searchRange} LIMIT ${SORTED_SEARCH_MAX + 1})`)
+            .pluck(true)
+            .get({ match, site })!;
+      const companies = prepared<[string], number | null>(db, 'SELECT SUM(n) FROM company_score_counts WHERE site_id = ?').pluck(true).get(siteId) ?? 0;
+      search = pickSearchWalk(matches, companies, (after ? 0 : page.offset) + page.limit) ? 'walk' : 'sorted';
+      if (search === 'sorted' && matches > SORTED_SEARCH_MAX) search = 'walk';
+    }
+    const bound = after ? cursorBound(order, filters, after) : null;
+    const where = whereOf(filters, bound?.dropped);
+    const rows = prepared<[Record<string, unknown>], KeyedCompanyRow>(db, companyListSql(filters, page.sort, search, bound !== null, bound?.dropped)).all({
+      ...where.params,
+      siteId,
+      ...(match !== null ? { match, site } : {}),
+      limit: page.limit + 1,
+      offset: after ? 0 : page.offset,
+      ...(bound ? keyParams(bound.after) : {}),
+    });
+    return pageOf(rows, page.limit, total, (row) => [...order.columns.map((c) => row[c]), row.rowid]);
+  });
+}
+
+/**
+ * A company's number in page_view_rows and visitor_rows, and its kept page-view counts (all,
+ * and those flagged as bots; companies.page_views counts the others); null if the site has
+ * no such company.
+ */
+export function findCompanyKey(db: Db, siteId: string, companyId: string): { num: number; pageViews: number; botPageViews: number } | null {
+  return (
+    prepared<[string, string], { num: number; pageViews: number; botPageViews: number }>(
+      db,
+      'SELECT num, page_views + bot_page_views AS pageViews, bot_page_views AS botPageViews FROM companies WHERE id = ? AND site_id = ?',
+    ).get(companyId, siteId) ?? null
+  );
 }
 
 export function getCompany(db: Db, siteId: string, id: string): CompanyRow | null {

@@ -1,4 +1,6 @@
 import type { Db } from './db.js';
+import { siteNumber } from './keys.js';
+import { afterKeySql, keyFits, keyParams, onSnapshot, pageOf, type KeyShape, type ListPage, type PageRequest } from './list-page.js';
 import { prepared } from './prepared.js';
 
 export interface ContactRow {
@@ -32,21 +34,41 @@ export function listCompanyContacts(db: Db, siteId: string, company: { id: strin
     `SELECT * FROM contacts
      WHERE site_id = @siteId
        AND (company_domain = @domain
-            OR id IN (SELECT contact_id FROM visitors WHERE site_id = @siteId AND company_id = @companyId AND contact_id IS NOT NULL))
-     ORDER BY updated_at DESC, id LIMIT @limit`,
-  ).all({ siteId, domain: company.domain, companyId: company.id, limit });
+            OR id IN (SELECT contact_id FROM visitor_rows WHERE site = @site AND company = (SELECT num FROM companies WHERE id = @companyId)
+                      AND contact_id IS NOT NULL))
+     ORDER BY updated_at DESC, id DESC LIMIT @limit`,
+  ).all({ siteId, site: siteNumber(db, siteId) ?? -1, domain: company.domain, companyId: company.id, limit });
+}
+
+/** A contacts cursor: when last updated, then the id. */
+export const contactKeyShape: KeyShape = ['int', 'text'];
+
+export interface ContactFilters {
+  companyDomain?: string;
+  q?: string;
+  source?: string;
+}
+
+/**
+ * The total: with at most one of company domain and source, and no text, from the counts
+ * the contacts triggers keep (migration 007); otherwise counted through the list's index.
+ */
+function countContacts(db: Db, siteId: string, filters: ContactFilters, from: string, where: string, params: Record<string, unknown>): number {
+  if (filters.q === undefined && (filters.companyDomain === undefined || filters.source === undefined)) {
+    const key = filters.companyDomain !== undefined ? `d:${filters.companyDomain}` : filters.source !== undefined ? `s:${filters.source}` : '';
+    return prepared<[string, string], number>(db, 'SELECT n FROM contact_counts WHERE site_id = ? AND key = ?').pluck(true).get(siteId, key) ?? 0;
+  }
+  return prepared<[Record<string, unknown>], number>(db, `SELECT COUNT(*) FROM ${from} WHERE ${where}`).pluck(true).get(params)!;
 }
 
 /** One page of a site's contacts, latest updated first, and the total that match. */
-export function listContacts(
-  db: Db,
-  siteId: string,
-  filters: { companyDomain?: string; q?: string; source?: string },
-  page: { limit: number; offset: number },
-): { rows: ContactRow[]; total: number } {
+export function listContacts(db: Db, siteId: string, filters: ContactFilters, page: PageRequest): ListPage<ContactRow> {
   const parts = ['site_id = @siteId'];
   const params: Record<string, unknown> = { siteId };
+  // Both indexes hold the list's order (updated_at, id): the rows of one company domain, or all.
+  let from = 'contacts INDEXED BY contacts_updated';
   if (filters.companyDomain !== undefined) {
+    from = 'contacts INDEXED BY contacts_company';
     parts.push('company_domain = @companyDomain');
     params.companyDomain = filters.companyDomain;
   }
@@ -60,16 +82,19 @@ export function listContacts(
     params.source = filters.source;
   }
   const where = parts.join(' AND ');
-  const total = prepared<[Record<string, unknown>], { n: number }>(db, `SELECT COUNT(*) AS n FROM contacts WHERE ${where}`).get(params)!.n;
-  const rows =
-    page.offset >= total
-      ? []
-      : prepared<[Record<string, unknown>], ContactRow>(db, `SELECT * FROM contacts WHERE ${where} ORDER BY updated_at DESC, id LIMIT @limit OFFSET @offset`).all({
-          ...params,
-          limit: page.limit,
-          offset: page.offset,
-        });
-  return { rows, total };
+  const after = page.after && keyFits(page.after, contactKeyShape) ? page.after : null;
+  return onSnapshot(db, () => {
+    const total = countContacts(db, siteId, filters, from, where, params);
+    const rows =
+      after || page.offset < total
+        ? prepared<[Record<string, unknown>], ContactRow>(
+            db,
+            `SELECT * FROM ${from} WHERE ${where}${after ? ` AND ${afterKeySql(['updated_at', 'id'], true)}` : ''}
+             ORDER BY updated_at DESC, id DESC LIMIT @limit OFFSET @offset`,
+          ).all({ ...params, limit: page.limit + 1, offset: after ? 0 : page.offset, ...(after ? keyParams(after) : {}) })
+        : [];
+    return pageOf(rows, page.limit, total, (row) => [row.updated_at, row.id]);
+  });
 }
 
 /**
@@ -80,7 +105,8 @@ export function listContacts(
 export function deleteContact(db: Db, siteId: string, id: string): boolean {
   return db.transaction(() => {
     const deleted = prepared(db, 'DELETE FROM contacts WHERE id = ? AND site_id = ?').run(id, siteId).changes > 0;
-    if (deleted) prepared(db, 'UPDATE visitors SET contact_id = NULL WHERE site_id = ? AND contact_id = ?').run(siteId, id);
+    const site = siteNumber(db, siteId);
+    if (deleted && site !== null) prepared(db, 'UPDATE visitor_rows SET contact_id = NULL WHERE site = ? AND contact_id = ?').run(site, id);
     return deleted;
   })();
 }

@@ -1,7 +1,8 @@
-import { addCompanyEngagement, addCompanyPageView, upsertSeenCompany, type CompanyProfileInput } from './companies.js';
+import { recordCompanyPageView, type CompanyProfileInput } from './companies.js';
 import { upsertContact, type ContactInput } from './contacts.js';
 import type { Db } from './db.js';
 import { putIdentityRange } from './identity.js';
+import { ensureSiteNumber, originNumber, packId } from './keys.js';
 import { prepared } from './prepared.js';
 import { findVisitor, linkVisitorContact, recordVisitorPageView, sessionFor } from './visitors.js';
 
@@ -76,25 +77,73 @@ export function writeEvent(db: Db, record: EventRecord): WriteOutcome {
   }
 }
 
+/**
+ * A page view's URL as page_view_rows keeps it: the number of its origin when the URL is
+ * that origin, the path and the query, so the URL itself need not be stored ('': see the
+ * page_views view); otherwise the URL as is (a NULL one is refused by the table).
+ */
+function urlParts(db: Db, r: PageViewRecord): { origin: number | null; url: string } {
+  const tail = r.query === null ? r.path : `${r.path}?${r.query}`;
+  if (typeof r.url !== 'string' || !r.url.endsWith(tail)) return { origin: null, url: r.url };
+  return { origin: originNumber(db, r.url.slice(0, r.url.length - tail.length)), url: '' };
+}
+
 function writePageView(db: Db, r: PageViewRecord): WriteOutcome {
+  const site = ensureSiteNumber(db, r.siteId);
+  const pvId = packId(r.pageViewId);
+  // A resent beacon, or a page view ingested twice: nothing is written.
+  if (prepared<[number, string | Buffer], number>(db, 'SELECT 1 FROM page_view_rows WHERE site = ? AND pv_id = ?').pluck(true).get(site, pvId)) {
+    return { duplicate: true, companyId: null, identityChanged: false };
+  }
   const stored = findVisitor(db, r.siteId, r.visitorId);
   const session = sessionFor(stored, r.ts);
-  const companyId = r.company ? upsertSeenCompany(db, r.siteId, r.company, r.ts) : null;
-  // Positional parameters: binding 27 named ones looked each name up on the object, a few % of the writer's time.
-  const inserted = prepared(
+  const company = r.company
+    ? recordCompanyPageView(db, r.siteId, r.company, {
+        ts: r.ts,
+        visitorId: r.visitorId,
+        path: r.path,
+        newSession: session.isNew,
+        isBot: r.isBot,
+        engagedMs: r.engagedMs ?? 0,
+      })
+    : null;
+  const visitor = recordVisitorPageView(
     db,
-    `INSERT INTO page_views (site_id, pv_id, visitor_id, session_id, ts, url, path, query, utm_source, utm_medium, utm_campaign, utm_term,
-                             utm_content, referrer, referrer_domain, title, screen_width, ip, country, asn, browser, os, device, is_bot,
-                             company_id, engaged_ms, source)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (site_id, pv_id) DO NOTHING`,
+    {
+      siteId: r.siteId,
+      visitorId: r.visitorId,
+      ts: r.ts,
+      sessionId: session.sessionId,
+      newSession: session.isNew && session.known,
+      ip: r.ip,
+      country: r.country,
+      browser: r.browser,
+      os: r.os,
+      device: r.device,
+      isBot: r.isBot,
+      company: company?.num ?? null,
+    },
+    stored,
+  );
+  const { origin, url } = urlParts(db, r);
+  // Positional parameters: binding 28 named ones looked each name up on the object, a few % of the writer's time.
+  prepared(
+    db,
+    `INSERT INTO page_view_rows (site, pv_id, visitor, session_id, ts, is_bot, company, engaged_ms, origin, url, path, query,
+                                 utm_source, utm_medium, utm_campaign, utm_term, utm_content, referrer, referrer_domain, title, screen_width,
+                                 ip, country, asn, browser, os, device, source)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
-    r.siteId,
-    r.pageViewId,
-    r.visitorId,
+    site,
+    pvId,
+    visitor,
     session.sessionId,
     r.ts,
-    r.url,
+    r.isBot ? 1 : 0,
+    company?.num ?? null,
+    r.engagedMs ?? 0,
+    origin,
+    url,
     r.path,
     r.query,
     r.utm.source,
@@ -112,50 +161,27 @@ function writePageView(db: Db, r: PageViewRecord): WriteOutcome {
     r.browser,
     r.os,
     r.device,
-    r.isBot ? 1 : 0,
-    companyId,
-    r.engagedMs ?? 0,
-    r.source,
-  ).changes;
-  // A resent beacon: the company row was only touched by an idempotent upsert.
-  if (inserted === 0) return { duplicate: true, companyId: null, identityChanged: false };
-  recordVisitorPageView(
-    db,
-    {
-      siteId: r.siteId,
-      visitorId: r.visitorId,
-      ts: r.ts,
-      sessionId: session.sessionId,
-      newSession: session.isNew && session.known,
-      ip: r.ip,
-      country: r.country,
-      browser: r.browser,
-      os: r.os,
-      device: r.device,
-      isBot: r.isBot,
-      companyId,
-    },
-    stored,
+    r.source === 'tracker' ? null : r.source,
   );
-  // Bots are stored for the record but never count towards a company or its score.
-  if (!companyId || r.isBot) return { duplicate: false, companyId: null, identityChanged: false };
-  addCompanyPageView(db, companyId, { visitorId: r.visitorId, path: r.path, newSession: session.isNew });
-  if (r.engagedMs) addCompanyEngagement(db, companyId, r.engagedMs);
-  return { duplicate: false, companyId, identityChanged: false };
+  // Bots are stored for the record but never count towards a company's score.
+  return { duplicate: false, companyId: r.isBot || !company ? null : company.id, identityChanged: false };
 }
 
 function writeEngagement(db: Db, r: EngagementRecord): WriteOutcome {
-  const row = prepared<unknown[], { company_id: string | null; is_bot: number }>(
+  const site = ensureSiteNumber(db, r.siteId);
+  const row = prepared<unknown[], { company: number | null; is_bot: number }>(
     db,
-    'UPDATE page_views SET engaged_ms = engaged_ms + ? WHERE site_id = ? AND pv_id = ? RETURNING company_id, is_bot',
-  ).get(r.engagedMs, r.siteId, r.pageViewId);
+    'UPDATE page_view_rows SET engaged_ms = engaged_ms + ? WHERE site = ? AND pv_id = ? RETURNING company, is_bot',
+  ).get(r.engagedMs, site, packId(r.pageViewId));
   if (!row) {
     prepared(db, 'INSERT INTO orphan_engagements (site_id, pv_id, ms, ts) VALUES (?, ?, ?, ?)').run(r.siteId, r.pageViewId, r.engagedMs, r.ts);
     return { duplicate: false, companyId: null, identityChanged: false };
   }
-  if (!row.company_id || row.is_bot || r.engagedMs === 0) return { duplicate: false, companyId: null, identityChanged: false };
-  addCompanyEngagement(db, row.company_id, r.engagedMs);
-  return { duplicate: false, companyId: row.company_id, identityChanged: false };
+  if (row.company === null || row.is_bot || r.engagedMs === 0) return { duplicate: false, companyId: null, identityChanged: false };
+  const companyId = prepared<[number, number], string>(db, 'UPDATE companies SET engaged_ms = engaged_ms + ? WHERE num = ? RETURNING id')
+    .pluck(true)
+    .get(r.engagedMs, row.company);
+  return { duplicate: false, companyId: companyId ?? null, identityChanged: false };
 }
 
 function writeIdentify(db: Db, r: IdentifyRecord): WriteOutcome {

@@ -34,7 +34,9 @@ export const newApiKeyId = () => `key_${randomBase62(12)}`;
 export const newWebhookSecret = () => `whsec_${randomBase62(32)}`;
 export const newCompanyId = () => `comp_${randomBase62(12)}`;
 export const newContactId = () => `ct_${randomBase62(12)}`;
-export const newSessionId = () => randomBase62(16);
+// A session id tells one visitor's visits apart; 8 characters (47 bits) also keep a site's
+// apart in practice, and it is stored with every page view.
+export const newSessionId = () => randomBase62(8);
 
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text).digest('hex');
