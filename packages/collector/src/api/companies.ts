@@ -2,17 +2,23 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { notFound } from '../errors.js';
 import { scoreCompany, type ScoreBreakdown } from '../score/model.js';
-import { companySorts, type CompanyRow } from '../store/company-queries.js';
+import { companyKeyShape, companySorts, type CompanyRow } from '../store/company-queries.js';
 import { getSiteScoringModel } from '../store/site-settings.js';
 import { callerOf, type Endpoint } from './endpoint.js';
 import { companyDetailModel, companyModel, errorModel, paginationModel } from './models.js';
 import { iso, pagination, renderCompany, renderContact, renderPageView } from './render.js';
-import { idParam, intParam, isoTime, noQuery, pagingParams, parseQuery } from './schemas.js';
+import { cursorParam, idParam, intParam, isoTime, nextCursorOf, noQuery, pagingOf, pagingParams, parseQuery } from './schemas.js';
 
 export const companyListQuery = z.strictObject({
   ...pagingParams,
   min_score: intParam('min_score', 0, 100).optional().describe('Only companies with at least this lead score (0-100)'),
-  q: z.string().trim().min(1, 'q must not be empty').max(100, 'q must be at most 100 characters').optional().describe('Part of the company name or domain'),
+  q: z
+    .string()
+    .trim()
+    .min(1, 'q must not be empty')
+    .max(100, 'q must be at most 100 characters')
+    .optional()
+    .describe('Words that begin words of the company name or domain, in any order, ignoring case and accents: acme, "acme corp" and acme.com find Acme Corp (acme.com)'),
   industry: z.string().max(100, 'industry must be at most 100 characters').optional().describe('Exact industry, case-insensitive'),
   country: z
     .string()
@@ -27,6 +33,7 @@ export const companyListQuery = z.strictObject({
     .enum(companySorts, { error: `sort must be one of ${companySorts.join(', ')}` })
     .default('-leadScore')
     .describe('Order; a leading "-" means descending. -leadScore sorts by score, then most recently seen'),
+  cursor: cursorParam,
 });
 
 const listResponse = z.object({ companies: z.array(companyModel), pagination: paginationModel });
@@ -76,8 +83,17 @@ export const companyEndpoints: Endpoint[] = [
         seenAfter: query.seen_after,
         seenBefore: query.seen_before,
       };
-      const { rows, total } = await ctx.reads.run('listCompanies', siteId, filters, { limit: query.limit, offset: (query.page - 1) * query.limit, sort: query.sort });
-      res.json({ companies: rows.map((row) => renderCompany(row, ctx.config.logoUrlTemplate)), pagination: pagination(query.page, query.limit, total) });
+      const paging = pagingOf(query, req.query, 'companies', query.sort, companyKeyShape(query.sort));
+      const { rows, total, next } = await ctx.reads.run('listCompanies', siteId, filters, {
+        limit: paging.limit,
+        offset: paging.offset,
+        after: paging.after,
+        sort: query.sort,
+      });
+      res.json({
+        companies: rows.map((row) => renderCompany(row, ctx.config.logoUrlTemplate)),
+        pagination: { ...pagination(paging.page, query.limit, total), nextCursor: nextCursorOf(paging, next, rows.length) },
+      });
     },
     doc: {
       tag: 'Companies',

@@ -1,17 +1,18 @@
 import { z } from 'zod';
 import { badRequest, notFound } from '../errors.js';
 import { normalizeSiteDomain } from '../site-domain.js';
-import { deleteContact } from '../store/contact-queries.js';
+import { contactKeyShape, deleteContact } from '../store/contact-queries.js';
 import { callerOf, type Endpoint } from './endpoint.js';
 import { contactModel, errorModel, paginationModel } from './models.js';
 import { pagination, renderContact } from './render.js';
-import { idParam, noQuery, pagingParams, parseQuery } from './schemas.js';
+import { cursorParam, idParam, nextCursorOf, noQuery, pagingOf, pagingParams, parseQuery } from './schemas.js';
 
 export const contactListQuery = z.strictObject({
   ...pagingParams,
   company_domain: z.string().max(300, 'company_domain must be at most 300 characters').optional().describe('Only contacts of this company domain'),
   q: z.string().trim().min(1, 'q must not be empty').max(100, 'q must be at most 100 characters').optional().describe('Part of the email or name'),
   source: z.enum(['identify', 'ingest', 'webhook'], { error: 'source must be one of identify, ingest, webhook' }).optional().describe('How the contact became known'),
+  cursor: cursorParam,
 });
 
 const notFoundResponse = { description: "No such contact on this key's site", schema: errorModel };
@@ -28,13 +29,12 @@ export const contactEndpoints: Endpoint[] = [
       const companyDomain = query.company_domain === undefined ? undefined : normalizeSiteDomain(query.company_domain);
       if (companyDomain === null) throw badRequest('company_domain must be a domain name such as acme.com', [{ field: 'company_domain', message: 'not a domain name' }]);
       const { siteId } = callerOf(res);
-      const { rows, total } = await ctx.reads.run(
-        'listContacts',
-        siteId,
-        { companyDomain, q: query.q, source: query.source },
-        { limit: query.limit, offset: (query.page - 1) * query.limit },
-      );
-      res.json({ contacts: rows.map(renderContact), pagination: pagination(query.page, query.limit, total) });
+      const paging = pagingOf(query, req.query, 'contacts', '-updatedAt', contactKeyShape);
+      const { rows, total, next } = await ctx.reads.run('listContacts', siteId, { companyDomain, q: query.q, source: query.source }, paging);
+      res.json({
+        contacts: rows.map(renderContact),
+        pagination: { ...pagination(paging.page, query.limit, total), nextCursor: nextCursorOf(paging, next, rows.length) },
+      });
     },
     doc: {
       tag: 'Contacts',

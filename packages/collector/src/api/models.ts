@@ -50,6 +50,7 @@ export const paginationModel = named(
     limit: z.int().min(1).max(100).describe('Items per page'),
     total: count.describe('Total number of items'),
     pages: count.describe('Total number of pages (0 when there are no items)'),
+    nextCursor: z.string().nullable().optional().describe('Only when the request pages by cursor: the cursor of the next page, null after the last'),
   }),
 );
 

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { badRequest } from '../errors.js';
+import { pageViewKeyShape } from '../store/page-view-queries.js';
 import { callerOf, type Endpoint } from './endpoint.js';
 import { pageViewModel, paginationModel } from './models.js';
 import { pagination, renderPageView } from './render.js';
-import { booleanParam, idParam, isoTime, pagingParams, parseQuery } from './schemas.js';
+import { booleanParam, cursorParam, idParam, isoTime, nextCursorOf, pagingOf, pagingParams, parseQuery } from './schemas.js';
 
 export const pageViewListQuery = z.strictObject({
   ...pagingParams,
@@ -17,6 +18,7 @@ export const pageViewListQuery = z.strictObject({
   since: isoTime('since').optional().describe('Only page views at or after this time (ISO 8601)'),
   until: isoTime('until').optional().describe('Only page views before this time (ISO 8601)'),
   include_bots: booleanParam('include_bots').default(false).describe('Include page views flagged as bots (excluded by default)'),
+  cursor: cursorParam,
 });
 
 export const pageViewEndpoints: Endpoint[] = [
@@ -33,8 +35,12 @@ export const pageViewEndpoints: Endpoint[] = [
       }
       const { siteId } = callerOf(res);
       const filters = { companyId: query.company_id, visitorId: query.visitor_id, since: query.since, until: query.until, includeBots: query.include_bots };
-      const { rows, total } = await ctx.reads.run('listPageViews', siteId, filters, { limit: query.limit, offset: (query.page - 1) * query.limit });
-      res.json({ pageViews: rows.map(renderPageView), pagination: pagination(query.page, query.limit, total) });
+      const paging = pagingOf(query, req.query, 'page-views', '-timestamp', pageViewKeyShape);
+      const { rows, total, next } = await ctx.reads.run('listPageViews', siteId, filters, paging);
+      res.json({
+        pageViews: rows.map(renderPageView),
+        pagination: { ...pagination(paging.page, query.limit, total), nextCursor: nextCursorOf(paging, next, rows.length) },
+      });
     },
     doc: {
       tag: 'Page views',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { badRequest, unprocessable } from '../errors.js';
+import { keyFits, type KeyShape, type ListKey } from '../store/list-page.js';
 
 /**
  * Reusable zod pieces of the API and the two parse helpers every handler
@@ -24,6 +25,66 @@ export const pagingParams = {
   page: intParam('page', 1, 1_000_000).default(1).describe('Page number, from 1. A page past the last answers an empty list.'),
   limit: intParam('limit', 1, maxPageSize).default(20).describe(`Items per page (max ${maxPageSize})`),
 };
+
+/** Keyset paging, an extension of the documented paging; listed last among a list's parameters. */
+export const cursorParam = z
+  .string()
+  .max(1_000, 'cursor must be a pagination.nextCursor value')
+  .regex(/^[A-Za-z0-9_-]*$/, 'cursor must be a pagination.nextCursor value')
+  .optional()
+  .describe(
+    'Keyset paging, instead of page: empty (cursor=) for the first page, then the pagination.nextCursor of the page before. Each page then costs the same however deep it is, and rows added meanwhile never shift one into the next page. The answer carries pagination.nextCursor, null after the last page.',
+  );
+
+/** Where a list read starts: an offset (page), or after a key (cursor); and what the answer says about it. */
+export interface Paging {
+  limit: number;
+  offset: number;
+  after: ListKey | null;
+  /** The page number the answer reports: the one asked for, or the one the cursor's rows before make. */
+  page: number;
+  /** Set when the client pages by cursor: the answer then carries nextCursor. */
+  cursor: { list: string; sort: string; rowsBefore: number } | null;
+}
+
+const badCursor = () =>
+  badRequest('cursor is not a pagination.nextCursor of this list and sort; start again with cursor= (empty)', [
+    { field: 'cursor', message: 'not a cursor of this list and sort' },
+  ]);
+
+/**
+ * The paging of a list request. A cursor is opaque to clients: base64url of JSON
+ * [list, sort, key, rows before], where the key (the last row's values in the list's
+ * order) must have the shape the store's order needs.
+ */
+export function pagingOf(query: { page: number; limit: number; cursor?: string }, raw: unknown, list: string, sort: string, keyShape: KeyShape): Paging {
+  if (query.cursor === undefined) return { limit: query.limit, offset: (query.page - 1) * query.limit, after: null, page: query.page, cursor: null };
+  if (raw !== null && typeof raw === 'object' && 'page' in raw) {
+    throw badRequest('Give page or cursor, not both', [{ field: 'page', message: 'not with cursor' }]);
+  }
+  if (query.cursor === '') return { limit: query.limit, offset: 0, after: null, page: 1, cursor: { list, sort, rowsBefore: 0 } };
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw badCursor();
+  }
+  if (!Array.isArray(decoded) || decoded.length !== 4) throw badCursor();
+  const [cursorList, cursorSort, key, rowsBefore] = decoded as unknown[];
+  if (cursorList !== list || cursorSort !== sort || !Array.isArray(key) || !keyFits(key, keyShape) || !Number.isSafeInteger(rowsBefore) || (rowsBefore as number) < 0) {
+    throw badCursor();
+  }
+  const before = rowsBefore as number;
+  return { limit: query.limit, offset: 0, after: key, page: Math.floor(before / query.limit) + 1, cursor: { list, sort, rowsBefore: before } };
+}
+
+/** The nextCursor of an answer read with `paging`, or undefined when the client pages by number. */
+export function nextCursorOf(paging: Paging, next: ListKey | null, rows: number): string | null | undefined {
+  if (paging.cursor === null) return undefined;
+  if (next === null) return null;
+  const { list, sort, rowsBefore } = paging.cursor;
+  return Buffer.from(JSON.stringify([list, sort, next, rowsBefore + rows]), 'utf8').toString('base64url');
+}
 
 const isoPattern = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 

@@ -1,13 +1,15 @@
 import { z } from 'zod';
+import { visitorKeyShape } from '../store/visitor-queries.js';
 import { callerOf, type Endpoint } from './endpoint.js';
 import { paginationModel, visitorModel } from './models.js';
 import { pagination, renderVisitor } from './render.js';
-import { booleanParam, idParam, pagingParams, parseQuery } from './schemas.js';
+import { booleanParam, cursorParam, idParam, nextCursorOf, pagingOf, pagingParams, parseQuery } from './schemas.js';
 
 export const visitorListQuery = z.strictObject({
   ...pagingParams,
   company_id: idParam('company_id').optional().describe('Only visitors resolved to this company'),
   include_bots: booleanParam('include_bots').default(false).describe('Include visitors flagged as bots (excluded by default)'),
+  cursor: cursorParam,
 });
 
 export const visitorEndpoints: Endpoint[] = [
@@ -20,13 +22,12 @@ export const visitorEndpoints: Endpoint[] = [
     async handle(ctx, req, res) {
       const query = parseQuery(visitorListQuery, req.query);
       const { siteId } = callerOf(res);
-      const { rows, total } = await ctx.reads.run(
-        'listVisitors',
-        siteId,
-        { companyId: query.company_id, includeBots: query.include_bots },
-        { limit: query.limit, offset: (query.page - 1) * query.limit },
-      );
-      res.json({ visitors: rows.map(renderVisitor), pagination: pagination(query.page, query.limit, total) });
+      const paging = pagingOf(query, req.query, 'visitors', '-lastSeen', visitorKeyShape);
+      const { rows, total, next } = await ctx.reads.run('listVisitors', siteId, { companyId: query.company_id, includeBots: query.include_bots }, paging);
+      res.json({
+        visitors: rows.map(renderVisitor),
+        pagination: { ...pagination(paging.page, query.limit, total), nextCursor: nextCursorOf(paging, next, rows.length) },
+      });
     },
     doc: {
       tag: 'Visitors',
