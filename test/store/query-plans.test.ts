@@ -1,0 +1,162 @@
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listCompanies, companySorts, SORTED_SEARCH_MAX, type CompanyFilters } from '../../packages/collector/src/store/company-queries.js';
+import { upsertContact } from '../../packages/collector/src/store/contacts.js';
+import { listContacts, type ContactFilters } from '../../packages/collector/src/store/contact-queries.js';
+import { migrate, type Db } from '../../packages/collector/src/store/db.js';
+import { writeEvent } from '../../packages/collector/src/store/events.js';
+import type { ListPage, PageRequest } from '../../packages/collector/src/store/list-page.js';
+import { listPageViews, type PageViewFilters } from '../../packages/collector/src/store/page-view-queries.js';
+import { createSite } from '../../packages/collector/src/store/sites.js';
+import { listVisitors } from '../../packages/collector/src/store/visitor-queries.js';
+import { pageViewRecord } from '../helpers/records.js';
+
+/**
+ * Every list query the API can issue (each order, search, filter and combination of
+ * filters, a first page, a later page and a cursor page) is run against a small site while
+ * better-sqlite3 reports each statement with its parameters; then each statement that
+ * reads page views, visitors or companies is explained, without and with statistics
+ * (ANALYZE). None may scan one of those tables whole or sort their rows in a temporary
+ * B-tree: at a million companies either costs seconds.
+ */
+
+const watched = /\b(page_view_rows|visitor_rows|companies)\b/;
+// Aliases the store gives those tables in its list queries.
+const watchedNames = new Set(['page_view_rows', 'visitor_rows', 'companies', 'p', 'v']);
+
+let db: Db;
+let siteId: string;
+const statements = new Set<string>();
+let companyId = '';
+let visitorId = '';
+const t0 = Date.UTC(2026, 0, 10, 12, 0, 0);
+
+beforeAll(() => {
+  db = new Database(':memory:', { verbose: (sql) => statements.add(String(sql)) });
+  migrate(db);
+  siteId = createSite(db, { name: 'Plans', domains: ['plans.test'] }).site.id;
+  db.transaction(() => {
+    // More companies than a search sorts, so that both ways of answering ?q= are taken.
+    const insert = db.prepare(
+      `INSERT INTO companies (id, site_id, domain, name, industry, country, size, lead_score, visitor_count, first_seen, last_seen, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (let i = 0; i < SORTED_SEARCH_MAX + 500; i++) {
+      const seen = i % 7 === 0 ? null : t0 - i * 60_000;
+      insert.run(
+        `comp_plan${i}`,
+        siteId,
+        `acme${i}.test`,
+        `Acme Industries ${i}`,
+        ['Software', 'Retail'][i % 2],
+        ['US', 'DE', 'FR'][i % 3],
+        '11-50',
+        i % 101,
+        i % 9,
+        seen,
+        seen,
+        t0,
+        t0,
+      );
+    }
+    for (let i = 0; i < 300; i++) {
+      writeEvent(
+        db,
+        pageViewRecord(siteId, `${1_700_000_000_000 + i}${i}`, {
+          visitorId: `vis_${i % 40}`,
+          ts: t0 + i * 90_000,
+          isBot: i % 11 === 0,
+          company: i % 3 === 0 ? { domain: `acme${i % 20}.test` } : null,
+        }),
+      );
+    }
+    for (let i = 0; i < 30; i++)
+      upsertContact(db, siteId, { email: `p${i}@acme${i % 4}.test`, companyDomain: `acme${i % 4}.test` }, i % 2 ? 'ingest' : 'identify', t0 + i);
+  })();
+  companyId = (db.prepare('SELECT id FROM companies WHERE domain = ?').get('acme0.test') as { id: string }).id;
+  visitorId = (db.prepare('SELECT visitor_id FROM page_views WHERE company_id = ? LIMIT 1').get(companyId) as { visitor_id: string }).visitor_id;
+  // Only the list reads below are explained.
+  statements.clear();
+});
+afterAll(() => db.close());
+
+/** Subsets of a list's filters, so that every combination the API accepts is run. */
+function subsets<T extends object>(all: T): T[] {
+  const keys = Object.keys(all) as Array<keyof T>;
+  const out: T[] = [];
+  for (let mask = 0; mask < 1 << keys.length; mask++) {
+    const pick = {} as T;
+    keys.forEach((key, i) => {
+      if (mask & (1 << i)) pick[key] = all[key];
+    });
+    out.push(pick);
+  }
+  return out;
+}
+
+/** A first page, a later page by offset, and the page after the first by its cursor. */
+function pages<Row>(read: (page: PageRequest) => ListPage<Row>): void {
+  const first = read({ limit: 2, offset: 0 });
+  read({ limit: 2, offset: 2 });
+  read({ limit: 2, offset: 0, after: first.next ?? [] });
+}
+
+function runEveryListQuery(): void {
+  const companyFilters: CompanyFilters = { minScore: 40, industry: 'software', country: 'us', size: '11-50', seenAfter: t0 - 86_400_000, seenBefore: t0 };
+  for (const sort of companySorts) {
+    for (const filters of subsets(companyFilters)) pages((page) => listCompanies(db, siteId, filters, { ...page, sort }));
+    // A search alone and with each filter: its many matches walk the order's index, its few are sorted.
+    for (const filters of subsets(companyFilters).filter((f) => Object.keys(f).length <= 1)) {
+      for (const q of ['acme', 'acme 12']) pages((page) => listCompanies(db, siteId, { ...filters, q }, { ...page, sort }));
+    }
+  }
+  const pageViewFilters: Omit<PageViewFilters, 'includeBots'> = { companyId, visitorId, since: t0 + 1_000_000, until: t0 + 20_000_000 };
+  for (const includeBots of [false, true]) {
+    for (const filters of subsets(pageViewFilters)) pages((page) => listPageViews(db, siteId, { ...filters, includeBots }, page));
+    for (const filters of subsets({ companyId })) pages((page) => listVisitors(db, siteId, { ...filters, includeBots }, page));
+  }
+  const contactFilters: ContactFilters = { companyDomain: 'acme1.test', q: 'p1', source: 'ingest' };
+  for (const filters of subsets(contactFilters)) pages((page) => listContacts(db, siteId, filters, page));
+}
+
+function problemsOf(sql: string): string[] {
+  const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((row) => row.detail);
+  const problems: string[] = [];
+  for (const line of plan) {
+    const scanned = /^SCAN (\S+)/.exec(line)?.[1];
+    if (scanned && watchedNames.has(scanned)) problems.push(line);
+    if (line.includes('USE TEMP B-TREE')) {
+      // The one sort allowed: a search's matches, at most SORTED_SEARCH_MAX + 1 rows by the LIMIT in
+      // the subquery that yields them (company-queries.ts), never the companies at large.
+      const boundedSearch = sql.includes(`LIMIT ${SORTED_SEARCH_MAX + 1})`) && plan.some((l) => /company_search VIRTUAL TABLE/.test(l));
+      if (!boundedSearch) problems.push(line);
+    }
+  }
+  return problems.length
+    ? [
+        `${sql
+          .replace(/\s+/g, ' ')
+          .replace(/'[^']*'|\b\d+(\.\d+)?\b/g, '?')
+          .slice(0, 600)}\n    ${plan.join('\n    ')}`,
+      ]
+    : [];
+}
+
+describe('the query plans of the list reads', () => {
+  it('seek an index in the list order for every order, search, filter and page, without statistics and with them', () => {
+    runEveryListQuery();
+    const reads = [...statements].filter((sql) => /^\s*SELECT/i.test(sql) && watched.test(sql) && !/\bEXPLAIN\b/.test(sql));
+    // Each kind of read was run: the orders, both ways of searching, cursors, counts.
+    expect(reads.length).toBeGreaterThan(500);
+    expect(reads.some((sql) => sql.includes('INDEXED BY companies_visitors') && /\(visitor_count, rowid\) [<>]/.test(sql))).toBe(true);
+    expect(reads.some((sql) => sql.includes(`LIMIT ${SORTED_SEARCH_MAX + 1})`))).toBe(true);
+    expect(reads.some((sql) => /INDEXED BY companies_\w+ WHERE .*rowid IN \(SELECT rowid/s.test(sql))).toBe(true);
+    expect(reads.some((sql) => sql.includes('UNION ALL') && sql.includes('page_view_rows_company'))).toBe(true);
+    expect([...statements].some((sql) => sql.includes('FROM page_view_counts'))).toBe(true);
+    const unstated = [...new Set(reads.flatMap(problemsOf))];
+    db.exec('ANALYZE');
+    const stated = [...new Set(reads.flatMap(problemsOf))];
+    expect(unstated, unstated.join('\n\n')).toEqual([]);
+    expect(stated, stated.join('\n\n')).toEqual([]);
+  });
+});
