@@ -31,13 +31,14 @@ CREATE TABLE page_origins (
   origin  TEXT NOT NULL UNIQUE
 ) STRICT;
 
--- A number per company, for the same tables: kept in a column, unlike the rowid, which
--- VACUUM may renumber.
+-- A number per company, for the same tables: its rowid when it was added, kept in a column
+-- because SQLite does not promise to keep the rowid of a table without an INTEGER PRIMARY KEY
+-- through VACUUM (3.53 does). Company search compares the two (store/company-queries.ts).
 ALTER TABLE companies ADD COLUMN num INTEGER;
 UPDATE companies SET num = rowid;
 CREATE UNIQUE INDEX companies_num ON companies (num);
 CREATE TRIGGER companies_number AFTER INSERT ON companies WHEN new.num IS NULL BEGIN
-  UPDATE companies SET num = (SELECT COALESCE(MAX(num), 0) + 1 FROM companies) WHERE rowid = new.rowid;
+  UPDATE companies SET num = new.rowid WHERE rowid = new.rowid;
 END;
 
 -- Visitors. visitor_id is the id as sent, or, when it is all digits (the tracker's

@@ -189,7 +189,8 @@ export function companySearchQuery(q: string): string | null {
     .join(' ');
 }
 
-// company_search rowids are the site's number times 2^40 plus the company's rowid (migration 007).
+// company_search rowids are the site's number times 2^40 plus the company's number, which is its
+// rowid (migration 007): so a walk of an order's index tests matches without reading the rows.
 const searchRange = 'company_search MATCH @match AND rowid >= @site * 1099511627776 AND rowid < (@site + 1) * 1099511627776';
 const searchRowids = `SELECT rowid - @site * 1099511627776 FROM company_search WHERE ${searchRange}`;
 
