@@ -1,17 +1,36 @@
 import { bootstrapFirstSite, scriptTag } from './bootstrap.js';
 import { loadConfig } from './config.js';
+import { DatabaseLocked, lockDatabase, type DatabaseLock } from './intake/db-lock.js';
 import { createLogger } from './logger.js';
-import { startServer } from './server.js';
+import { startServer, type RunningServer } from './server.js';
 import { openDatabase } from './store/db.js';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 
-const setupDb = openDatabase(config.dbPath, { synchronous: config.synchronous });
-const first = bootstrapFirstSite(setupDb, config.firstSiteDomain);
-setupDb.close();
+/** Refuses to start, in one log line that says why, for the errors an operator can fix. */
+function refuse(error: unknown): never {
+  if (error instanceof DatabaseLocked) {
+    logger.fatal({ holderPid: error.holderPid, lock: error.lockPath }, `not starting: ${error.message}`);
+  } else {
+    throw error;
+  }
+  process.exit(1);
+}
 
-const running = await startServer({ config, logger });
+// Before anything opens the database or its intake log: a second collector stops here.
+let lock: DatabaseLock | null = null;
+let first: ReturnType<typeof bootstrapFirstSite> = null;
+let running: RunningServer;
+try {
+  lock = config.dbPath === ':memory:' ? null : lockDatabase(config.dbPath);
+  const setupDb = openDatabase(config.dbPath, { synchronous: config.synchronous });
+  first = bootstrapFirstSite(setupDb, config.firstSiteDomain);
+  setupDb.close();
+  running = await startServer({ config, logger });
+} catch (error) {
+  refuse(error);
+}
 
 if (first) {
   const origin = `http://localhost:${running.port}`;
@@ -42,7 +61,10 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     stopping = true;
     logger.info({ signal }, 'shutting down: flushing queued events');
     running.close().then(
-      () => process.exit(0),
+      () => {
+        lock?.release();
+        process.exit(0);
+      },
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
