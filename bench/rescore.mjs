@@ -38,7 +38,22 @@ db.transaction(() => {
     const id = `comp_bench${i}`;
     const lastSeen = start - (i % 60) * 86_400_000 - (i % 997) * 60_000;
     const views = 1 + (i % 40);
-    insertCompany.run(id, site.id, `company${i}.example`, `Company ${i}`, industries[i % 5], sizes[i % 5], lastSeen - 86_400_000, lastSeen, 1 + (i % 7), views, 1 + (i % 9), views * 20_000, start, start);
+    insertCompany.run(
+      id,
+      site.id,
+      `company${i}.example`,
+      `Company ${i}`,
+      industries[i % 5],
+      sizes[i % 5],
+      lastSeen - 86_400_000,
+      lastSeen,
+      1 + (i % 7),
+      views,
+      1 + (i % 9),
+      views * 20_000,
+      start,
+      start,
+    );
     for (let p = 0; p < 10; p++) insertPath.run(id, paths[(i + p) % paths.length], 1 + ((i * p) % 5));
   }
 })();
@@ -99,7 +114,9 @@ for (let i = 0; i < ids.length; i += Math.max(1, Math.floor(ids.length / 1_000))
   const atScoredAt = scoreCompany(facts, model, row.scored_at);
   const now = scoreCompany(facts, model, clock);
   if (JSON.stringify(atScoredAt) !== row.score_breakdown || now.total !== row.lead_score) {
-    throw new Error(`bench/rescore: ${row.id} holds ${row.lead_score} (${row.score_breakdown}); the model says ${now.total} now, ${JSON.stringify(atScoredAt)} at scored_at`);
+    throw new Error(
+      `bench/rescore: ${row.id} holds ${row.lead_score} (${row.score_breakdown}); the model says ${now.total} now, ${JSON.stringify(atScoredAt)} at scored_at`,
+    );
   }
   checked++;
 }
