@@ -1,9 +1,11 @@
 import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commitRecords, recordBatch } from '../../packages/collector/src/intake/commit.js';
 import { IntakeLog, IntakeReader, type LoggedRun } from '../../packages/collector/src/intake/intake-log.js';
+import { IntakeLogDamaged } from '../../packages/collector/src/intake/log-scan.js';
 import { openDatabase, type Db } from '../../packages/collector/src/store/db.js';
 import { readIntakeProgress } from '../../packages/collector/src/store/intake-progress.js';
 import { createSite } from '../../packages/collector/src/store/sites.js';
@@ -76,8 +78,47 @@ describe('the intake log', () => {
     expect(pending).toEqual([]);
     expect(log.append(['{"b":1}']).firstSeq).toBe(5);
     log.close();
-    expect(readFileSync(join(logDir(), '0000000000000005.ndjson'), 'utf8')).toBe('5 {"b":1}\n');
+    expect(readFileSync(join(logDir(), '0000000000000005.ndjson'), 'utf8')).toMatch(/^clearview-intake 2 5 [0-9a-f]{8}\n5 \{"b":1\} [0-9a-f]{8}\n$/);
     expect(readBack(IntakeLog.open(logDir(), 4).pending)).toEqual([{ seq: 5, json: '{"b":1}' }]);
+  });
+
+  it('begins each segment with a header naming its first number, and ends each line with the CRC-32 of the rest', () => {
+    const { log } = IntakeLog.open(logDir(), 0);
+    log.append(['{"a":1}', '["e","é"]']);
+    log.close();
+    const crc = (text: string) => crc32(text).toString(16).padStart(8, '0');
+    expect(readFileSync(join(logDir(), segments()[0]!), 'utf8')).toBe(
+      `clearview-intake 2 1 ${crc('clearview-intake 2 1')}\n1 {"a":1} ${crc('1 {"a":1}')}\n2 ["e","é"] ${crc('2 ["e","é"]')}\n`,
+    );
+  });
+
+  it('reads a segment written before checksums, and appends after it to a new segment with a header', () => {
+    mkdirSync(logDir(), { recursive: true });
+    writeFileSync(join(logDir(), '0000000000000001.ndjson'), '1 {"a":1}\n2 ["e","x"]\n');
+    const { log, pending } = IntakeLog.open(logDir(), 1);
+    expect(readBack(pending)).toEqual([{ seq: 2, json: '["e","x"]' }]);
+    expect(log.append(['{"a":3}']).firstSeq).toBe(3);
+    log.close();
+    expect(segments()).toEqual(['0000000000000001.ndjson', '0000000000000003.ndjson']);
+    expect(readFileSync(join(logDir(), '0000000000000003.ndjson'), 'utf8')).toMatch(/^clearview-intake 2 3 /);
+    expect(readBack(IntakeLog.open(logDir(), 1).pending)).toEqual([
+      { seq: 2, json: '["e","x"]' },
+      { seq: 3, json: '{"a":3}' },
+    ]);
+  });
+
+  it('refuses to open a log whose events past the progress are damaged, changing nothing, and names the segment and line', () => {
+    const { log } = IntakeLog.open(logDir(), 0);
+    log.append(['{"a":1}', '{"a":2}']);
+    log.close();
+    const path = join(logDir(), segments()[0]!);
+    const damaged = readFileSync(path, 'utf8').replace('{"a":2}', '{"a":3}') + '4 {"a":';
+    writeFileSync(path, damaged);
+    expect(() => IntakeLog.open(logDir(), 0)).toThrow(IntakeLogDamaged);
+    expect(() => IntakeLog.open(logDir(), 0)).toThrow(/0000000000000001\.ndjson line 3: the checksum does not match/);
+    expect(readFileSync(path, 'utf8')).toBe(damaged);
+    // Once the database holds the damaged line's event, the damage no longer matters.
+    expect(IntakeLog.open(logDir(), 2).pending).toEqual([]);
   });
 
   it('deletes a segment once every event in it is in the database, and keeps the one being written', () => {

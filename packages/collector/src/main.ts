@@ -1,6 +1,7 @@
 import { bootstrapFirstSite, scriptTag } from './bootstrap.js';
 import { loadConfig } from './config.js';
 import { DatabaseLocked, lockDatabase, type DatabaseLock } from './intake/db-lock.js';
+import { IntakeLogDamaged } from './intake/log-scan.js';
 import { createLogger } from './logger.js';
 import { startServer, type RunningServer } from './server.js';
 import { openDatabase } from './store/db.js';
@@ -12,6 +13,8 @@ const logger = createLogger(config.logLevel);
 function refuse(error: unknown): never {
   if (error instanceof DatabaseLocked) {
     logger.fatal({ holderPid: error.holderPid, lock: error.lockPath }, `not starting: ${error.message}`);
+  } else if (error instanceof IntakeLogDamaged) {
+    logger.fatal({ intake: error.dir, problems: error.problems }, `not starting: ${error.message}`);
   } else {
     throw error;
   }

@@ -7,7 +7,6 @@ import {
   ftruncateSync,
   mkdirSync,
   openSync,
-  readdirSync,
   readFileSync,
   readSync,
   truncateSync,
@@ -15,6 +14,8 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { IntakeLogDamaged, scanIntakeLog, segmentName } from './log-scan.js';
+import { eventLines, jsonOfLine, segmentHeader } from './segment-format.js';
 
 /**
  * The intake log: every accepted beacon is appended here, one line per event,
@@ -23,22 +24,16 @@ import { join } from 'node:path';
  * killed exactly as a WAL commit under synchronous=NORMAL does; what the log
  * saves is the wait for SQLite's commit (and its checkpoints) on the answer path.
  *
- * Each line is `SEQ JSON\n`, SEQ counting up without gaps across restarts. The
- * log is also the queue: the writer thread reads the lines it commits from the
- * file (IntakeReader), so the request thread keeps no copy of a logged event. The
- * database records the last SEQ it holds in the same transaction as the events
- * (store/intake-progress.ts), so a replay after a crash writes each event once.
- * Files are segments named by their first SEQ; a segment is deleted once every
- * event in it is in the database.
+ * Each line is `SEQ JSON CRC\n` (intake/segment-format.ts), SEQ counting up
+ * without gaps across restarts. The log is also the queue: the writer thread reads
+ * the lines it commits from the file (IntakeReader), so the request thread keeps
+ * no copy of a logged event. The database records the last SEQ it holds in the
+ * same transaction as the events (store/intake-progress.ts), so a replay after a
+ * crash writes each event once. Files are segments named by their first SEQ, each
+ * beginning with a header line; a segment is deleted once every event in it is in
+ * the database. Opening checks the lines a replay would write (intake/log-scan.ts)
+ * and refuses a log it cannot take on trust: `clearview intake repair` mends it.
  */
-/** Where one logged event's line lies (`SEQ JSON\n`, bytes [start, end) of the segment file). */
-interface LoggedEvent {
-  seq: number;
-  path: string;
-  start: number;
-  end: number;
-}
-
 /**
  * Where consecutive logged events lie: the lines numbered firstSeq to
  * firstSeq + count - 1, bytes [start, end) of one segment. One append is one
@@ -54,8 +49,6 @@ export interface LoggedRun {
 
 /** Past this size the next append starts a new segment, so committed ones can be deleted whole. */
 const defaultSegmentBytes = 16 * 1024 * 1024;
-const segmentName = (firstSeq: number) => `${String(firstSeq).padStart(16, '0')}.ndjson`;
-const segmentPattern = /^(\d{16})\.ndjson$/;
 
 export interface IntakeLogOptions {
   segmentBytes?: number;
@@ -76,26 +69,28 @@ export class IntakeLog {
 
   /**
    * Opens the log in `dir`, returning the events after `committedSeq` that the
-   * database does not hold yet (a crash's leftovers), oldest first.
+   * database does not hold yet (a crash's leftovers), oldest first, and the torn
+   * tails cut off its segments. Throws IntakeLogDamaged, changing nothing, when
+   * those events are not whole, numbered committedSeq + 1, + 2, ... in order.
    */
-  static open(dir: string, committedSeq: number, options: IntakeLogOptions = {}): { log: IntakeLog; pending: LoggedRun[] } {
+  static open(dir: string, committedSeq: number, options: IntakeLogOptions = {}): { log: IntakeLog; pending: LoggedRun[]; tornTails: TornTail[] } {
     mkdirSync(dir, { recursive: true });
-    const segments = readdirSync(dir)
-      .map((name) => segmentPattern.exec(name)?.[1])
-      .filter((first): first is string => first !== undefined)
-      .map(Number)
-      .sort((a, b) => a - b);
-    const pending: LoggedEvent[] = [];
-    let lastSeq = committedSeq;
-    for (const first of segments) {
-      for (const event of readSegment(join(dir, segmentName(first)))) {
-        lastSeq = Math.max(lastSeq, event.seq);
-        if (event.seq > committedSeq) pending.push(event);
+    const scan = scanIntakeLog(dir, committedSeq);
+    if (scan.problems.length > 0) throw new IntakeLogDamaged(dir, scan.problems);
+    const tornTails: TornTail[] = [];
+    const segments: number[] = [];
+    for (const segment of scan.segments) {
+      if (segment.tornBytes > 0) {
+        truncateSync(segment.path, segment.size - segment.tornBytes);
+        tornTails.push({ segment: segment.name, bytes: segment.tornBytes });
       }
+      // A segment with no event (a crash before its first line) holds nothing to keep.
+      if (segment.events === 0) removeFile(segment.path);
+      else segments.push(segment.first);
     }
-    const log = new IntakeLog(dir, segments, lastSeq + 1, options.segmentBytes ?? defaultSegmentBytes, options.sync ?? false);
+    const log = new IntakeLog(dir, segments, scan.lastSeq + 1, options.segmentBytes ?? defaultSegmentBytes, options.sync ?? false);
     log.release(committedSeq);
-    return { log, pending: runsOf(pending) };
+    return { log, pending: runsOf(scan.pending), tornTails };
   }
 
   private constructor(
@@ -116,9 +111,7 @@ export class IntakeLog {
   append(jsons: readonly string[]): LoggedRun {
     const first = this.nextSeq;
     if (this.fd === null || this.bytes >= this.segmentBytes) this.startSegment(first);
-    let text = '';
-    for (let i = 0; i < jsons.length; i++) text += `${first + i} ${jsons[i]}\n`;
-    const buffer = Buffer.from(text, 'utf8');
+    const buffer = Buffer.from(eventLines(first, jsons), 'utf8');
     try {
       let written = 0;
       while (written < buffer.length) written += writeSync(this.fd!, buffer, written);
@@ -165,6 +158,17 @@ export class IntakeLog {
     if (existsSync(this.currentPath)) trimTornTail(this.currentPath);
     this.fd = openSync(this.currentPath, 'a');
     this.bytes = fstatSync(this.fd).size;
+    if (this.bytes === 0) {
+      const header = Buffer.from(segmentHeader(first), 'latin1');
+      try {
+        writeSync(this.fd, header);
+      } catch (error) {
+        // A torn header is cut off when this segment is started again, or when the log is opened.
+        this.close();
+        throw error;
+      }
+      this.bytes = header.length;
+    }
     if (this.sync) {
       // The new file's name must reach the disk too, or a power cut could lose the whole segment.
       const dirFd = openSync(this.dir, 'r');
@@ -178,17 +182,21 @@ export class IntakeLog {
   }
 }
 
+/** Bytes cut off the end of a segment on opening: a write cut short by a crash, never acknowledged. */
+export interface TornTail {
+  segment: string;
+  bytes: number;
+}
+
 /**
  * Cuts a segment back to its last whole line. A torn tail is a write cut short
  * by a crash or a full disk, which was never acknowledged; left in place, the
  * next line appended would run into it and be lost with it.
  */
-function trimTornTail(path: string): Buffer {
+function trimTornTail(path: string): void {
   const bytes = readFileSync(path);
-  if (bytes.length === 0 || bytes[bytes.length - 1] === 10) return bytes;
-  const whole = bytes.lastIndexOf(10) + 1;
-  truncateSync(path, whole);
-  return bytes.subarray(0, whole);
+  if (bytes.length === 0 || bytes[bytes.length - 1] === 10) return;
+  truncateSync(path, bytes.lastIndexOf(10) + 1);
 }
 
 function removeFile(path: string): void {
@@ -200,40 +208,26 @@ function removeFile(path: string): void {
 }
 
 /** Events as runs: each run lines with consecutive numbers, back to back in one segment. */
-function runsOf(events: readonly LoggedEvent[]): LoggedRun[] {
+function runsOf(events: ReadonlyArray<{ seq: number | null; path: string; start: number; end: number }>): LoggedRun[] {
   const runs: LoggedRun[] = [];
   for (const event of events) {
+    const seq = event.seq!;
     const last = runs[runs.length - 1];
-    if (last && last.path === event.path && last.end === event.start && last.firstSeq + last.count === event.seq) {
+    if (last && last.path === event.path && last.end === event.start && last.firstSeq + last.count === seq) {
       last.end = event.end;
       last.count += 1;
     } else {
-      runs.push({ path: event.path, start: event.start, end: event.end, firstSeq: event.seq, count: 1 });
+      runs.push({ path: event.path, start: event.start, end: event.end, firstSeq: seq, count: 1 });
     }
   }
   return runs;
 }
 
-/** The events of one segment, whose torn tail, if any, is cut off first. */
-function readSegment(path: string): LoggedEvent[] {
-  const bytes = trimTornTail(path);
-  const events: LoggedEvent[] = [];
-  let start = 0;
-  while (start < bytes.length) {
-    const end = bytes.indexOf(10, start);
-    if (end === -1) break;
-    const space = bytes.indexOf(32, start);
-    const seq = space > start && space < end ? Number(bytes.toString('latin1', start, space)) : NaN;
-    if (Number.isSafeInteger(seq)) events.push({ seq, path, start, end: end + 1 });
-    start = end + 1;
-  }
-  return events;
-}
-
 /**
- * Reads logged lines back: `SEQ JSON` pairs from a byte range of a segment,
+ * Reads logged lines back: numbers and JSON from a byte range of a segment,
  * through one open file per segment (a segment deleted meanwhile stays
- * readable while its file is open).
+ * readable while its file is open). Checksums are not checked again here: the
+ * lines were written by this process, or checked when the log was opened.
  */
 export class IntakeReader {
   private readonly files = new Map<string, number>();
@@ -256,7 +250,7 @@ export class IntakeReader {
       if (line === '') continue;
       const space = line.indexOf(' ');
       seqs.push(Number(line.slice(0, space)));
-      jsons.push(line.slice(space + 1));
+      jsons.push(jsonOfLine(line, space));
     }
   }
 

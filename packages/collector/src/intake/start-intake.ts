@@ -29,11 +29,18 @@ export interface Intake {
  * stop and not yet in the database are queued first.
  */
 export function startIntake({ config, db, logger, metrics, now, onIdentityChanged }: IntakeDeps): Intake {
+  // An in-memory database does not outlive the process, so logging ahead of it would protect nothing.
+  // Opened first: a damaged log (IntakeLogDamaged) stops the start before a writer thread exists.
+  const intake = config.dbPath === ':memory:' ? null : IntakeLog.open(`${config.dbPath}-intake`, readIntakeProgress(db), { sync: config.syncIntake });
+  for (const tail of intake?.tornTails ?? []) {
+    logger.warn(
+      { segment: tail.segment, bytes: tail.bytes },
+      `cut a torn tail of ${tail.bytes} bytes off intake segment ${tail.segment}: a write cut short, never acknowledged`,
+    );
+  }
   const logWriteError = (error: unknown) => logger.error({ err: error }, 'batch write failed');
   const threaded = config.dbPath !== ':memory:' && config.writerThread;
   const committer = threaded ? createWorkerCommitter(config.dbPath, logWriteError, config.synchronous) : createInlineCommitter(db, logWriteError);
-  // An in-memory database does not outlive the process, so logging ahead of it would protect nothing.
-  const intake = config.dbPath === ':memory:' ? null : IntakeLog.open(`${config.dbPath}-intake`, readIntakeProgress(db), { sync: config.syncIntake });
   const writer = new BatchWriter(
     committer,
     config.writer,
