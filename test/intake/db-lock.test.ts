@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawnCollector } from '../helpers/process.js';
-import { runCollector } from './processes.js';
+import { runCli, runCollector } from './processes.js';
 
 let dir: string;
 let dbPath: string;
@@ -30,6 +30,23 @@ describe('one collector per database', () => {
     }
     // Stopped, the first gave the database up.
     expect((await runCollector(dbPath)).started).toBe(true);
+  });
+
+  it('lets the CLI work beside a running collector, but not check or repair the intake log it is writing', backstop, async () => {
+    const collector = await spawnCollector({ CLEARVIEW_DB: dbPath });
+    try {
+      const created = await runCli(dbPath, 'sites', 'create', '--name', 'Beside', '--domain', 'beside.example', '--json');
+      expect(created.code, created.stderr).toBe(0);
+      for (const action of ['verify', 'repair']) {
+        const refused = await runCli(dbPath, 'intake', action);
+        expect(refused.code).toBe(1);
+        expect(refused.stderr).toMatch(new RegExp(`in use by process ${collector.child.pid}.*stop the collector first`));
+      }
+    } finally {
+      collector.child.kill('SIGTERM');
+      await collector.exited;
+    }
+    expect((await runCli(dbPath, 'intake', 'verify')).code).toBe(0);
   });
 
   it('leaves no lock behind when the collector is killed with SIGKILL', backstop, async () => {

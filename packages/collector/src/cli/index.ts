@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
+import { DatabaseLocked, lockDatabase, type DatabaseLock } from '../intake/db-lock.js';
+import { describeRepair, repairIntakeLog } from '../intake/log-repair.js';
+import { describeScan, scanIntakeLog } from '../intake/log-scan.js';
+import { readIntakeProgress } from '../store/intake-progress.js';
 import { createApiKey, listApiKeys, permissions, revokeApiKey, type ApiKey, type Permission } from '../store/api-keys.js';
 import { openDatabase, type Db } from '../store/db.js';
 import { createSite, getSite, listSites, setSiteDomains, type Site } from '../store/sites.js';
@@ -17,6 +21,9 @@ const usage = `Usage: clearview <command> [options]
   keys list --site SITE_ID [--json]
   keys revoke KEY_ID [--json]
   backup FILE
+  intake verify [--json]   checks the intake log against the database (exit 1 if it is damaged)
+  intake repair [--json]   writes every readable event, keeps each damaged line in intake_failures
+                           (both need the collector stopped)
 
 The database is CLEARVIEW_DB (default ./data/clearview.db).`;
 
@@ -64,7 +71,8 @@ function requireSite(db: Db, id: string): Site {
 
 type Out = { json: boolean; print: (human: string, json: unknown) => void };
 
-async function run(db: Db, argv: string[], out: Out['print']): Promise<void> {
+/** The exit code, when it is not 0. */
+async function run(db: Db, dbPath: string, argv: string[], out: Out['print']): Promise<number | void> {
   const [group, action, ...rest] = argv;
   const command = `${group ?? ''} ${action ?? ''}`.trim();
   if (group === 'backup') {
@@ -133,10 +141,31 @@ async function run(db: Db, argv: string[], out: Out['print']): Promise<void> {
       out(`Key ${id} revoked`, { id, revoked: true });
       return;
     }
+    case 'intake verify': {
+      parse(rest, {});
+      const scan = scanIntakeLog(intakeDir(dbPath), readIntakeProgress(db));
+      out(describeScan(scan), {
+        dir: scan.dir,
+        progress: scan.progress,
+        pending: scan.pending.length,
+        segments: scan.segments.map((s) => ({ name: s.name, format: s.format, events: s.events, tornBytes: s.tornBytes })),
+        problems: scan.problems,
+        sound: scan.problems.length === 0,
+      });
+      return scan.problems.length === 0 ? 0 : 1;
+    }
+    case 'intake repair': {
+      parse(rest, {});
+      const report = repairIntakeLog(db, intakeDir(dbPath), Date.now());
+      out(describeRepair(report), report);
+      return;
+    }
     default:
       throw new UsageError(usage);
   }
 }
+
+const intakeDir = (dbPath: string) => `${dbPath}-intake`;
 
 export async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
@@ -145,16 +174,24 @@ export async function main(argv: string[]): Promise<number> {
     return argv.length === 0 ? 2 : 0;
   }
   let db: Db | null = null;
+  let lock: DatabaseLock | null = null;
   try {
     const config = loadConfig();
+    // The intake log is the running collector's: checking it, let alone repairing it, needs the collector stopped.
+    if (argv[0] === 'intake') lock = lockDatabase(config.dbPath);
     db = openDatabase(config.dbPath, { synchronous: config.synchronous });
-    await run(db, argv, (human, data) => process.stdout.write(`${json ? JSON.stringify(data) : human}\n`));
-    return 0;
+    return (await run(db, config.dbPath, argv, (human, data) => process.stdout.write(`${json ? JSON.stringify(data) : human}\n`))) ?? 0;
   } catch (error) {
-    const message = error instanceof UsageError ? error.message : `failed: ${(error as Error).message}`;
+    const message =
+      error instanceof UsageError
+        ? error.message
+        : error instanceof DatabaseLocked
+          ? `${error.message}; stop the collector first`
+          : `failed: ${(error as Error).message}`;
     process.stderr.write(json ? `${JSON.stringify({ error: { message } })}\n` : `clearview: ${message}\n`);
     return error instanceof UsageError ? 2 : 1;
   } finally {
     db?.close();
+    lock?.release();
   }
 }
