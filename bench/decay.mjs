@@ -9,14 +9,15 @@
 // that was down). Afterwards a sample of companies is scored again with the pure model,
 // from an independent read of their aggregates, and must match what the database holds.
 //
-// With wrk installed, the largest size then goes to a real collector: a beacon flood
-// alone, and a flood across the timer's check a minute after the start, counting 503s.
+// With wrk installed, the largest size then goes to a real collector: pairs of beacon
+// floods, one alone and one across the timer's check, counting 503s.
 //
 //   npm run build && node bench/decay.mjs
 //
 // Environment: BENCH_DECAY_SIZES (100000,1000000), BENCH_RUNS (3), BENCH_FLOOD_SECONDS
-// (30; 0 skips the flood), BENCH_DIST (the collector's dist folder, to measure another
-// build: the bench only uses createRescorer, rescore and refreshStale).
+// (30 at most; 0 skips the floods), BENCH_FLOOD_PAIRS (3), BENCH_DIST (the collector's
+// dist folder, to measure another build: the bench only uses createRescorer, rescore and
+// refreshStale).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -30,7 +31,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = process.env.BENCH_DIST ? resolve(process.env.BENCH_DIST) : join(root, 'packages/collector/dist');
 const sizes = (process.env.BENCH_DECAY_SIZES ?? '100000,1000000').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
-const floodSeconds = Number(process.env.BENCH_FLOOD_SECONDS ?? 30);
+const floodSeconds = Math.min(30, Number(process.env.BENCH_FLOOD_SECONDS ?? 30));
+const floodPairs = Number(process.env.BENCH_FLOOD_PAIRS ?? 3);
 const { openDatabase } = await import(join(dist, 'store/db.js'));
 const { createSite } = await import(join(dist, 'store/sites.js'));
 const { createRescorer } = await import(join(dist, 'score/rescore.js'));
@@ -251,13 +253,13 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function flood(measured) {
   const { path, site } = measured;
-  // The state a running collector keeps: every score checked up to four minutes ago, and
-  // the site's check recorded three and a half minutes ago, so that the collector checks
-  // nothing when it starts and the whole site (or what is due) on its timer a minute later.
+  // The state a running collector keeps: every score checked up to four minutes ago. The
+  // site's check is dated ahead, so that the build before due times checks it only when a
+  // pair below makes it due.
   const db = openDatabase(path);
   const before = Date.now() - 4 * MINUTE;
   await createRescorer(db, { now: () => before }).refreshStale();
-  db.prepare('UPDATE score_checks SET checked_at = ?').run(Date.now() - 3.5 * MINUTE);
+  db.prepare('UPDATE score_checks SET checked_at = ?').run(Date.now() + DAY);
   db.close();
 
   const startArgs = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
@@ -269,7 +271,6 @@ async function flood(measured) {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', CLEARVIEW_DB: path, CLEARVIEW_TRUST_PROXY: '1', LOG_LEVEL: 'warn' },
     stdio: 'ignore',
   });
-  const startedAt = Date.now();
   for (let i = 0; ; i++) {
     try {
       await fetch(`http://127.0.0.1:${port}/healthz`);
@@ -279,28 +280,42 @@ async function flood(measured) {
       await sleep(50);
     }
   }
+  // The job timer runs the check at start and every minute after: ticks at about
+  // `phase + k minutes`. Pairs two minutes apart: a flood alone, then, after making the
+  // site due (for the build before due times: a check of every company, as every four
+  // minutes), a flood across the next tick. The build with due times checks what is due
+  // on every tick, so its floods alone cross small checks too.
+  const phase = Date.now();
   const reader = new Database(path, { readonly: true });
   const checkedAt = reader.prepare('SELECT checked_at FROM score_checks WHERE site_id = ?').pluck();
-  // A flood alone (after a warm-up), well before the timer's first check at one minute.
+  const sleepUntil = (t) => sleep(Math.max(0, t - Date.now()));
   await runWrk(port, site.siteKey, 'warm', 3);
-  const alone = await runWrk(port, site.siteKey, 'alone', floodSeconds);
-  const recorded = checkedAt.get(site.id);
-  const wait = startedAt + 55_000 - Date.now();
-  if (wait < 0) throw new Error('bench/decay: the flood alone ran into the timer; lower BENCH_FLOOD_SECONDS');
-  await sleep(wait);
-  // A flood across the timer's check; the check is over when it records the site.
-  const floodStarted = Date.now();
-  const during = runWrk(port, site.siteKey, 'during', floodSeconds);
-  let checkEndedAfterMs = null;
-  while (checkEndedAfterMs === null && Date.now() - floodStarted < (floodSeconds + 120) * 1000) {
-    if (checkedAt.get(site.id) !== recorded) checkEndedAfterMs = Date.now() - floodStarted;
-    else await sleep(100);
+  const pairs = [];
+  let tick = phase + 2 * MINUTE;
+  for (let k = 0; k < floodPairs; k++) {
+    await sleepUntil(tick - 50_000);
+    const alone = await runWrk(port, site.siteKey, `alone${k}`, floodSeconds);
+    await sleepUntil(tick - 15_000);
+    const writer = new Database(path, { timeout: 5_000 });
+    writer.prepare('UPDATE score_checks SET checked_at = 0 WHERE site_id = ?').run(site.id);
+    writer.close();
+    const recorded = checkedAt.get(site.id);
+    await sleepUntil(tick - 8_000);
+    const floodStarted = Date.now();
+    const during = runWrk(port, site.siteKey, `during${k}`, floodSeconds);
+    let checkEndedAfterMs = null;
+    while (checkEndedAfterMs === null && Date.now() - floodStarted < (floodSeconds + 180) * 1000) {
+      if (checkedAt.get(site.id) !== recorded) checkEndedAfterMs = Date.now() - floodStarted;
+      else await sleep(100);
+    }
+    pairs.push({ alone, duringCheck: await during, checkEndedAfterFloodStartMs: checkEndedAfterMs });
+    tick += 2 * MINUTE;
+    while (tick - 50_000 < Date.now()) tick += MINUTE;
   }
-  const duringCheck = await during;
   reader.close();
   child.kill('SIGTERM');
   await new Promise((r) => child.once('exit', r));
-  return { seconds: floodSeconds, alone, duringCheck, checkEndedAfterFloodStartMs: checkEndedAfterMs };
+  return { seconds: floodSeconds, pairs };
 }
 
 const results = [];
@@ -352,12 +367,19 @@ console.log(`\ntarget: longest hold <= 50 ms at 1M; ${results.map((r) => `${r.ch
 console.log(`set-up: ${results.map((r) => `${fmt(r.companies)}: built in ${fmt(r.buildMs)} ms, first score of every company ${fmt(r.firstScoreMs)} ms`).join('; ')}`);
 if (floodResult) {
   const f = floodResult;
-  const line = (label, w) => [label, fmt(w.total), fmt(w.non2xx), fmt(w.okPerSecond), w.p99Ms.toFixed(1)];
-  console.log(`\n### A beacon flood (wrk -t2 -c50, ${f.seconds} s, bench/collect.lua) on the ${fmt(results.at(-1).companies)}-company site\n`);
-  console.log(table(['flood', 'requests', '503s (non-2xx)', '2xx/s', 'p99 ms'], [line('alone', f.alone), line("across the timer's decay check", f.duringCheck)]));
-  console.log(
-    `\nthe check recorded the site ${f.checkEndedAfterFloodStartMs === null ? 'not within the wait' : `${fmt(f.checkEndedAfterFloodStartMs)} ms after the flood started`}`,
-  );
+  const sum = (pick) => f.pairs.reduce((n, p) => n + pick(p), 0);
+  const line = (label, w, check = '') => [label, fmt(w.total), fmt(w.non2xx), fmt(w.okPerSecond), w.p99Ms.toFixed(1), check];
+  const rows = f.pairs.flatMap((p, i) => [
+    line(`${i + 1}: alone`, p.alone),
+    line(
+      `${i + 1}: across the timer's check`,
+      p.duringCheck,
+      p.checkEndedAfterFloodStartMs === null ? 'not within the wait' : `${fmt(p.checkEndedAfterFloodStartMs)} ms`,
+    ),
+  ]);
+  console.log(`\n### Beacon floods (wrk -t2 -c50, ${f.seconds} s each, bench/collect.lua) on the ${fmt(results.at(-1).companies)}-company site\n`);
+  console.log(table(['flood', 'requests', '503s (non-2xx)', '2xx/s', 'p99 ms', 'check recorded after the flood began'], rows));
+  console.log(`\nnon-2xx in all: ${fmt(sum((p) => p.alone.non2xx))} alone, ${fmt(sum((p) => p.duringCheck.non2xx))} across the checks`);
 }
 saveResult('decay', {
   dist,
