@@ -2,8 +2,8 @@ import type { BatchCommitter } from '../intake/writer.js';
 import type { JobSpec } from './job.js';
 
 /**
- * Scores decay with time: every minute the stale ones are refreshed, so none is
- * more than about five minutes old. The writer does it between batches, on its own
+ * Scores decay with time: every minute the companies whose rounded score is due
+ * to change are refreshed. The writer does it between batches, on its own
  * connection: on the thread that answers requests it would hold them up and wait
  * for the write lock.
  */
