@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -33,6 +33,29 @@ describe('the writer thread', () => {
     } finally {
       await committer.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('WAL checkpoints', () => {
+  it('copy committed pages into the database file on their own thread while the collector runs', async () => {
+    const { sendBeacon, startTestServer, wireId } = await import('../helpers/server.js');
+    const server = await startTestServer();
+    try {
+      const site = server.addSite({ domains: ['example.com'] });
+      const fileSize = () => statSync(server.dbPath).size;
+      const before = fileSize();
+      for (let i = 0; i < 60; i++) {
+        const body = { k: site.siteKey, n: 'pageview', v: `visitor_${i % 50}`, p: wireId('pv'), u: `https://example.com/page/${i}?q=${'x'.repeat(400)}`, t: 'A page' };
+        expect((await sendBeacon(server, body, { ip: `198.51.100.${i % 250}` })).status).toBe(202);
+      }
+      await server.settled();
+      // No connection checkpoints on commit any more: only the checkpointer thread can grow the file.
+      const deadline = Date.now() + 10_000;
+      while (fileSize() <= before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(fileSize()).toBeGreaterThan(before);
+    } finally {
+      await server.stop();
     }
   });
 });

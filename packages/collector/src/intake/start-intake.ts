@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import type { Db } from '../store/db.js';
+import { disableAutocheckpoint, type Db } from '../store/db.js';
 import { readIntakeProgress } from '../store/intake-progress.js';
 import { IntakeLog } from './intake-log.js';
 import { createWorkerCommitter } from './worker-committer.js';
@@ -40,6 +40,8 @@ export function startIntake({ config, db, logger, metrics, now, onIdentityChange
   }
   const logWriteError = (error: unknown) => logger.error({ err: error }, 'batch write failed');
   const threaded = config.dbPath !== ':memory:' && config.writerThread;
+  // The checkpointer thread beside the writer takes over every checkpoint, the request thread's included.
+  if (threaded) disableAutocheckpoint(db);
   const committer = threaded ? createWorkerCommitter(config.dbPath, logWriteError, config.synchronous) : createInlineCommitter(db, logWriteError);
   const writer = new BatchWriter(
     committer,

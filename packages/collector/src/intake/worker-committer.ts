@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { startCheckpointer } from './checkpointer.js';
 import type { CommitRequestBatch, CommitResult, CommitSummary } from './commit.js';
 import type { BatchCommitter, CommitAnswer } from './writer.js';
 
@@ -34,7 +35,8 @@ function workerFile(): URL {
 /**
  * Commits batches on a worker thread with its own SQLite connection. Batches
  * queue in the worker in order; a worker that dies fails the batches it held
- * (their senders are told to retry) and is replaced.
+ * (their senders are told to retry) and is replaced. The WAL checkpoints run on a
+ * thread of their own beside it (checkpointer.ts), so no commit waits for one.
  */
 export function createWorkerCommitter(path: string, onError: (error: unknown) => void, synchronous: 'NORMAL' | 'FULL' = 'NORMAL'): BatchCommitter {
   let worker: Worker;
@@ -43,6 +45,7 @@ export function createWorkerCommitter(path: string, onError: (error: unknown) =>
   const refreshes = new Map<number, { resolve: (count: number) => void; reject: (error: unknown) => void }>();
   let closed: (() => void) | null = null;
   let closing = false;
+  const checkpointer = startCheckpointer(path, onError);
 
   const start = () => {
     worker = new Worker(workerFile(), { workerData: { path, synchronous } });
@@ -94,9 +97,11 @@ export function createWorkerCommitter(path: string, onError: (error: unknown) =>
         worker.postMessage({ type: 'refresh', id, now } satisfies RefreshRequest);
       });
     },
-    close() {
+    async close() {
       closing = true;
-      return new Promise<void>((resolve) => {
+      // The writer's close runs the last checkpoint (TRUNCATE), once the checkpointer has let go.
+      await checkpointer.close();
+      await new Promise<void>((resolve) => {
         closed = resolve;
         worker.postMessage({ type: 'close' });
       });

@@ -6,21 +6,18 @@ import type { CommitRequest, RefreshRequest, WorkerReply } from './worker-commit
 
 /**
  * The batch writer's thread: its own connection commits the batches the main
- * thread sends, so the main thread spends its time on HTTP. It also runs the
- * WAL checkpoints: a checkpoint (100-250 ms here under load, while the database
- * file is flushed) only delays commits, never a beacon's answer, which waits for
- * the intake log alone.
+ * thread sends, so the main thread spends its time on HTTP. It runs no WAL
+ * checkpoint of its own (checkpoint-worker.ts does, on another thread), so a batch
+ * or a decay chunk holds the writer only for its own work.
  */
 const { path, synchronous } = workerData as { path: string; synchronous: 'NORMAL' | 'FULL' };
 // Niceness 5 (about a third of the request thread's weight when both want a core): under a
 // beacon flood the p99 fell from 10.8-13.4 to 8.4-11.9 ms in six runs each, and the
 // commits kept up (the queue drained in 0.15-0.66 s after either).
 lowerThreadPriority(5);
-// 10,000 pages (about 40 MB of WAL): fewer, larger checkpoints write a page
-// rewritten by many batches back to the database file once.
 // The writer touches the tails of its indexes and one row per visitor: 8 MB of cache
 // kept its speed in the beacon bench and the collector's peak RSS 10-25 MB lower than 32 MB.
-const db = openDatabase(path, { walAutocheckpointPages: 10_000, cacheKib: 8_000, synchronous });
+const db = openDatabase(path, { walAutocheckpointPages: 0, cacheKib: 8_000, synchronous });
 let error: string | null = null;
 const writer = createBatchCommit(db, (e) => {
   error = describeError(e);

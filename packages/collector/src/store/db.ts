@@ -42,6 +42,16 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   return db;
 }
 
+/** Copies what the WAL holds back into the database file without waiting for any connection (the checkpointer thread's work). */
+export function checkpointWal(db: Db): void {
+  db.pragma('wal_checkpoint(PASSIVE)');
+}
+
+/** Hands this connection's checkpoints to the checkpointer thread, so its commits never run one. */
+export function disableAutocheckpoint(db: Db): void {
+  db.pragma('wal_autocheckpoint = 0');
+}
+
 /** Throws unless the database answers a query (the health check). */
 export function pingDatabase(db: Db): void {
   db.prepare('SELECT 1').get();
