@@ -36,6 +36,7 @@ const floodPairs = Number(process.env.BENCH_FLOOD_PAIRS ?? 3);
 const { openDatabase } = await import(join(dist, 'store/db.js'));
 const { createSite } = await import(join(dist, 'store/sites.js'));
 const { createRescorer } = await import(join(dist, 'score/rescore.js'));
+const { startCheckpointer } = await import(join(dist, 'intake/checkpointer.js'));
 const { scoreCompany, defaultScoringModel } = await import(join(dist, 'score/model.js'));
 
 const DAY = 86_400_000;
@@ -98,9 +99,9 @@ function buildSite(count, seenBy) {
  * longest gap between two probes is the longest the check kept the thread (and so the
  * writer) to itself, its first statement included. Wall time, which a loaded machine
  * stretches; the CPU time this process spent in that gap says how much of it was the
- * check's own work. A gap in which the database file was written includes a WAL
- * checkpoint (SQLite runs one in the commit that takes the WAL past 10,000 pages, a
- * batch's or the check's): those are counted apart.
+ * check's own work. The checkpointer thread runs beside it as in the collector; a gap in
+ * which it wrote the database file is counted apart, since the two then competed for a
+ * core and the disk.
  */
 async function timedCheck(rescorer, path) {
   const longest = { ms: 0, cpuMs: 0 };
@@ -174,8 +175,9 @@ async function measureSize(count) {
   const start = Date.now() - DAY - 2 * 60 * MINUTE;
   const { dir, path, site } = buildSite(count, start);
   const buildMs = performance.now() - t0;
-  // As the writer thread opens it (intake/writer-worker.ts).
-  const db = openDatabase(path, { walAutocheckpointPages: 10_000, cacheKib: 8_000 });
+  // As the writer thread opens it (intake/writer-worker.ts), with the checkpointer thread beside it.
+  const db = openDatabase(path, { walAutocheckpointPages: 0, cacheKib: 8_000 });
+  const checkpointer = startCheckpointer(path, (error) => console.error(`bench/decay: ${error}`));
   let clock = start;
   const rescorer = createRescorer(db, { now: () => clock });
   const rewritten = db.prepare('SELECT COUNT(*) FROM companies WHERE site_id = ? AND scored_at = ?').pluck();
@@ -204,6 +206,7 @@ async function measureSize(count) {
   clock += DAY;
   const dayOn = await check();
   const checked = checkAgainstModel(db, site.id, clock);
+  await checkpointer.close();
   db.close();
   return { dir, path, site, companies: count, buildMs, firstScoreMs, upgraded, first, fiveMinutes, dayOn, checked };
 }
@@ -355,7 +358,7 @@ console.log(
       'decay check',
       'total',
       'longest hold of the writer (its CPU)',
-      'longest hold without a WAL checkpoint; checkpoints',
+      'longest hold with no checkpointer write in it; gaps with one',
       'holds over 50 ms',
       'companies read',
       'breakdowns rewritten',
