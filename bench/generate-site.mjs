@@ -24,10 +24,10 @@ if (!sizes[sizeArg]) {
   console.error(`bench/generate-site: --size must be one of ${Object.keys(sizes).join(', ')}`);
   process.exit(1);
 }
-const companies = Number(process.env.BENCH_COMPANIES ?? sizes[sizeArg][0]);
-const pageViews = Number(process.env.BENCH_PAGE_VIEWS ?? sizes[sizeArg][1]);
+const companies = Number(process.env.BENCH_COMPANIES || sizes[sizeArg][0]);
+const pageViews = Number(process.env.BENCH_PAGE_VIEWS || sizes[sizeArg][1]);
 const isDefault = companies === 100_000 && pageViews === 5_000_000;
-const dbPath = process.env.BENCH_DB ?? join(root, isDefault ? '.bench/site.db' : `.bench/site-${companies}-${pageViews}.db`);
+const dbPath = process.env.BENCH_DB || join(root, isDefault ? '.bench/site.db' : `.bench/site-${companies}-${pageViews}.db`);
 const metaPath = `${dbPath}.json`;
 
 export function readMeta() {

@@ -5,8 +5,8 @@
 //
 //   node bench/read-stall.mjs           (or: npm run bench -- read-stall)
 //
-// Environment: BENCH_COMPANIES / BENCH_PAGE_VIEWS / BENCH_DB (the site of
-// bench/generate-site.mjs, made first if missing), BENCH_RUNS (3),
+// Environment: BENCH_SIZE (the site of bench/generate-site.mjs: 10k, 100k or 1m, made
+// first if missing; default 100k), BENCH_RUNS (3),
 // BENCH_SECONDS (8 per measurement), BENCH_CONNECTIONS (50).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -17,7 +17,13 @@ import { fileURLToPath } from 'node:url';
 import { median, saveResult, table } from './lib.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const dbPath = process.env.BENCH_DB ?? join(root, '.bench/site.db');
+const scales = { '10k': [10_000, 500_000], '100k': [100_000, 5_000_000], '1m': [1_000_000, 10_000_000] };
+const size = process.env.BENCH_SIZE ?? '100k';
+if (!scales[size]) {
+  console.error(`bench/read-stall: BENCH_SIZE takes ${Object.keys(scales).join(', ')}`);
+  process.exit(1);
+}
+const dbPath = join(root, size === '100k' ? '.bench/site.db' : `.bench/site-${scales[size][0]}-${scales[size][1]}.db`);
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -32,7 +38,10 @@ if (!existsSync(join(dist, 'main.js'))) {
   console.error('bench/read-stall: run `npm run build` first');
   process.exit(1);
 }
-const generated = spawnSync(process.execPath, [join(root, 'bench/generate-site.mjs')], { stdio: 'inherit', env: { ...process.env, BENCH_DB: dbPath } });
+const generated = spawnSync(process.execPath, [join(root, 'bench/generate-site.mjs'), `--size=${size}`], {
+  stdio: 'inherit',
+  env: { ...process.env, BENCH_DB: dbPath, BENCH_COMPANIES: '', BENCH_PAGE_VIEWS: '' },
+});
 if (generated.status !== 0) process.exit(generated.status ?? 1);
 const meta = JSON.parse(readFileSync(`${dbPath}.json`, 'utf8'));
 
@@ -50,6 +59,9 @@ const endpoints = [
   '/api/v1/visitors?limit=100',
   '/api/v1/companies?limit=100&sort=-visitorCount',
   '/api/v1/companies?limit=100&min_score=50',
+  '/api/v1/companies?q=company1&limit=100',
+  '/api/v1/companies?limit=100&page=50',
+  '/api/v1/page-views?limit=100&page=50',
   '/api/v1/contacts?limit=100',
 ];
 
