@@ -14,6 +14,7 @@ import { createRateLimiter } from './rate-limit.js';
 import { resolveEndpoints } from './resolve.js';
 import { settingsEndpoints } from './settings.js';
 import { visitorEndpoints } from './visitors.js';
+import { watchListEndpoints } from './watch-list.js';
 import { noQuery, parseQuery } from './schemas.js';
 import { webhookCaller, webhookEndpoints } from './webhook.js';
 
@@ -49,6 +50,7 @@ export const endpoints: readonly Endpoint[] = [
   ...resolveEndpoints,
   ...keyEndpoints,
   ...settingsEndpoints,
+  ...watchListEndpoints,
   openApiEndpoint,
 ];
 

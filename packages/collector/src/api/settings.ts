@@ -89,7 +89,7 @@ const rescoreSlice = 2_000;
  * answer, a big one slice by slice after it, yielding between slices so that
  * beacons and API requests are not held up for the seconds 100,000 companies take.
  */
-function rescoreInSlices(ctx: AppContext, ids: string[]): void {
+export function rescoreInSlices(ctx: AppContext, ids: string[]): void {
   ctx.rescore(ids.slice(0, rescoreSlice));
   let next = rescoreSlice;
   const step = () => {

@@ -3,6 +3,7 @@ import { getContact, listCompanyContacts, listContacts } from './contact-queries
 import type { Db } from './db.js';
 import { listPageViews, listRecentCompanyPageViews } from './page-view-queries.js';
 import { findAddressFacts, listCompanyVisitors, listVisitors } from './visitor-queries.js';
+import { listCompaniesUnderDomains, listWatchList } from './watch-list.js';
 
 /**
  * The store's read queries that the API may run on the read thread, by name.
@@ -22,6 +23,8 @@ export const readQueries = {
   listVisitors,
   listCompanyVisitors,
   findAddressFacts,
+  listWatchList,
+  listCompaniesUnderDomains,
 } satisfies Record<string, (db: Db, ...args: never[]) => unknown>;
 
 export type ReadQueries = typeof readQueries;
