@@ -13,6 +13,7 @@ import { pageViewEndpoints } from './page-views.js';
 import { createRateLimiter } from './rate-limit.js';
 import { resolveEndpoints } from './resolve.js';
 import { settingsEndpoints } from './settings.js';
+import { signalEndpoints } from './signals.js';
 import { visitorEndpoints } from './visitors.js';
 import { watchListEndpoints } from './watch-list.js';
 import { noQuery, parseQuery } from './schemas.js';
@@ -51,6 +52,7 @@ export const endpoints: readonly Endpoint[] = [
   ...keyEndpoints,
   ...settingsEndpoints,
   ...watchListEndpoints,
+  ...signalEndpoints,
   openApiEndpoint,
 ];
 

@@ -2,6 +2,7 @@ import { getCompany, getCompanyByDomain, listCompanies, listCompanyTopPaths } fr
 import { getContact, listCompanyContacts, listContacts } from './contact-queries.js';
 import type { Db } from './db.js';
 import { listPageViews, listRecentCompanyPageViews } from './page-view-queries.js';
+import { getSignal, listSignals } from './signals.js';
 import { findAddressFacts, listCompanyVisitors, listVisitors } from './visitor-queries.js';
 import { listCompaniesUnderDomains, listWatchList } from './watch-list.js';
 
@@ -25,6 +26,8 @@ export const readQueries = {
   findAddressFacts,
   listWatchList,
   listCompaniesUnderDomains,
+  listSignals,
+  getSignal,
 } satisfies Record<string, (db: Db, ...args: never[]) => unknown>;
 
 export type ReadQueries = typeof readQueries;
