@@ -30,12 +30,12 @@ export function listWatchList(db: Db, siteId: string, filters: WatchListFilters,
   const q = filters.q ?? null;
   const match = q === null ? '' : ' AND (instr(w.domain, @q) > 0 OR instr(lower(w.company_name), @q) > 0)';
   return onSnapshot(db, () => {
-    const total = prepared<[Record<string, unknown>], number>(db, `SELECT COUNT(*) FROM watch_list w WHERE w.site_id = @siteId${match}`)
+    const total = prepared<[Record<string, unknown>], number>(db, `SELECT COUNT(*) FROM watch_list w INDEXED BY watch_list_recent WHERE w.site_id = @siteId${match}`)
       .pluck(true)
       .get({ siteId, ...(q === null ? {} : { q }) })!;
     const rows = prepared<[Record<string, unknown>], WatchRow>(
       db,
-      `SELECT ${rowColumns} ${rowJoin} WHERE w.site_id = @siteId${match} ORDER BY w.added_at DESC, w.id DESC LIMIT @limit OFFSET @offset`,
+      `SELECT ${rowColumns} ${rowJoin.replace('watch_list w', 'watch_list w INDEXED BY watch_list_recent')} WHERE w.site_id = @siteId${match} ORDER BY w.added_at DESC, w.id DESC LIMIT @limit OFFSET @offset`,
     ).all({ siteId, limit: page.limit + 1, offset: page.offset, ...(q === null ? {} : { q }) });
     return pageOf(rows, page.limit, total, (row) => [row.added_at, row.id]);
   });
