@@ -41,7 +41,7 @@ export const MAX_VISIT_PAGES = 100;
 export interface SignalFollower {
   /** One short transaction of work; true when more is waiting. */
   step(): boolean;
-  /** Steps until caught up; returns how many steps wrote. */
+  /** Steps until caught up; returns how many steps it took. */
   followAll(): Promise<number>;
 }
 
@@ -242,8 +242,10 @@ export function createSignalFollower(db: Db, options: { now: () => number; watch
 
   const followAll = async (): Promise<number> => {
     let steps = 0;
-    while (db.open && step()) {
+    // The server may close the database while this loop yields.
+    while (db.open) {
       steps++;
+      if (!step()) break;
       // Between steps, requests and batches go first.
       await new Promise((resolve) => setImmediate(resolve));
     }
