@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints } from '../../packages/collector/src/api/app.js';
 import { createApiKey, revokeApiKey } from '../../packages/collector/src/store/api-keys.js';
 import { upsertContact } from '../../packages/collector/src/store/contacts.js';
+import { insertSignal } from '../../packages/collector/src/store/signals.js';
+import { addWatchEntry } from '../../packages/collector/src/store/watch-list.js';
 import type { TestSite } from '../helpers/server.js';
 import { expectErrorShape, startApi, type Api } from './client.js';
 
@@ -10,6 +12,7 @@ let site: TestSite;
 let revoked: string;
 let companyId: string;
 let contactId: string;
+const signalId = '7b0c1e9a-3f2d-4c8e-9a1b-2c3d4e5f6a7b';
 
 beforeAll(async () => {
   api = await startApi();
@@ -21,6 +24,19 @@ beforeAll(async () => {
   const res = await api.call('POST', '/api/v1/ingest', { key: site.keys.admin, bearer: true, body: { companies: [{ domain: 'acme.com', name: 'Acme' }] } });
   companyId = (await api.call('GET', '/api/v1/companies', { key: site.keys.read })).body.companies[0].id;
   contactId = upsertContact(db, site.id, { email: 'sarah@acme.com' }, 'ingest', Date.now()).id;
+  addWatchEntry(db, site.id, { domain: 'acme.com', companyName: null, notes: null }, Date.now());
+  const signal = {
+    id: signalId,
+    siteId: site.id,
+    type: 'lead.hot' as const,
+    company: null,
+    contact: null,
+    summary: 'x',
+    data: {},
+    createdAt: '2026-12-07T12:00:00Z',
+    completedAt: null,
+  };
+  insertSignal(db, signal, Date.now(), null, null);
   expect(res.status).toBe(200);
 });
 afterAll(() => api.stop());
@@ -44,6 +60,17 @@ function requestFor(method: string, path: string): { path: string; body?: unknow
       return { path: `/api/v1/contacts/${contactId}` };
     case 'DELETE /api/v1/contacts/{id}':
       return { path: `/api/v1/contacts/${upsertContact(api.server.ctx.db, site.id, { email: `p${Math.random()}@acme.com` }, 'ingest', Date.now()).id}` };
+    case 'POST /api/dashboard/watch-list':
+      return { path, body: { domains: ['matrix.example.com'] } };
+    case 'PATCH /api/dashboard/watch-list':
+      return { path, body: { domain: 'acme.com', notes: 'matrix' } };
+    case 'DELETE /api/dashboard/watch-list': {
+      const domain = `m${Math.random().toString(36).slice(2)}.com`;
+      addWatchEntry(api.server.ctx.db, site.id, { domain, companyName: null, notes: null }, Date.now());
+      return { path: `${path}?domain=${domain}` };
+    }
+    case 'GET /api/v1/signals/{id}':
+      return { path: `/api/v1/signals/${signalId}` };
     case 'PATCH /api/v1/settings':
       return { path, body: { name: 'Renamed' } };
     default:

@@ -62,7 +62,13 @@ describe('site settings', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ site: { id: site.id, siteKey: site.siteKey }, domains: ['example.com'], webhook: { acceptSiteKey: true } });
     expect(res.body.scoring).toEqual(JSON.parse(JSON.stringify(defaultScoringModel)));
-    expect(res.body.alerts).toEqual({ minScore: 70, slack: { webhookUrl: null }, email: { recipients: [] }, webhook: { url: null } });
+    expect(res.body.alerts).toEqual({
+      minScore: 70,
+      dedupeMinutes: 30,
+      slack: { webhookUrl: null, events: ['watchlist.hit', 'lead.hot'] },
+      email: { recipients: [], events: ['watchlist.hit', 'lead.hot'] },
+      webhook: { url: null },
+    });
   });
 
   it('changes the domains and clears the site cache so beacons from them count at once', async () => {
@@ -103,10 +109,39 @@ describe('site settings', () => {
     });
     expect(res.body.alerts).toEqual({
       minScore: 80,
-      slack: { webhookUrl: 'https://hooks.slack.com/services/T/B/X' },
-      email: { recipients: ['sales@example.com'] },
+      dedupeMinutes: 30,
+      slack: { webhookUrl: 'https://hooks.slack.com/services/T/B/X', events: ['watchlist.hit', 'lead.hot'] },
+      email: { recipients: ['sales@example.com'], events: ['watchlist.hit', 'lead.hot'] },
       webhook: { url: null },
     });
+  });
+
+  it('sets the visit gap and the events each channel sends, keeping the fields not given', async () => {
+    await api.call('PATCH', '/api/v1/settings', {
+      key: site.keys.admin,
+      body: { alerts: { minScore: 80, slack: { webhookUrl: 'https://hooks.slack.com/services/T/B/X' }, email: { recipients: ['sales@example.com'] } } },
+    });
+    const res = await api.call('PATCH', '/api/v1/settings', {
+      key: site.keys.admin,
+      body: { alerts: { dedupeMinutes: 45, slack: { events: ['watchlist.hit', 'contact.identified'] }, email: { events: [] } } },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.alerts).toMatchObject({
+      minScore: 80,
+      dedupeMinutes: 45,
+      slack: { webhookUrl: 'https://hooks.slack.com/services/T/B/X', events: ['watchlist.hit', 'contact.identified'] },
+      email: { recipients: ['sales@example.com'], events: [] },
+    });
+  });
+
+  it('answers 422 to an unknown event type or a visit gap out of range', async () => {
+    const res = await api.call('PATCH', '/api/v1/settings', {
+      key: site.keys.admin,
+      body: { alerts: { dedupeMinutes: 0, slack: { events: ['watchlist.hit', 'page.viewed'] }, email: { events: ['lead.hot', 'lead.hot'] } } },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.details.map((d: any) => d.field).sort()).toEqual(['alerts.dedupeMinutes', 'alerts.email.events', 'alerts.slack.events.1']);
+    expect((await api.call('GET', '/api/v1/settings', { key: site.keys.admin })).body.alerts.dedupeMinutes).toBe(30);
   });
 
   it('answers 422 listing each invalid value, and changes nothing', async () => {

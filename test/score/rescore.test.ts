@@ -256,7 +256,8 @@ describe('refreshStale', () => {
           'utf8',
         ),
       );
-      const checker = createRescorer(old, { now: () => clock });
+      // This database stops at migration 008, before the watch list (009) exists.
+      const checker = createRescorer(old, { now: () => clock, isWatched: () => false });
       clock = NOW + 60_000;
       expect(await checker.refreshStale()).toBe(1);
       const stored = old.prepare("SELECT lead_score, score_breakdown, score_due FROM companies WHERE id = 'comp_old'").get() as Record<string, any>;

@@ -8,7 +8,9 @@ import { writeEvent } from '../../packages/collector/src/store/events.js';
 import type { ListPage, PageRequest } from '../../packages/collector/src/store/list-page.js';
 import { listPageViews, type PageViewFilters } from '../../packages/collector/src/store/page-view-queries.js';
 import { createSite } from '../../packages/collector/src/store/sites.js';
+import { insertSignal, listSignals, type SignalFilters } from '../../packages/collector/src/store/signals.js';
 import { listVisitors } from '../../packages/collector/src/store/visitor-queries.js';
+import { addWatchDomains, addWatchEntry, listWatchList } from '../../packages/collector/src/store/watch-list.js';
 import { pageViewRecord } from '../helpers/records.js';
 
 /**
@@ -20,9 +22,9 @@ import { pageViewRecord } from '../helpers/records.js';
  * B-tree: at a million companies either costs seconds.
  */
 
-const watched = /\b(page_view_rows|visitor_rows|companies)\b/;
+const watched = /\b(page_view_rows|visitor_rows|companies|watch_list|signals)\b/;
 // Aliases the store gives those tables in its list queries.
-const watchedNames = new Set(['page_view_rows', 'visitor_rows', 'companies', 'p', 'v']);
+const watchedNames = new Set(['page_view_rows', 'visitor_rows', 'companies', 'p', 'v', 'watch_list', 'w', 'signals']);
 
 let db: Db;
 let siteId: string;
@@ -72,6 +74,29 @@ beforeAll(() => {
     }
     for (let i = 0; i < 30; i++)
       upsertContact(db, siteId, { email: `p${i}@acme${i % 4}.test`, companyDomain: `acme${i % 4}.test` }, i % 2 ? 'ingest' : 'identify', t0 + i);
+    addWatchEntry(db, siteId, { domain: 'acme0.test', companyName: 'Acme', notes: null }, t0);
+    addWatchDomains(
+      db,
+      siteId,
+      Array.from({ length: 50 }, (_, i) => `target${i}.test`),
+      t0 + 1,
+    );
+    const types = ['watchlist.hit', 'company.identified', 'lead.hot', 'contact.identified'] as const;
+    for (let i = 0; i < 200; i++) {
+      const domain = `acme${i % 20}.test`;
+      const signal = {
+        id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        siteId,
+        type: types[i % 4]!,
+        company: { id: `comp_plan${i % 20}`, name: domain, domain, leadScore: 50 },
+        contact: null,
+        summary: '',
+        data: {},
+        createdAt: '',
+        completedAt: null,
+      };
+      insertSignal(db, signal, t0 + i * 60_000, i % 3 === 0 ? null : t0 + i * 60_000, null);
+    }
   })();
   companyId = (db.prepare('SELECT id FROM companies WHERE domain = ?').get('acme0.test') as { id: string }).id;
   visitorId = (db.prepare('SELECT visitor_id FROM page_views WHERE company_id = ? LIMIT 1').get(companyId) as { visitor_id: string }).visitor_id;
@@ -117,6 +142,9 @@ function runEveryListQuery(): void {
   }
   const contactFilters: ContactFilters = { companyDomain: 'acme1.test', q: 'p1', source: 'ingest' };
   for (const filters of subsets(contactFilters)) pages((page) => listContacts(db, siteId, filters, page));
+  for (const q of [undefined, 'acme']) pages((page) => listWatchList(db, siteId, { q }, page));
+  const signalFilters: SignalFilters = { type: 'lead.hot', domain: 'acme2.test', companyId: 'comp_plan2', completedAfter: t0, completedBefore: t0 + 86_400_000 };
+  for (const filters of subsets(signalFilters)) pages((page) => listSignals(db, siteId, filters, page));
 }
 
 function problemsOf(sql: string): string[] {

@@ -10,6 +10,8 @@ import { createTrackerFileHandler } from './http/tracker-file.js';
 import { startIntake } from './intake/start-intake.js';
 import { startJob } from './jobs/job.js';
 import { scoreRefreshJob } from './jobs/score-refresh.js';
+import { createSignalFollower, signalFollowJob, type SignalFollower } from './jobs/signal-follower.js';
+import { createWatchedDomains } from './alerts/watched-domains.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createResolver, type Resolver } from './resolve/resolver.js';
@@ -17,12 +19,16 @@ import { createRescorer } from './score/rescore.js';
 import { openDatabase } from './store/db.js';
 import { findIdentityDomain, listIdentityPrefixes } from './store/identity.js';
 import { createInlineReads, createReadPool } from './store/read-pool.js';
+import type { OutboxWriter } from './store/signals.js';
+import { listWatchedDomains, watchListVersion } from './store/watch-list.js';
 
 export interface ServerOptions {
   config: Config;
   logger?: Logger;
   resolver?: Resolver;
   now?: () => number;
+  /** Called in the transaction that stores each new signal (part B's enqueueDeliveries; tests record). Default none. */
+  outboxWriters?: OutboxWriter[];
 }
 
 export interface RunningServer {
@@ -30,6 +36,8 @@ export interface RunningServer {
   url: string;
   server: Server;
   ctx: AppContext;
+  /** The signal writer: its job runs every second; tests call followAll() to catch up at once. */
+  signals: SignalFollower;
   /** Stops accepting, answers what is in flight, flushes the writer and closes the database. */
   close(): Promise<void>;
 }
@@ -54,7 +62,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const siteCache = createSiteCache(db);
   const rescorer = createRescorer(db, { now });
   const { writer, committer } = startIntake({ config, db, logger, metrics, now, onIdentityChanged: (siteId) => resolver.invalidateSite(siteId) });
-  const jobs = [startJob(scoreRefreshJob(committer, now), { logger, metrics })];
+  // Signals follow what was committed, on this thread's connection, in short transactions of their own.
+  const watched = createWatchedDomains({ version: () => watchListVersion(db), domains: (siteId) => listWatchedDomains(db, siteId) });
+  const signals = createSignalFollower(db, { now, watched, outbox: options.outboxWriters ?? [] });
+  const jobs = [startJob(scoreRefreshJob(committer, now), { logger, metrics }), startJob(signalFollowJob(signals), { logger, metrics })];
   // API reads get their own threads and connections: a slow list must never hold up the thread that answers beacons.
   const reads =
     config.dbPath === ':memory:'
@@ -108,5 +119,5 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
     return closing;
   };
-  return { port, url: `http://127.0.0.1:${port}`, server, ctx, close };
+  return { port, url: `http://127.0.0.1:${port}`, server, ctx, signals, close };
 }

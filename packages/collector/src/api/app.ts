@@ -13,7 +13,9 @@ import { pageViewEndpoints } from './page-views.js';
 import { createRateLimiter } from './rate-limit.js';
 import { resolveEndpoints } from './resolve.js';
 import { settingsEndpoints } from './settings.js';
+import { signalEndpoints } from './signals.js';
 import { visitorEndpoints } from './visitors.js';
+import { watchListEndpoints } from './watch-list.js';
 import { noQuery, parseQuery } from './schemas.js';
 import { webhookCaller, webhookEndpoints } from './webhook.js';
 
@@ -49,6 +51,8 @@ export const endpoints: readonly Endpoint[] = [
   ...resolveEndpoints,
   ...keyEndpoints,
   ...settingsEndpoints,
+  ...watchListEndpoints,
+  ...signalEndpoints,
   openApiEndpoint,
 ];
 

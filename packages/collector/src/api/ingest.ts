@@ -9,7 +9,7 @@ import { isEmailAddress, maxEmailLength } from '../mapping/email.js';
 import { companyDomainFromEmail } from '../resolve/email-domain.js';
 import { normalizeIp, parseCidr, singleAddressRange } from '../resolve/ip.js';
 import { companyLogos } from '../resolve/logo-url.js';
-import { normalizeSiteDomain } from '../site-domain.js';
+import { domainRejectionText, normalizeCompanyDomain } from '../mapping/domain.js';
 import { ensureCompany, upsertExplicitCompany } from '../store/company-profiles.js';
 import { upsertContact } from '../store/contacts.js';
 import { writeEvent } from '../store/events.js';
@@ -36,12 +36,12 @@ const domain = (name: string) =>
     .string({ error: `${name} must be a string` })
     .max(300, `${name} must be at most 300 characters`)
     .transform((value, ctx) => {
-      const normalized = normalizeSiteDomain(value);
-      if (!normalized || normalized === 'localhost') {
-        ctx.addIssue({ code: 'custom', message: `${name} must be a domain name such as acme.com` });
+      const normalized = normalizeCompanyDomain(value);
+      if (!normalized.ok) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a domain name such as acme.com: "${value.slice(0, 60)}" ${domainRejectionText[normalized.reason]}` });
         return z.NEVER;
       }
-      return normalized;
+      return normalized.domain;
     })
     .meta({ type: 'string', examples: ['acme.com'] });
 

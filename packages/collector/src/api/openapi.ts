@@ -110,7 +110,8 @@ export function buildOpenApi(endpoints: readonly Endpoint[], version: string): J
       ...(e.doc.body
         ? {
             requestBody: {
-              required: true,
+              // A body that may be left out (DELETE's domain can be in the query instead) is not required.
+              required: !e.doc.body.safeParse(undefined).success,
               content: {
                 'application/json': { schema: convert(e.doc.body, 'input'), ...(e.doc.bodyExample ? { example: e.doc.bodyExample } : {}) },
               },
@@ -204,13 +205,15 @@ const tagDescriptions: Record<string, string> = {
   Resolve: 'IP and domain resolution',
   'API keys': 'Key management (admin)',
   Settings: 'Site settings (admin)',
+  'Watch list': 'Target accounts: a watched company on the site raises watchlist.hit (seed: Watch List)',
+  Signals: 'ClearView events: watch-list hits, new companies and contacts, hot leads',
   Meta: 'This document',
   Tracker: 'The beacon endpoint of the tracking script (served before the REST API)',
 };
 
 function operationId(e: Endpoint): string {
   const words = e.path
-    .replace('/api/v1/', '')
+    .replace(/^\/api\/(v1\/)?/, '')
     .split(/[/-]/)
     .filter(Boolean)
     .map((w) => (w.startsWith('{') ? `By${w[1]!.toUpperCase()}${w.slice(2, -1)}` : w[0]!.toUpperCase() + w.slice(1)));

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { alertsOf, type AlertSettings } from '../alerts/settings.js';
+import { signalTypes } from '../alerts/signal.js';
 import type { AppContext } from '../context.js';
 import { unprocessable } from '../errors.js';
 import { mergeScoringModel, scoringModelPatchSchema, type ScoringModel } from '../score/model.js';
@@ -9,22 +11,18 @@ import { getSite } from '../store/sites.js';
 import { callerOf, type Endpoint } from './endpoint.js';
 import { noQuery, parseBody, parseQuery } from './schemas.js';
 
-/** Where alerts about hot companies go; read by the alerting side, set here. */
-export interface AlertSettings {
-  /** Alert when a company's lead score reaches this. */
-  minScore: number;
-  slack: { webhookUrl: string | null };
-  email: { recipients: string[] };
-  webhook: { url: string | null };
-}
-
-export const defaultAlerts: AlertSettings = { minScore: 70, slack: { webhookUrl: null }, email: { recipients: [] }, webhook: { url: null } };
-
 const httpsUrl = (what: string) =>
   z
     .string({ error: `${what} must be a string` })
     .max(2000, `${what} must be at most 2000 characters`)
     .regex(/^https:\/\/[^\s]+$/, `${what} must be an https:// URL`);
+
+const alertEvents = (what: string) =>
+  z
+    .array(z.enum(signalTypes, { error: `each of ${what} must be one of ${signalTypes.join(', ')}` }), { error: `${what} must be a list of event types` })
+    .max(signalTypes.length, `${what} lists each event type at most once`)
+    .refine((events) => new Set(events).size === events.length, `${what} lists each event type at most once`)
+    .describe(`The signal types sent there: ${signalTypes.join(', ')}`);
 
 export const settingsPatchBody = z.strictObject({
   name: z.string({ error: 'name must be a string' }).trim().min(1, 'name must not be empty').max(100, 'name must be at most 100 characters').optional(),
@@ -41,16 +39,28 @@ export const settingsPatchBody = z.strictObject({
     ),
   alerts: z
     .strictObject({
-      minScore: z.int({ error: 'minScore must be a whole number' }).min(0, 'minScore must be 0-100').max(100, 'minScore must be 0-100'),
-      slack: z.strictObject({ webhookUrl: httpsUrl('slack.webhookUrl').nullable() }),
-      email: z.strictObject({
-        recipients: z.array(z.email({ error: 'each recipient must be an email address' }), { error: 'recipients must be a list' }).max(20, 'at most 20 recipients'),
-      }),
+      minScore: z
+        .int({ error: 'minScore must be a whole number' })
+        .min(0, 'minScore must be 0-100')
+        .max(100, 'minScore must be 0-100')
+        .describe('lead.hot fires when a score reaches this (default 70); again only after the score fell 5 below it'),
+      dedupeMinutes: z
+        .int({ error: 'dedupeMinutes must be a whole number' })
+        .min(1, 'dedupeMinutes must be 1-1440')
+        .max(1440, 'dedupeMinutes must be 1-1440')
+        .describe("A company's page views with no gap longer than this many minutes are one visit and one watchlist.hit (default 30)"),
+      slack: z.strictObject({ webhookUrl: httpsUrl('slack.webhookUrl').nullable(), events: alertEvents('slack.events') }).partial(),
+      email: z
+        .strictObject({
+          recipients: z.array(z.email({ error: 'each recipient must be an email address' }), { error: 'recipients must be a list' }).max(20, 'at most 20 recipients'),
+          events: alertEvents('email.events'),
+        })
+        .partial(),
       webhook: z.strictObject({ url: httpsUrl('webhook.url').nullable() }),
     })
     .partial()
     .optional()
-    .describe('Alert channels; each given channel replaces the stored one'),
+    .describe('Alert rules and channels; the fields given replace the stored ones, the others are kept'),
   webhook: z
     .strictObject({ acceptSiteKey: z.boolean({ error: 'acceptSiteKey must be true or false' }) })
     .optional()
@@ -64,8 +74,9 @@ export const settingsModel = z.object({
   scoring: scoringDocSchema,
   alerts: z.object({
     minScore: z.int(),
-    slack: z.object({ webhookUrl: z.string().nullable() }),
-    email: z.object({ recipients: z.array(z.string()) }),
+    dedupeMinutes: z.int(),
+    slack: z.object({ webhookUrl: z.string().nullable(), events: z.array(z.enum(signalTypes)) }),
+    email: z.object({ recipients: z.array(z.string()), events: z.array(z.enum(signalTypes)) }),
     webhook: z.object({ url: z.string().nullable() }),
   }),
   webhook: z.object({ acceptSiteKey: z.boolean() }),
@@ -78,7 +89,7 @@ const rescoreSlice = 2_000;
  * answer, a big one slice by slice after it, yielding between slices so that
  * beacons and API requests are not held up for the seconds 100,000 companies take.
  */
-function rescoreInSlices(ctx: AppContext, ids: string[]): void {
+export function rescoreInSlices(ctx: AppContext, ids: string[]): void {
   ctx.rescore(ids.slice(0, rescoreSlice));
   let next = rescoreSlice;
   const step = () => {
@@ -96,9 +107,15 @@ function rescoreInSlices(ctx: AppContext, ids: string[]): void {
   setImmediate(step);
 }
 
-function alertsOf(settings: SiteSettings | null): AlertSettings {
-  const stored = (settings?.alerts ?? {}) as Partial<AlertSettings>;
-  return { ...defaultAlerts, ...stored };
+/** The stored alerts with the fields of a change: channels merge field by field. */
+function mergeAlerts(current: AlertSettings, change: NonNullable<z.infer<typeof settingsPatchBody>['alerts']>): AlertSettings {
+  return {
+    minScore: change.minScore ?? current.minScore,
+    dedupeMinutes: change.dedupeMinutes ?? current.dedupeMinutes,
+    slack: { ...current.slack, ...change.slack },
+    email: { ...current.email, ...change.email },
+    webhook: change.webhook ?? current.webhook,
+  };
 }
 
 function settingsView(ctx: AppContext, siteId: string): z.infer<typeof settingsModel> {
@@ -108,7 +125,7 @@ function settingsView(ctx: AppContext, siteId: string): z.infer<typeof settingsM
     site: { id: site.id, name: site.name, siteKey: site.siteKey },
     domains: site.domains,
     scoring: scoringModelOf(settings) as unknown as Record<string, unknown>,
-    alerts: alertsOf(settings),
+    alerts: alertsOf(settings?.alerts),
     webhook: { acceptSiteKey: webhookAcceptsSiteKey(settings) },
   };
 }
@@ -160,7 +177,7 @@ export const settingsEndpoints: Endpoint[] = [
       // so settings never changed keep following the defaults of newer versions.
       const scoring = body.scoring !== undefined;
       if (body.scoring) change.scoring = mergeScoringModel(scoringPatchOf(current) as ScoringModel, body.scoring);
-      if (body.alerts) change.alerts = { ...alertsOf(current), ...body.alerts };
+      if (body.alerts) change.alerts = mergeAlerts(alertsOf(current?.alerts), body.alerts);
       if (body.webhook) change.webhook = { ...(current?.webhook ?? {}), ...body.webhook };
       updateSite(ctx.db, siteId, { name: body.name, domains, settings: change });
       // The collector caches sites by key: new domains must count from the next beacon on.

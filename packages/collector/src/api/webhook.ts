@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { forbidden, unauthorized, unprocessable } from '../errors.js';
 import { companyDomainFromEmail } from '../resolve/email-domain.js';
-import { normalizeSiteDomain } from '../site-domain.js';
+import { companyDomainOrNull } from '../mapping/domain.js';
 import { findActiveApiKey } from '../store/api-keys.js';
 import { upsertExplicitCompany } from '../store/company-profiles.js';
 import { upsertContact } from '../store/contacts.js';
@@ -91,7 +91,7 @@ export const webhookEndpoints: Endpoint[] = [
     handle(ctx, req, res) {
       const payload = parseBody(webhookBody, req.body);
       const caller = callerOf(res);
-      const mapping = mapWebhookPayload(payload, { normalizeDomain: normalizeSiteDomain, companyDomainFromEmail });
+      const mapping = mapWebhookPayload(payload, { normalizeDomain: companyDomainOrNull, companyDomainFromEmail });
       const domain = mapping.company.domain;
       if (domain === null) {
         throw unprocessable('No company domain in the payload; send domain, website or url (or a business email address)', [

@@ -1,5 +1,7 @@
 import { SqliteError } from 'better-sqlite3';
+import { createWatchedDomains } from '../alerts/watched-domains.js';
 import type { Db } from '../store/db.js';
+import { listWatchedDomains, watchListVersion } from '../store/watch-list.js';
 import {
   companyPaths,
   listDueCompanies,
@@ -94,6 +96,9 @@ export function createRescorer(
   // Settings are read on every call so a change applies to the next rescore; the merged model
   // is kept while its text is the same, so its compiled patterns and path cache stay warm.
   const models = new Map<string, SiteModel>();
+  // The watch-list bonus: the site's watched domains in memory, reread only when the list changed.
+  const watchList = options.isWatched ? null : createWatchedDomains({ version: () => watchListVersion(db), domains: (siteId) => listWatchedDomains(db, siteId) });
+  const isWatched = options.isWatched ?? ((siteId: string, domain: string) => watchList!.isWatched(siteId, domain));
   const modelFor = (siteId: string, fresh: Set<string>): SiteModel => {
     const known = models.get(siteId);
     if (known && fresh.has(siteId)) return known;
@@ -142,7 +147,7 @@ export function createRescorer(
         if (checking && input.pageViews === 0 && input.leadScore === 0 && input.scoreDue === null) continue;
         count++;
         const site = modelFor(input.siteId, fresh);
-        const watched = options.isWatched?.(input.siteId, input.domain) ?? false;
+        const watched = isWatched(input.siteId, input.domain);
         const lastSeenMs = input.lastSeen ?? 0;
         const inputs = digestOf(input, site.label, watched);
         if (inputs === input.scoreInputs && input.scoreBase !== null) {
@@ -181,6 +186,7 @@ export function createRescorer(
   };
 
   const rescoreKeys = (keys: readonly string[] | readonly number[], checking = false, until = Infinity): { read: number; through: number } => {
+    watchList?.refresh();
     try {
       // Deferred: most checks change nothing and never take the write lock.
       return db.transaction(rescoreNow)(keys, checking, until);

@@ -2,7 +2,9 @@ import { getCompany, getCompanyByDomain, listCompanies, listCompanyTopPaths } fr
 import { getContact, listCompanyContacts, listContacts } from './contact-queries.js';
 import type { Db } from './db.js';
 import { listPageViews, listRecentCompanyPageViews } from './page-view-queries.js';
+import { getSignal, listSignals } from './signals.js';
 import { findAddressFacts, listCompanyVisitors, listVisitors } from './visitor-queries.js';
+import { listCompaniesUnderDomains, listWatchList } from './watch-list.js';
 
 /**
  * The store's read queries that the API may run on the read thread, by name.
@@ -22,6 +24,10 @@ export const readQueries = {
   listVisitors,
   listCompanyVisitors,
   findAddressFacts,
+  listWatchList,
+  listCompaniesUnderDomains,
+  listSignals,
+  getSignal,
 } satisfies Record<string, (db: Db, ...args: never[]) => unknown>;
 
 export type ReadQueries = typeof readQueries;
