@@ -62,7 +62,7 @@ describe('site settings', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ site: { id: site.id, siteKey: site.siteKey }, domains: ['example.com'], webhook: { acceptSiteKey: true } });
     expect(res.body.scoring).toEqual(JSON.parse(JSON.stringify(defaultScoringModel)));
-    expect(res.body.alerts).toEqual({ minScore: 70, slack: { webhookUrl: null }, email: { recipients: [] }, webhook: { url: null } });
+    expect(res.body.alerts).toEqual({ minScore: 70, slack: { webhookUrl: null }, email: { recipients: [] } });
   });
 
   it('changes the domains and clears the site cache so beacons from them count at once', async () => {
@@ -105,7 +105,6 @@ describe('site settings', () => {
       minScore: 80,
       slack: { webhookUrl: 'https://hooks.slack.com/services/T/B/X' },
       email: { recipients: ['sales@example.com'] },
-      webhook: { url: null },
     });
   });
 

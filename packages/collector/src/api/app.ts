@@ -16,6 +16,7 @@ import { settingsEndpoints } from './settings.js';
 import { visitorEndpoints } from './visitors.js';
 import { noQuery, parseQuery } from './schemas.js';
 import { webhookCaller, webhookEndpoints } from './webhook.js';
+import { webhookEndpointEndpoints } from './webhook-endpoints.js';
 
 export const apiVersion = '1.0.0';
 
@@ -46,6 +47,7 @@ export const endpoints: readonly Endpoint[] = [
   ...contactEndpoints,
   ...ingestEndpoints,
   ...webhookEndpoints,
+  ...webhookEndpointEndpoints,
   ...resolveEndpoints,
   ...keyEndpoints,
   ...settingsEndpoints,

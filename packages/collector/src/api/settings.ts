@@ -7,6 +7,7 @@ import { listSiteCompanyIds } from '../store/company-queries.js';
 import { getSiteSettings, scoringModelOf, scoringPatchOf, updateSite, webhookAcceptsSiteKey, type SiteSettings } from '../store/site-settings.js';
 import { getSite } from '../store/sites.js';
 import { callerOf, type Endpoint } from './endpoint.js';
+import { outboundUrlOrRefuse } from './webhook-endpoints.js';
 import { noQuery, parseBody, parseQuery } from './schemas.js';
 
 /** Where alerts about hot companies go; read by the alerting side, set here. */
@@ -15,16 +16,16 @@ export interface AlertSettings {
   minScore: number;
   slack: { webhookUrl: string | null };
   email: { recipients: string[] };
-  webhook: { url: string | null };
 }
 
-export const defaultAlerts: AlertSettings = { minScore: 70, slack: { webhookUrl: null }, email: { recipients: [] }, webhook: { url: null } };
+export const defaultAlerts: AlertSettings = { minScore: 70, slack: { webhookUrl: null }, email: { recipients: [] } };
 
-const httpsUrl = (what: string) =>
+// Checked again by the outbound guard in the handler (public address, https), which names the field in its 422.
+const outboundUrl = (what: string) =>
   z
     .string({ error: `${what} must be a string` })
-    .max(2000, `${what} must be at most 2000 characters`)
-    .regex(/^https:\/\/[^\s]+$/, `${what} must be an https:// URL`);
+    .trim()
+    .max(2000, `${what} must be at most 2000 characters`);
 
 export const settingsPatchBody = z.strictObject({
   name: z.string({ error: 'name must be a string' }).trim().min(1, 'name must not be empty').max(100, 'name must be at most 100 characters').optional(),
@@ -42,11 +43,12 @@ export const settingsPatchBody = z.strictObject({
   alerts: z
     .strictObject({
       minScore: z.int({ error: 'minScore must be a whole number' }).min(0, 'minScore must be 0-100').max(100, 'minScore must be 0-100'),
-      slack: z.strictObject({ webhookUrl: httpsUrl('slack.webhookUrl').nullable() }),
+      slack: z.strictObject({
+        webhookUrl: outboundUrl('slack.webhookUrl').nullable().describe('A Slack incoming-webhook URL (https, public address), or null for no Slack alerts'),
+      }),
       email: z.strictObject({
         recipients: z.array(z.email({ error: 'each recipient must be an email address' }), { error: 'recipients must be a list' }).max(20, 'at most 20 recipients'),
       }),
-      webhook: z.strictObject({ url: httpsUrl('webhook.url').nullable() }),
     })
     .partial()
     .optional()
@@ -66,7 +68,6 @@ export const settingsModel = z.object({
     minScore: z.int(),
     slack: z.object({ webhookUrl: z.string().nullable() }),
     email: z.object({ recipients: z.array(z.string()) }),
-    webhook: z.object({ url: z.string().nullable() }),
   }),
   webhook: z.object({ acceptSiteKey: z.boolean() }),
 });
@@ -97,8 +98,21 @@ function rescoreInSlices(ctx: AppContext, ids: string[]): void {
 }
 
 function alertsOf(settings: SiteSettings | null): AlertSettings {
-  const stored = (settings?.alerts ?? {}) as Partial<AlertSettings>;
+  // alerts.webhook moved to the webhook endpoints (migration 010); a stored remnant is not shown.
+  const { webhook: _retired, ...stored } = (settings?.alerts ?? {}) as Partial<AlertSettings> & { webhook?: unknown };
   return { ...defaultAlerts, ...stored };
+}
+
+/**
+ * alerts.webhook.url is now a webhook endpoint: a clear 422 pointing there, rather than
+ * a setting stored and never acted on, or an endpoint made without the secret shown.
+ */
+function refuseRetiredWebhookUrl(body: unknown): void {
+  const alerts = (body as { alerts?: unknown } | null)?.alerts;
+  if (alerts !== null && typeof alerts === 'object' && 'webhook' in alerts) {
+    const message = 'alerts.webhook.url is replaced by webhook endpoints: register it with POST /api/v1/webhooks, which also shows its signing secret';
+    throw unprocessable(message, [{ field: 'alerts.webhook.url', message }]);
+  }
 }
 
 function settingsView(ctx: AppContext, siteId: string): z.infer<typeof settingsModel> {
@@ -141,8 +155,11 @@ export const settingsEndpoints: Endpoint[] = [
     limit: 'write',
     bodyLimit: 64 * 1024,
     handle(ctx, req, res) {
+      refuseRetiredWebhookUrl(req.body);
       const body = parseBody(settingsPatchBody, req.body);
       const { siteId } = callerOf(res);
+      const slackUrl = body.alerts?.slack?.webhookUrl;
+      if (typeof slackUrl === 'string') body.alerts!.slack!.webhookUrl = outboundUrlOrRefuse(ctx, 'alerts.slack.webhookUrl', slackUrl);
       let domains: string[] | undefined;
       if (body.domains) {
         const bad = body.domains.filter((d) => normalizeSiteDomain(d) === null);
