@@ -152,7 +152,7 @@ describe('webhook delivery', () => {
     const [delivery] = await deliveriesOf(site, hook.id);
     const again = await api.call('POST', `/api/v1/webhooks/${hook.id}/deliveries/${delivery.id}/redeliver`, { key: site.keys.write });
     expect(again.status).toBe(202);
-    expect(again.body).toMatchObject({ status: 'pending', deliveredAt: null });
+    expect(again.body).toMatchObject({ status: 'pending', attempts: 0, deliveredAt: null });
     await until(() => target.received.length === 2, 'the redelivery');
     expect(target.received.map((r) => r.headers['webhook-id'])).toEqual([signal.id, signal.id]);
   });

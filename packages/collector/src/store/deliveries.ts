@@ -126,11 +126,11 @@ export function listEndpointDeliveries(db: Db, siteId: string, endpointId: strin
   return { rows, total };
 }
 
-/** Sends a delivery again, whatever became of it: due now, with a fresh 72-hour retry window. */
+/** Sends a delivery again, whatever became of it: due now, with a fresh 72-hour retry window and backoff from its first step. */
 export function redeliver(db: Db, siteId: string, endpointId: string, id: string, now: number): DeliveryRow | null {
   const result = prepared(
     db,
-    `UPDATE deliveries SET status = 'pending', next_attempt_at = ?, retry_from = ?, delivered_at = NULL
+    `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, retry_from = ?, delivered_at = NULL
      WHERE id = ? AND endpoint_id = ? AND site_id = ?`,
   ).run(now, now, id, endpointId, siteId);
   return result.changes > 0 ? getDelivery(db, siteId, endpointId, id) : null;
