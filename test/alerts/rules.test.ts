@@ -54,14 +54,13 @@ describe('summaries', () => {
 });
 
 describe('alert settings', () => {
-  it('fills what an older version stored with the defaults, and replaces values no longer valid', () => {
+  it('fills what an older version stored with the defaults, drops the retired webhook URL, and replaces values no longer valid', () => {
     expect(alertsOf(undefined)).toEqual(defaultAlerts);
     expect(alertsOf({ minScore: 50, slack: { webhookUrl: 'https://hooks.slack.com/x' }, email: { recipients: ['a@b.co'] }, webhook: { url: null } })).toEqual({
       minScore: 50,
       dedupeMinutes: 30,
       slack: { webhookUrl: 'https://hooks.slack.com/x', events: ['watchlist.hit', 'lead.hot'] },
       email: { recipients: ['a@b.co'], events: ['watchlist.hit', 'lead.hot'] },
-      webhook: { url: null },
     });
     expect(alertsOf({ minScore: 500, dedupeMinutes: 0, slack: { events: ['nope'] } })).toEqual(defaultAlerts);
   });

@@ -4,6 +4,9 @@ import { createApiKey, revokeApiKey } from '../../packages/collector/src/store/a
 import { upsertContact } from '../../packages/collector/src/store/contacts.js';
 import { insertSignal } from '../../packages/collector/src/store/signals.js';
 import { addWatchEntry } from '../../packages/collector/src/store/watch-list.js';
+import { testSignal } from '../../packages/collector/src/alerts/outbox-payload.js';
+import { enqueueTestDelivery } from '../../packages/collector/src/store/deliveries.js';
+import { createWebhookEndpoint } from '../../packages/collector/src/store/webhook-endpoints.js';
 import type { TestSite } from '../helpers/server.js';
 import { expectErrorShape, startApi, type Api } from './client.js';
 
@@ -41,9 +44,22 @@ beforeAll(async () => {
 });
 afterAll(() => api.stop());
 
+/** A webhook endpoint of the test site, made through the store (its URL is never reached in these tests). */
+function newWebhookEndpoint(): string {
+  const input = { siteId: site.id, url: 'https://hooks.example.com/matrix', description: '', events: ['*'], enabled: true };
+  return createWebhookEndpoint(api.server.ctx.db, input, Date.now()).endpoint.id;
+}
+
 /** A valid request for each endpoint, so that only the credentials decide the answer. */
 function requestFor(method: string, path: string): { path: string; body?: unknown } {
+  if (path.startsWith('/api/v1/webhooks/{id}')) {
+    const id = newWebhookEndpoint();
+    const deliveryId = enqueueTestDelivery(api.server.ctx.db, id, testSignal(crypto.randomUUID(), site.id, Date.now()), Date.now()).id;
+    return { path: path.replace('{id}', id).replace('{deliveryId}', deliveryId), body: method === 'PATCH' ? { description: 'matrix' } : undefined };
+  }
   switch (`${method} ${path}`) {
+    case 'POST /api/v1/webhooks':
+      return { path, body: { url: 'https://hooks.example.com/matrix' } };
     case 'GET /api/v1/companies/{id}':
       return { path: `/api/v1/companies/${companyId}` };
     case 'POST /api/v1/ingest':

@@ -67,7 +67,6 @@ describe('site settings', () => {
       dedupeMinutes: 30,
       slack: { webhookUrl: null, events: ['watchlist.hit', 'lead.hot'] },
       email: { recipients: [], events: ['watchlist.hit', 'lead.hot'] },
-      webhook: { url: null },
     });
   });
 
@@ -112,7 +111,6 @@ describe('site settings', () => {
       dedupeMinutes: 30,
       slack: { webhookUrl: 'https://hooks.slack.com/services/T/B/X', events: ['watchlist.hit', 'lead.hot'] },
       email: { recipients: ['sales@example.com'], events: ['watchlist.hit', 'lead.hot'] },
-      webhook: { url: null },
     });
   });
 

@@ -24,6 +24,12 @@ export interface Config {
   trackerFile: string;
   /** Domain registered for the first site on a brand-new database. */
   firstSiteDomain: string;
+  /** CLEARVIEW_ALLOW_PRIVATE_WEBHOOKS=1: webhooks and Slack may use plain http and private addresses (local testing only). */
+  allowPrivateWebhooks: boolean;
+  /** CLEARVIEW_PUBLIC_URL: where people open ClearView; alerts link to companies there. */
+  publicUrl: string | null;
+  /** CLEARVIEW_SMTP_URL and CLEARVIEW_SMTP_FROM: how alert emails are sent; null when not configured. */
+  smtp: { url: string; from: string } | null;
 }
 
 type Env = Record<string, string | undefined>;
@@ -34,6 +40,28 @@ function integer(env: Env, name: string, fallback: number, min = 0): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer of at least ${min}, got "${raw}"`);
   return value;
+}
+
+function publicUrlOf(raw: string | undefined): string | null {
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`CLEARVIEW_PUBLIC_URL must be a URL such as https://clearview.example.com, got "${raw}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('CLEARVIEW_PUBLIC_URL must be an http:// or https:// URL');
+  return url.href.replace(/\/+$/, '');
+}
+
+/** Both or neither: a server without a sender address would be refused by most SMTP servers. */
+function smtpOf(env: Env): Config['smtp'] {
+  const url = env.CLEARVIEW_SMTP_URL;
+  const from = env.CLEARVIEW_SMTP_FROM;
+  if (!url && !from) return null;
+  if (!url || !from) throw new Error('CLEARVIEW_SMTP_URL and CLEARVIEW_SMTP_FROM go together: set both to send alert emails, or neither');
+  if (!/^smtps?:\/\//.test(url)) throw new Error('CLEARVIEW_SMTP_URL must be an smtp:// or smtps:// URL');
+  return { url, from };
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -70,5 +98,8 @@ export function loadConfig(env: Env = process.env): Config {
     logoUrlTemplate: env.CLEARVIEW_LOGO_URL_TEMPLATE || null,
     trackerFile: env.CLEARVIEW_TRACKER_FILE || new URL('../../tracker/dist/t.js', import.meta.url).pathname,
     firstSiteDomain: env.CLEARVIEW_DOMAIN || 'localhost',
+    allowPrivateWebhooks: env.CLEARVIEW_ALLOW_PRIVATE_WEBHOOKS === '1' || env.CLEARVIEW_ALLOW_PRIVATE_WEBHOOKS === 'true',
+    publicUrl: publicUrlOf(env.CLEARVIEW_PUBLIC_URL),
+    smtp: smtpOf(env),
   };
 }

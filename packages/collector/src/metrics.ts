@@ -76,6 +76,12 @@ export function createMetrics() {
     buckets: [0.001, 0.01, 0.05, 0.1, 0.5, 1, 5, 30],
     registers: [registry],
   });
+  const deliveries = new Counter({
+    name: 'clearview_deliveries_total',
+    help: 'Alert delivery attempts, by channel (webhook, slack, email) and outcome (delivered, retry, failed)',
+    labelNames: ['channel', 'outcome'] as const,
+    registers: [registry],
+  });
   new Gauge({
     name: 'clearview_queue_depth',
     help: 'Events waiting for the batch writer',
@@ -108,6 +114,7 @@ export function createMetrics() {
     commitSeconds,
     jobRuns,
     jobSeconds,
+    deliveries,
     /** An event acknowledged: counted by type, and as a bot's when flagged. */
     countAccepted(event: string, isBot: boolean) {
       acceptedByEvent.set(event, (acceptedByEvent.get(event) ?? 0) + 1);

@@ -1,13 +1,19 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { emailSender } from './alerts/email-sender.js';
+import type { Sender } from './alerts/sender.js';
+import { slackSender } from './alerts/slack-sender.js';
+import { webhookSender } from './alerts/webhook-sender.js';
 import { createApiApp } from './api/app.js';
 import { createBeaconPath } from './collect/beacon-path.js';
 import { createSiteCache } from './collect/site-cache.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { createHealthHandler, createMetricsHandler } from './http/ops-endpoints.js';
+import type { Resolve } from './http/outbound-guard.js';
 import { createTrackerFileHandler } from './http/tracker-file.js';
 import { startIntake } from './intake/start-intake.js';
+import { deliveryJob } from './jobs/deliveries.js';
 import { startJob } from './jobs/job.js';
 import { scoreRefreshJob } from './jobs/score-refresh.js';
 import { createSignalFollower, signalFollowJob, type SignalFollower } from './jobs/signal-follower.js';
@@ -17,18 +23,24 @@ import { createMetrics } from './metrics.js';
 import { createResolver, type Resolver } from './resolve/resolver.js';
 import { createRescorer } from './score/rescore.js';
 import { openDatabase } from './store/db.js';
+import { emailRecipients, enqueueDeliveries, setEmailAvailable, slackWebhookUrl } from './store/deliveries.js';
 import { findIdentityDomain, listIdentityPrefixes } from './store/identity.js';
 import { createInlineReads, createReadPool } from './store/read-pool.js';
 import type { OutboxWriter } from './store/signals.js';
 import { listWatchedDomains, watchListVersion } from './store/watch-list.js';
+import { endpointSecrets } from './store/webhook-endpoints.js';
 
 export interface ServerOptions {
   config: Config;
   logger?: Logger;
   resolver?: Resolver;
   now?: () => number;
-  /** Called in the transaction that stores each new signal (part B's enqueueDeliveries; tests record). Default none. */
+  /** Called, after the outbox's own, in the transaction that stores each new signal (tests record). */
   outboxWriters?: OutboxWriter[];
+  /** Outbound requests (webhooks, Slack): tests inject a resolver and a shorter timeout. */
+  outbound?: { resolve?: Resolve; timeoutMs?: number };
+  /** The delivery backoff's jitter draw; tests make it fixed. */
+  random?: () => number;
 }
 
 export interface RunningServer {
@@ -64,8 +76,31 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { writer, committer } = startIntake({ config, db, logger, metrics, now, onIdentityChanged: (siteId) => resolver.invalidateSite(siteId) });
   // Signals follow what was committed, on this thread's connection, in short transactions of their own.
   const watched = createWatchedDomains({ version: () => watchListVersion(db), domains: (siteId) => listWatchedDomains(db, siteId) });
-  const signals = createSignalFollower(db, { now, watched, outbox: options.outboxWriters ?? [] });
-  const jobs = [startJob(scoreRefreshJob(committer, now), { logger, metrics }), startJob(signalFollowJob(signals), { logger, metrics })];
+  const signals = createSignalFollower(db, { now, watched, outbox: [enqueueDeliveries, ...(options.outboxWriters ?? [])] });
+  // Alerts: what the outbox owes is sent by a job, never on the beacon path or inside a commit.
+  setEmailAvailable(db, config.smtp !== null);
+  const outbound = { allowPrivate: config.allowPrivateWebhooks, resolve: options.outbound?.resolve, timeoutMs: options.outbound?.timeoutMs };
+  const email = config.smtp
+    ? emailSender({ smtp: config.smtp, recipientsOf: (siteId) => emailRecipients(db, siteId), publicUrl: config.publicUrl, timeoutMs: options.outbound?.timeoutMs })
+    : null;
+  const noEmail: Sender = { send: async () => ({ ok: false, statusCode: null, error: 'Email is not configured (CLEARVIEW_SMTP_URL)', retryAfterMs: null }) };
+  const deliveries = deliveryJob({
+    db,
+    logger,
+    metrics,
+    now,
+    random: options.random,
+    senders: {
+      webhook: webhookSender({ secretsOf: (id, at) => endpointSecrets(db, id, at), request: outbound }),
+      slack: slackSender({ webhookUrlOf: (siteId) => slackWebhookUrl(db, siteId), publicUrl: config.publicUrl, request: outbound }),
+      email: email ?? noEmail,
+    },
+  });
+  const jobs = [
+    startJob(scoreRefreshJob(committer, now), { logger, metrics }),
+    startJob(signalFollowJob(signals), { logger, metrics }),
+    startJob(deliveries.spec, { logger, metrics }),
+  ];
   // API reads get their own threads and connections: a slow list must never hold up the thread that answers beacons.
   const reads =
     config.dbPath === ':memory:'
@@ -96,11 +131,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   const port = (server.address() as AddressInfo).port;
   logger.info({ port, db: config.dbPath }, 'collector listening');
+  if (config.allowPrivateWebhooks) {
+    logger.warn('CLEARVIEW_ALLOW_PRIVATE_WEBHOOKS=1: webhooks and Slack may call plain http:// URLs and private or loopback addresses; for local testing only');
+  }
 
   let closing: Promise<void> | null = null;
   const close = () => {
     closing ??= new Promise<void>((resolve) => {
-      const jobsStopped = Promise.all(jobs.map((job) => job.stop()));
+      // Attempts in flight are aborted and stay due: the next start sends them.
+      const jobsStopped = Promise.all(jobs.map((job) => job.stop()))
+        .then(() => deliveries.stop())
+        .finally(() => email?.close());
       // Commit what is queued now, so that every beacon in flight gets its 202
       // and its connection can end; later arrivals are told to retry (503).
       const writerClosed = writer.close().catch((error: unknown) => logger.error({ err: error }, 'closing the writer failed'));

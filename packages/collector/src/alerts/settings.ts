@@ -8,7 +8,6 @@ export interface AlertSettings {
   dedupeMinutes: number;
   slack: { webhookUrl: string | null; events: SignalType[] };
   email: { recipients: string[]; events: SignalType[] };
-  webhook: { url: string | null };
 }
 
 /** What a person wants pushed at them by default: a target account on the site, a lead turning hot. */
@@ -19,7 +18,6 @@ export const defaultAlerts: AlertSettings = {
   dedupeMinutes: 30,
   slack: { webhookUrl: null, events: defaultAlertEvents },
   email: { recipients: [], events: defaultAlertEvents },
-  webhook: { url: null },
 };
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -29,12 +27,12 @@ const eventsOr = (value: unknown, fallback: SignalType[]): SignalType[] =>
 /**
  * A site's alert settings from what is stored: each field that is missing (stored by an
  * older version) or no longer valid follows the default, so a new field never needs a migration.
+ * alerts.webhook.url moved to the webhook endpoints (migration 010): a stored remnant is not shown.
  */
 export function alertsOf(stored: unknown): AlertSettings {
   const a = isObject(stored) ? stored : {};
   const slack = isObject(a.slack) ? a.slack : {};
   const email = isObject(a.email) ? a.email : {};
-  const webhook = isObject(a.webhook) ? a.webhook : {};
   const int = (value: unknown, min: number, max: number, fallback: number) =>
     Number.isInteger(value) && (value as number) >= min && (value as number) <= max ? (value as number) : fallback;
   return {
@@ -45,6 +43,5 @@ export function alertsOf(stored: unknown): AlertSettings {
       recipients: Array.isArray(email.recipients) ? email.recipients.filter((r): r is string => typeof r === 'string') : [],
       events: eventsOr(email.events, defaultAlerts.email.events),
     },
-    webhook: { url: typeof webhook.url === 'string' ? webhook.url : null },
   };
 }

@@ -18,6 +18,7 @@ import { visitorEndpoints } from './visitors.js';
 import { watchListEndpoints } from './watch-list.js';
 import { noQuery, parseQuery } from './schemas.js';
 import { webhookCaller, webhookEndpoints } from './webhook.js';
+import { webhookEndpointEndpoints } from './webhook-endpoints.js';
 
 export const apiVersion = '1.0.0';
 
@@ -48,6 +49,7 @@ export const endpoints: readonly Endpoint[] = [
   ...contactEndpoints,
   ...ingestEndpoints,
   ...webhookEndpoints,
+  ...webhookEndpointEndpoints,
   ...resolveEndpoints,
   ...keyEndpoints,
   ...settingsEndpoints,

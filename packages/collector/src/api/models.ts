@@ -187,3 +187,36 @@ export const apiKeyModel = named(
     revokedAt: timestamp.nullable(),
   }),
 );
+
+export const webhookEndpointModel = named(
+  'WebhookEndpoint',
+  z.object({
+    id: z.string().meta({ examples: ['wh_a1b2c3d4e5f6'] }),
+    url: z.string().describe('Where signals are POSTed, signed per the Standard Webhooks specification'),
+    description: z.string(),
+    events: z.array(z.string()).describe('The signal types sent, or ["*"] for all'),
+    enabled: z.boolean(),
+    disabledReason: z.string().nullable().describe('Why ClearView turned the endpoint off (410 Gone, or 3 days of failures); null while enabled'),
+    failingSince: timestamp.nullable().describe('The first failed attempt since the last delivered one; null when the last attempt delivered'),
+    previousSecretExpiresAt: timestamp.nullable().describe('After a rotation, until when the previous secret also signs'),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  }),
+);
+
+export const deliveryModel = named(
+  'Delivery',
+  z.object({
+    id: z.string().meta({ examples: ['dlv_a1b2c3d4e5f6g7h8'] }),
+    signalId: z.string().describe('The signal sent: the webhook-id header, the same on every attempt'),
+    type: z.string().describe('The signal type (webhook.test for test deliveries)'),
+    status: z.enum(['pending', 'delivered', 'failed']).describe('pending: due or waiting for a retry; failed: given up after 72 hours of retries'),
+    attempts: count,
+    nextAttemptAt: timestamp.nullable().describe('When the next attempt is due; null unless pending'),
+    lastAttemptAt: timestamp.nullable(),
+    lastResponseCode: z.int().nullable().describe("The receiver's last HTTP status; null when none came (timeout, connection error, refused address)"),
+    lastError: z.string().nullable().describe('Why the last attempt failed'),
+    deliveredAt: timestamp.nullable(),
+    createdAt: timestamp,
+  }),
+);

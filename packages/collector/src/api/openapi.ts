@@ -202,6 +202,7 @@ const tagDescriptions: Record<string, string> = {
   Contacts: 'People known on the site',
   Ingest: 'Batch import from other systems',
   Webhook: 'Data pushed by other services',
+  Webhooks: 'Signed webhooks ClearView sends: endpoints, deliveries, secrets',
   Resolve: 'IP and domain resolution',
   'API keys': 'Key management (admin)',
   Settings: 'Site settings (admin)',

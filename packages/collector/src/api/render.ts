@@ -4,7 +4,9 @@ import type { CompanyListRow } from '../store/company-queries.js';
 import type { ContactRow } from '../store/contact-queries.js';
 import type { PageViewRow } from '../store/page-view-queries.js';
 import type { VisitorRow } from '../store/visitor-queries.js';
-import type { apiKeyModel, companyModel, contactModel, pageViewModel, paginationModel, visitorModel } from './models.js';
+import type { DeliveryRow } from '../store/deliveries.js';
+import type { WebhookEndpoint } from '../store/webhook-endpoints.js';
+import type { apiKeyModel, companyModel, contactModel, deliveryModel, pageViewModel, paginationModel, visitorModel, webhookEndpointModel } from './models.js';
 import { logoUrlFor } from '../resolve/logo-url.js';
 
 /** Epoch ms as ISO 8601 in UTC, without milliseconds: 2025-12-15T14:33:12Z. */
@@ -112,5 +114,36 @@ export function renderApiKey(key: ApiKey): z.infer<typeof apiKeyModel> {
     createdAt: iso(key.createdAt),
     lastUsedAt: isoOrNull(key.lastUsedAt),
     revokedAt: isoOrNull(key.revokedAt),
+  };
+}
+
+export function renderWebhookEndpoint(endpoint: WebhookEndpoint, now: number): z.infer<typeof webhookEndpointModel> {
+  return {
+    id: endpoint.id,
+    url: endpoint.url,
+    description: endpoint.description,
+    events: endpoint.events,
+    enabled: endpoint.enabled,
+    disabledReason: endpoint.enabled ? null : endpoint.disabledReason,
+    failingSince: isoOrNull(endpoint.failingSince),
+    previousSecretExpiresAt: endpoint.previousSecretUntil !== null && endpoint.previousSecretUntil > now ? iso(endpoint.previousSecretUntil) : null,
+    createdAt: iso(endpoint.createdAt),
+    updatedAt: iso(endpoint.updatedAt),
+  };
+}
+
+export function renderDelivery(row: DeliveryRow): z.infer<typeof deliveryModel> {
+  return {
+    id: row.id,
+    signalId: row.signal_id,
+    type: row.signal_type,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.status === 'pending' ? isoOrNull(row.next_attempt_at) : null,
+    lastAttemptAt: isoOrNull(row.last_attempt_at),
+    lastResponseCode: row.last_status_code,
+    lastError: row.last_error,
+    deliveredAt: isoOrNull(row.delivered_at),
+    createdAt: iso(row.created_at),
   };
 }

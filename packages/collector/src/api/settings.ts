@@ -9,13 +9,15 @@ import { listSiteCompanyIds } from '../store/company-queries.js';
 import { getSiteSettings, scoringModelOf, scoringPatchOf, updateSite, webhookAcceptsSiteKey, type SiteSettings } from '../store/site-settings.js';
 import { getSite } from '../store/sites.js';
 import { callerOf, type Endpoint } from './endpoint.js';
+import { outboundUrlOrRefuse } from './webhook-endpoints.js';
 import { noQuery, parseBody, parseQuery } from './schemas.js';
 
-const httpsUrl = (what: string) =>
+// Checked again by the outbound guard in the handler (public address, https), which names the field in its 422.
+const outboundUrl = (what: string) =>
   z
     .string({ error: `${what} must be a string` })
-    .max(2000, `${what} must be at most 2000 characters`)
-    .regex(/^https:\/\/[^\s]+$/, `${what} must be an https:// URL`);
+    .trim()
+    .max(2000, `${what} must be at most 2000 characters`);
 
 const alertEvents = (what: string) =>
   z
@@ -49,14 +51,13 @@ export const settingsPatchBody = z.strictObject({
         .min(1, 'dedupeMinutes must be 1-1440')
         .max(1440, 'dedupeMinutes must be 1-1440')
         .describe("A company's page views with no gap longer than this many minutes are one visit and one watchlist.hit (default 30)"),
-      slack: z.strictObject({ webhookUrl: httpsUrl('slack.webhookUrl').nullable(), events: alertEvents('slack.events') }).partial(),
+      slack: z.strictObject({ webhookUrl: outboundUrl('slack.webhookUrl').nullable().describe('A Slack incoming-webhook URL (https, public address), or null for no Slack alerts'), events: alertEvents('slack.events') }).partial(),
       email: z
         .strictObject({
           recipients: z.array(z.email({ error: 'each recipient must be an email address' }), { error: 'recipients must be a list' }).max(20, 'at most 20 recipients'),
           events: alertEvents('email.events'),
         })
         .partial(),
-      webhook: z.strictObject({ url: httpsUrl('webhook.url').nullable() }),
     })
     .partial()
     .optional()
@@ -77,7 +78,6 @@ export const settingsModel = z.object({
     dedupeMinutes: z.int(),
     slack: z.object({ webhookUrl: z.string().nullable(), events: z.array(z.enum(signalTypes)) }),
     email: z.object({ recipients: z.array(z.string()), events: z.array(z.enum(signalTypes)) }),
-    webhook: z.object({ url: z.string().nullable() }),
   }),
   webhook: z.object({ acceptSiteKey: z.boolean() }),
 });
@@ -114,8 +114,19 @@ function mergeAlerts(current: AlertSettings, change: NonNullable<z.infer<typeof 
     dedupeMinutes: change.dedupeMinutes ?? current.dedupeMinutes,
     slack: { ...current.slack, ...change.slack },
     email: { ...current.email, ...change.email },
-    webhook: change.webhook ?? current.webhook,
   };
+}
+
+/**
+ * alerts.webhook.url is now a webhook endpoint: a clear 422 pointing there, rather than
+ * a setting stored and never acted on, or an endpoint made without the secret shown.
+ */
+function refuseRetiredWebhookUrl(body: unknown): void {
+  const alerts = (body as { alerts?: unknown } | null)?.alerts;
+  if (alerts !== null && typeof alerts === 'object' && 'webhook' in alerts) {
+    const message = 'alerts.webhook.url is replaced by webhook endpoints: register it with POST /api/v1/webhooks, which also shows its signing secret';
+    throw unprocessable(message, [{ field: 'alerts.webhook.url', message }]);
+  }
 }
 
 function settingsView(ctx: AppContext, siteId: string): z.infer<typeof settingsModel> {
@@ -158,8 +169,11 @@ export const settingsEndpoints: Endpoint[] = [
     limit: 'write',
     bodyLimit: 64 * 1024,
     handle(ctx, req, res) {
+      refuseRetiredWebhookUrl(req.body);
       const body = parseBody(settingsPatchBody, req.body);
       const { siteId } = callerOf(res);
+      const slackUrl = body.alerts?.slack?.webhookUrl;
+      if (typeof slackUrl === 'string') body.alerts!.slack!.webhookUrl = outboundUrlOrRefuse(ctx, 'alerts.slack.webhookUrl', slackUrl);
       let domains: string[] | undefined;
       if (body.domains) {
         const bad = body.domains.filter((d) => normalizeSiteDomain(d) === null);

@@ -1,4 +1,4 @@
-import { createHash, randomFillSync, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomFillSync, timingSafeEqual } from 'node:crypto';
 
 const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -32,6 +32,10 @@ export const newSiteKey = () => `site_${randomBase62(24)}`;
 export const newApiKey = () => `cv_live_${randomBase62(32)}`;
 export const newApiKeyId = () => `key_${randomBase62(12)}`;
 export const newWebhookSecret = () => `whsec_${randomBase62(32)}`;
+export const newWebhookEndpointId = () => `wh_${randomBase62(12)}`;
+export const newDeliveryId = () => `dlv_${randomBase62(16)}`;
+// Standard Webhooks secrets: whsec_ and base64 key bytes; 32 bytes match SHA-256's block strength.
+export const newSigningSecret = () => `whsec_${randomBytes(32).toString('base64')}`;
 export const newCompanyId = () => `comp_${randomBase62(12)}`;
 export const newContactId = () => `ct_${randomBase62(12)}`;
 // A session id tells one visitor's visits apart; 8 characters (47 bits) also keep a site's

@@ -1,6 +1,7 @@
 import { getCompany, getCompanyByDomain, listCompanies, listCompanyTopPaths } from './company-queries.js';
 import { getContact, listCompanyContacts, listContacts } from './contact-queries.js';
 import type { Db } from './db.js';
+import { listEndpointDeliveries } from './deliveries.js';
 import { listPageViews, listRecentCompanyPageViews } from './page-view-queries.js';
 import { getSignal, listSignals } from './signals.js';
 import { findAddressFacts, listCompanyVisitors, listVisitors } from './visitor-queries.js';
@@ -28,6 +29,7 @@ export const readQueries = {
   listCompaniesUnderDomains,
   listSignals,
   getSignal,
+  listEndpointDeliveries,
 } satisfies Record<string, (db: Db, ...args: never[]) => unknown>;
 
 export type ReadQueries = typeof readQueries;
