@@ -24,14 +24,15 @@ export interface SignalRow {
 export function insertSignal(db: Db, signal: Signal, createdAt: number, completedAt: number | null, lastAt: number | null): void {
   prepared(
     db,
-    `INSERT INTO signals (id, site_id, type, company_id, company_domain, body, created_at, completed_at, last_at)
-     VALUES (@id, @siteId, @type, @companyId, @companyDomain, @body, @createdAt, @completedAt, @lastAt)`,
+    `INSERT INTO signals (id, site_id, type, company_id, company_domain, contact_id, body, created_at, completed_at, last_at)
+     VALUES (@id, @siteId, @type, @companyId, @companyDomain, @contactId, @body, @createdAt, @completedAt, @lastAt)`,
   ).run({
     id: signal.id,
     siteId: signal.siteId,
     type: signal.type,
     companyId: signal.company?.id ?? null,
     companyDomain: signal.company?.domain ?? null,
+    contactId: signal.contact?.id ?? null,
     body: JSON.stringify(signal),
     createdAt,
     completedAt,
