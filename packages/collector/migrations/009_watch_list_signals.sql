@@ -38,7 +38,6 @@ CREATE TABLE signals (
   type            TEXT NOT NULL,
   company_id      TEXT,
   company_domain  TEXT,
-  contact_id      TEXT,
   body            TEXT NOT NULL,
   created_at      INTEGER NOT NULL,
   completed_at    INTEGER,
@@ -49,8 +48,6 @@ CREATE INDEX signals_recent ON signals (site_id, created_at, num);
 CREATE INDEX signals_type ON signals (site_id, type, created_at, num);
 CREATE INDEX signals_domain ON signals (site_id, company_domain, created_at, num) WHERE company_domain IS NOT NULL;
 CREATE INDEX signals_company ON signals (site_id, company_id, created_at, num) WHERE company_id IS NOT NULL;
--- A contact's signals, erased with the contact (the trigger below).
-CREATE INDEX signals_contact ON signals (contact_id) WHERE contact_id IS NOT NULL;
 -- Visits still going on: a company's open watchlist.hit, and the sweep that completes them.
 CREATE INDEX signals_open_visits ON signals (company_id) WHERE type = 'watchlist.hit' AND completed_at IS NULL;
 
@@ -72,12 +69,6 @@ CREATE TABLE signal_inputs (
 ) STRICT;
 CREATE TRIGGER contacts_signal AFTER INSERT ON contacts BEGIN
   INSERT OR IGNORE INTO signal_inputs (kind, ref) VALUES ('contact', new.id);
-END;
--- Erasing a person (DELETE /api/v1/contacts/{id}) erases the signals that name them, and
--- one not yet raised.
-CREATE TRIGGER contacts_signal_erase AFTER DELETE ON contacts BEGIN
-  DELETE FROM signals WHERE contact_id = old.id;
-  DELETE FROM signal_inputs WHERE kind = 'contact' AND ref = old.id;
 END;
 CREATE TRIGGER companies_score_signal AFTER UPDATE OF lead_score ON companies WHEN new.lead_score IS NOT old.lead_score BEGIN
   INSERT OR IGNORE INTO signal_inputs (kind, ref) VALUES ('score', new.id);

@@ -24,15 +24,14 @@ export interface SignalRow {
 export function insertSignal(db: Db, signal: Signal, createdAt: number, completedAt: number | null, lastAt: number | null): void {
   prepared(
     db,
-    `INSERT INTO signals (id, site_id, type, company_id, company_domain, contact_id, body, created_at, completed_at, last_at)
-     VALUES (@id, @siteId, @type, @companyId, @companyDomain, @contactId, @body, @createdAt, @completedAt, @lastAt)`,
+    `INSERT INTO signals (id, site_id, type, company_id, company_domain, body, created_at, completed_at, last_at)
+     VALUES (@id, @siteId, @type, @companyId, @companyDomain, @body, @createdAt, @completedAt, @lastAt)`,
   ).run({
     id: signal.id,
     siteId: signal.siteId,
     type: signal.type,
     companyId: signal.company?.id ?? null,
     companyDomain: signal.company?.domain ?? null,
-    contactId: signal.contact?.id ?? null,
     body: JSON.stringify(signal),
     createdAt,
     completedAt,
@@ -268,4 +267,14 @@ export function getSignal(db: Db, siteId: string, id: string): SignalRow | null 
       siteId,
     ) ?? null
   );
+}
+
+/**
+ * Erases the signals that name a contact, and one still queued (part of erasing a person).
+ * Only contact.identified signals name one: it reads the site's signals of that type, which
+ * an erasure, rare as it is, can afford.
+ */
+export function deleteContactSignals(db: Db, siteId: string, contactId: string): void {
+  prepared(db, "DELETE FROM signals WHERE site_id = ? AND type = 'contact.identified' AND json_extract(body, '$.contact.id') = ?").run(siteId, contactId);
+  prepared(db, "DELETE FROM signal_inputs WHERE kind = 'contact' AND ref = ?").run(contactId);
 }
