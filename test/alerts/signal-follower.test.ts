@@ -1,9 +1,12 @@
 import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Signal } from '../../packages/collector/src/alerts/signal.js';
 import { createWatchedDomains } from '../../packages/collector/src/alerts/watched-domains.js';
 import { createSignalFollower } from '../../packages/collector/src/jobs/signal-follower.js';
-import { migrate, type Db } from '../../packages/collector/src/store/db.js';
+import { migrate, openDatabase, type Db } from '../../packages/collector/src/store/db.js';
 import { writeEvent } from '../../packages/collector/src/store/events.js';
 import { createSite } from '../../packages/collector/src/store/sites.js';
 import { addWatchEntry, listWatchedDomains, watchListVersion } from '../../packages/collector/src/store/watch-list.js';
@@ -76,5 +79,35 @@ describe('the signal follower', () => {
     const hit = JSON.parse((db.prepare("SELECT body FROM signals WHERE type = 'watchlist.hit'").get() as { body: string }).body) as Signal;
     expect(hit.data.pageViews).toBe(600);
     expect((hit.data.pages as unknown[]).length).toBe(100);
+  });
+
+  it('never waits for the write lock another connection holds: it tries again once the lock is free', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clearview-follow-'));
+    const main = openDatabase(join(dir, 'c.db'));
+    const writer = openDatabase(join(dir, 'c.db'));
+    try {
+      const site = createSite(main, { name: 'Busy', domains: ['example.com'] }).site.id;
+      writeEvent(main, pageViewRecord(site, '77001', { ts: t0, company: { domain: 'acme.com' } }));
+      const run = createSignalFollower(main, {
+        now: () => clock,
+        watched: createWatchedDomains({ version: () => watchListVersion(main), domains: (id) => listWatchedDomains(main, id) }),
+        outbox: [],
+      });
+      writer.prepare('BEGIN IMMEDIATE').run();
+      const started = performance.now();
+      expect(run.step()).toBe(false);
+      // busy_timeout is 5 s on these connections: the step must not have waited for it.
+      expect(performance.now() - started).toBeLessThan(1_000);
+      expect(main.pragma('busy_timeout', { simple: true })).toBe(5000);
+      const following = run.followAll();
+      setTimeout(() => writer.prepare('COMMIT').run(), 100);
+      await following;
+      expect((main.prepare("SELECT COUNT(*) AS n FROM signals WHERE type = 'company.identified'").get() as { n: number }).n).toBe(1);
+    } finally {
+      if (writer.inTransaction) writer.prepare('COMMIT').run();
+      writer.close();
+      main.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -169,6 +169,14 @@ describe('contact.identified', () => {
     expect(contacts[0]!.summary).toBe('Sarah Chen (sarah@acme.com) of acme.com is now known.');
     expect((await signals('?type=contact.identified')).pagination.total).toBe(3);
   });
+
+  it('erases the signals that name a person when the person is erased', async () => {
+    const dana = sent('contact.identified').find((s) => s.contact!.email === 'dana@initech.com')!;
+    const erased = await api.call('DELETE', `/api/v1/contacts/${dana.contact!.id}`, { key: site.keys.write });
+    expect(erased.status).toBe(200);
+    expect((await api.call('GET', `/api/v1/signals/${dana.id}`, { key: site.keys.read })).status).toBe(404);
+    expect((await signals('?type=contact.identified')).pagination.total).toBe(2);
+  });
 });
 
 describe('GET /api/v1/signals', () => {

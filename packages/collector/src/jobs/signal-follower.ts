@@ -37,6 +37,9 @@ const PAGE_VIEW_STEP = 500;
 const INPUT_STEP = 200;
 /** A long visit's signal lists its first pages; pageViews still counts them all. */
 export const MAX_VISIT_PAGES = 100;
+/** While the writer thread holds the write lock, a step is tried again this often, for up to busy_timeout's 5 s a run. */
+const BUSY_WAIT_MS = 20;
+const BUSY_TRIES = 250;
 
 export interface SignalFollower {
   /** One short transaction of work; true when more is waiting. */
@@ -227,25 +230,42 @@ export function createSignalFollower(db: Db, options: { now: () => number; watch
     return more;
   };
 
-  const step = (): boolean => {
+  /**
+   * One step. The write lock is tried, never waited for: this runs on the thread that answers
+   * beacons, and the writer thread holds the lock for a batch's commit. Busy means try again soon.
+   */
+  const attempt = (): 'more' | 'done' | 'busy' => {
     watched.refresh();
-    if (!signalWorkPending(db)) return false;
+    if (!signalWorkPending(db, options.now())) return 'done';
+    const patience = db.pragma('busy_timeout', { simple: true }) as number;
+    db.pragma('busy_timeout = 0');
     try {
-      // Immediate: the step writes, so it takes the write lock first and cannot lose a race with the writer thread.
-      return db.transaction(work).immediate();
+      return db.transaction(work).immediate() ? 'more' : 'done';
     } catch (error) {
-      // The lock stayed taken past busy_timeout: the next run tries again, nothing was written.
-      if (error instanceof SqliteError && error.code === 'SQLITE_BUSY') return false;
+      if (error instanceof SqliteError && error.code === 'SQLITE_BUSY') return 'busy';
       throw error;
+    } finally {
+      db.pragma(`busy_timeout = ${patience}`);
     }
   };
 
+  const step = (): boolean => attempt() === 'more';
+
   const followAll = async (): Promise<number> => {
     let steps = 0;
+    let busy = 0;
     // The server may close the database while this loop yields.
     while (db.open) {
       steps++;
-      if (!step()) break;
+      const outcome = attempt();
+      if (outcome === 'done') break;
+      if (outcome === 'busy') {
+        // A batch is committing: back off briefly; after 5 s of tries the next run carries on.
+        if (++busy > BUSY_TRIES) break;
+        await new Promise((resolve) => setTimeout(resolve, BUSY_WAIT_MS));
+        continue;
+      }
+      busy = 0;
       // Between steps, requests and batches go first.
       await new Promise((resolve) => setImmediate(resolve));
     }

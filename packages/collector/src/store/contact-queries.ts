@@ -2,6 +2,7 @@ import type { Db } from './db.js';
 import { siteNumber } from './keys.js';
 import { afterKeySql, keyFits, keyParams, onSnapshot, pageOf, type KeyShape, type ListPage, type PageRequest } from './list-page.js';
 import { prepared } from './prepared.js';
+import { deleteContactSignals } from './signals.js';
 
 export interface ContactRow {
   id: string;
@@ -99,14 +100,15 @@ export function listContacts(db: Db, siteId: string, filters: ContactFilters, pa
 
 /**
  * Erases a contact (a person's data, e.g. on a GDPR erasure request): the row
- * goes, and visitors it was linked to keep their page views but no longer
- * point to a person. Returns whether the site had it.
+ * goes with the signals that name it, and visitors it was linked to keep their
+ * page views but no longer point to a person. Returns whether the site had it.
  */
 export function deleteContact(db: Db, siteId: string, id: string): boolean {
   return db.transaction(() => {
     const deleted = prepared(db, 'DELETE FROM contacts WHERE id = ? AND site_id = ?').run(id, siteId).changes > 0;
     const site = siteNumber(db, siteId);
     if (deleted && site !== null) prepared(db, 'UPDATE visitor_rows SET contact_id = NULL WHERE site = ? AND contact_id = ?').run(site, id);
+    if (deleted) deleteContactSignals(db, siteId, id);
     return deleted;
   })();
 }

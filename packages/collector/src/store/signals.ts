@@ -117,14 +117,20 @@ export function deleteSignalInputsThrough(db: Db, lastId: number): void {
   prepared(db, 'DELETE FROM signal_inputs WHERE id <= ?').run(lastId);
 }
 
-/** Whether there is anything for the follower to do; cheap, so idle runs take no write lock. */
-export function signalWorkPending(db: Db): boolean {
+/**
+ * Whether there is anything for the follower to do; cheap, so idle runs take no write lock.
+ * An open visit counts once its last page view is a minute old, the shortest gap alerts.dedupeMinutes allows.
+ */
+export function signalWorkPending(db: Db, now: number): boolean {
   return (
     lastPageViewId(db) > readSignalProgress(db, 'page_views') ||
     prepared<[], number>(db, 'SELECT EXISTS (SELECT 1 FROM signal_inputs)').pluck(true).get() === 1 ||
-    prepared<[], number>(db, "SELECT EXISTS (SELECT 1 FROM signals INDEXED BY signals_open_visits WHERE type = 'watchlist.hit' AND completed_at IS NULL)")
+    prepared<[number], number>(
+      db,
+      "SELECT EXISTS (SELECT 1 FROM signals INDEXED BY signals_open_visits WHERE type = 'watchlist.hit' AND completed_at IS NULL AND last_at < ?)",
+    )
       .pluck(true)
-      .get() === 1
+      .get(now - 60_000) === 1
   );
 }
 
@@ -261,4 +267,14 @@ export function getSignal(db: Db, siteId: string, id: string): SignalRow | null 
       siteId,
     ) ?? null
   );
+}
+
+/**
+ * Erases the signals that name a contact, and one still queued (part of erasing a person).
+ * Only contact.identified signals name one: it reads the site's signals of that type, which
+ * an erasure, rare as it is, can afford.
+ */
+export function deleteContactSignals(db: Db, siteId: string, contactId: string): void {
+  prepared(db, "DELETE FROM signals WHERE site_id = ? AND type = 'contact.identified' AND json_extract(body, '$.contact.id') = ?").run(siteId, contactId);
+  prepared(db, "DELETE FROM signal_inputs WHERE kind = 'contact' AND ref = ?").run(contactId);
 }
