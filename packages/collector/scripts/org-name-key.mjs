@@ -8,6 +8,11 @@
 //   "Hyundai Motor Co., Ltd."       -> "hyundai motor"
 //   "Société Générale S.A."         -> "societe generale"
 //   "PT Bank Mandiri (Persero) Tbk" -> "bank mandiri"
+//   "The Cigna Group"               -> "cigna"
+//
+// "Group", "Holding" and "Holdings" go with the legal forms: an entry named "Cigna Group"
+// must see the AS named "CIGNA", and "Sabanci Holding" the AS of Sabanci University (to
+// exclude it). The price is more namesakes to review ("Six Group" meets "Six Degrees").
 
 // Legal forms, as token sequences after punctuation is collapsed ("S.A." -> "sa",
 // "Co., Ltd." -> "co ltd", "A/S" -> "a s"). Stripped from the end, repeatedly, so
@@ -84,6 +89,9 @@ const SUFFIXES = [
   'nyrt',
   'cv',
   'sca',
+  'group',
+  'holding',
+  'holdings',
 ].map((s) => s.split(' '));
 SUFFIXES.sort((a, b) => b.length - a.length);
 
