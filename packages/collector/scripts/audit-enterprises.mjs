@@ -279,7 +279,8 @@ function main() {
         process.stdout.write(`${c.status}\t${c.domain}\tAS${c.asn}\t${c.name}${c.kind ? `\t${c.kind}` : ''}${c.by ? `\t${c.by}` : ''}\n`);
     for (const p of result.problems) process.stderr.write(`${p}\n`);
   }
-  if (result.problems.length > 0) process.exit(1);
+  // exitCode, not exit(): a piped stdout is written asynchronously and exit() would cut the JSON short.
+  if (result.problems.length > 0) process.exitCode = 1;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
