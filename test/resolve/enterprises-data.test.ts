@@ -17,7 +17,7 @@ interface Organization {
   country: string;
   asPatterns?: string[];
   asns?: number[];
-  excludeAsns?: number[];
+  excludeAsns?: { asn: number; kind: string; reason: string }[];
 }
 interface SourceFile {
   version: number;
@@ -224,7 +224,7 @@ describe('enterprises.json', () => {
         }
         if (!p.startsWith('^')) bad.push(`${o.domain}: ${p} is not anchored`);
       }
-      for (const n of [...(o.asns ?? []), ...(o.excludeAsns ?? [])]) {
+      for (const n of [...(o.asns ?? []), ...(o.excludeAsns ?? []).map((e) => e.asn)]) {
         if (!Number.isInteger(n) || n <= 0) bad.push(`${o.domain}: bad AS number ${n}`);
       }
     }
@@ -277,7 +277,7 @@ describe('asn-table.json', () => {
         bad.push(`AS${asn}: not in @ip-location-db/asn`);
         continue;
       }
-      if ((o.excludeAsns ?? []).includes(asn)) bad.push(`AS${asn}: excluded by ${domain}`);
+      if ((o.excludeAsns ?? []).some((e) => e.asn === asn)) bad.push(`AS${asn}: excluded by ${domain}`);
       const claimed = (o.asns ?? []).includes(asn) || compile(o).some((r) => r.test(name));
       if (!claimed) bad.push(`AS${asn} "${name}" is not matched by ${domain}`);
     }
@@ -294,7 +294,7 @@ describe('asn-table.json', () => {
     }
     for (const [key, domain] of Object.entries(table.asns)) {
       const name = names.get(Number(key)) ?? '';
-      const others = compiled.filter(({ o, res }) => o.domain !== domain && !(o.excludeAsns ?? []).includes(Number(key)) && res.some((r) => r.test(name)));
+      const others = compiled.filter(({ o, res }) => o.domain !== domain && !(o.excludeAsns ?? []).some((e) => e.asn === Number(key)) && res.some((r) => r.test(name)));
       const explicit = (byDomain.get(domain)?.asns ?? []).includes(Number(key));
       if (others.length > 0 && !explicit) {
         problems.push(`AS${key} "${name}" also matched by ${others.map(({ o }) => o.domain).join(', ')}`);

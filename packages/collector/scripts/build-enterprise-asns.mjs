@@ -146,7 +146,8 @@ function main() {
   const entries = [...names.entries()];
   const unmatched = [];
   for (const o of orgs) {
-    const exclude = new Set(o.excludeAsns ?? []);
+    // excludeAsns: bare numbers (operator files) or reviewed { asn, kind, reason } (audit-enterprises.mjs).
+    const exclude = new Set((o.excludeAsns ?? []).map((e) => (typeof e === 'number' ? e : e?.asn)));
     const matched = new Set();
     let regexes = [];
     try {

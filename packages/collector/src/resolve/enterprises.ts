@@ -64,6 +64,11 @@ function asnList(v: unknown): number[] {
   return Array.isArray(v) ? v.filter((a): a is number => Number.isInteger(a) && a > 0 && a <= 0xffffffff) : [];
 }
 
+/** excludeAsns holds bare numbers or reviewed `{ asn, kind, reason }` records (scripts/audit-enterprises.mjs). */
+function excludedList(v: unknown): number[] {
+  return asnList(Array.isArray(v) ? v.map((e: unknown) => (typeof e === 'object' && e !== null ? (e as { asn?: unknown }).asn : e)) : v);
+}
+
 /**
  * Loads the shipped table from `dir` (both files optional) and then each
  * operator file in order. In operator files an organization claims its
@@ -85,7 +90,7 @@ export async function loadEnterprises(dir: string, extraFiles: readonly string[]
       const domain = typeof o.domain === 'string' ? normalizeDomain(o.domain) : null;
       if (!domain) continue;
       byDomain.set(domain, profileOf(o, domain));
-      const excluded = new Set(asnList(o.excludeAsns));
+      const excluded = new Set(excludedList(o.excludeAsns));
       for (const asn of asnList(o.asns)) if (!excluded.has(asn)) byAsn.set(asn, domain);
       if (matchPatterns && asTable && Array.isArray(o.asPatterns)) {
         const patterns = o.asPatterns
