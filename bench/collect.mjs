@@ -26,7 +26,7 @@ const { createSite } = await import(join(root, 'packages/collector/dist/store/si
 const startArgs = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
   .scripts.start.split(/\s+/)
   .slice(1)
-  .map((arg) => (arg.endsWith('.js') ? join(root, arg) : arg));
+  .map((arg) => (arg.endsWith('.js') || arg.endsWith('.mjs') ? join(root, arg) : arg));
 
 const freePort = () =>
   new Promise((resolve) => {
