@@ -110,7 +110,7 @@ async function benchCollector(runIndex) {
   db.close();
   const port = await freePort();
   const child = spawn(process.execPath, startArgs, {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', CLEARVIEW_DB: dbPath, CLEARVIEW_TRUST_PROXY: '1', LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', CLEARVIEW_DB: dbPath, CLEARVIEW_TRUST_PROXY: '1', CLEARVIEW_LOG_LEVEL: 'warn' },
     stdio: 'ignore',
   });
   const started = performance.now();

@@ -100,14 +100,17 @@ describe('the clearview CLI', () => {
 });
 
 describe('npm start on a brand-new database', () => {
-  it('creates one site and one admin key and prints them once with the tag to paste', async () => {
+  it('creates one site and one admin key and prints them once on stderr with the tag to paste', async () => {
     const fresh = join(dir, 'fresh.db');
     const first = await spawnCollector({ CLEARVIEW_DB: fresh });
     first.child.kill('SIGTERM');
     await first.exited;
-    const out = first.stdout();
+    // On stderr, to the terminal, never through the logger.
+    const out = first.stderr();
     expect(out).toMatch(/Admin API key:\s+cv_live_[A-Za-z0-9]{32}/);
-    expect(out).toMatch(/<script defer src="http:\/\/localhost:\d+\/t\.js" data-site-key="site_[A-Za-z0-9]{24}"><\/script>/);
+    // A localhost site: the tracker sends from a local page only with data-allow-local.
+    expect(out).toMatch(/<script defer src="http:\/\/localhost:\d+\/t\.js" data-site-key="site_[A-Za-z0-9]{24}" data-allow-local><\/script>/);
+    expect(out).toMatch(/npx clearview sites update st_\w+ --domain example\.com/);
 
     const second = await spawnCollector({ CLEARVIEW_DB: fresh });
     second.child.kill('SIGTERM');

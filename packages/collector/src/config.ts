@@ -1,3 +1,7 @@
+import { logLevels } from './logger.js';
+
+export type LogLevel = (typeof logLevels)[number];
+
 /** The environment, read once into one typed object. */
 export interface Config {
   port: number;
@@ -5,7 +9,9 @@ export interface Config {
   dbPath: string;
   /** Number of reverse-proxy hops whose X-Forwarded-For entries we trust (0 = use the socket address). */
   trustProxyHops: number;
-  logLevel: string;
+  logLevel: LogLevel;
+  /** Where users reach the collector (CLEARVIEW_PUBLIC_URL), for every link ClearView prints or sends; null: not set. */
+  publicUrl: string | null;
   rateLimits: { read: number; write: number; ingest: number };
   writer: { maxBatch: number; maxDelayMs: number; commitDelayMs: number; maxQueue: number };
   /** CLEARVIEW_SYNCHRONOUS=FULL: flush the intake log to disk before each answer, and SQLite fsyncs each commit. */
@@ -24,6 +30,8 @@ export interface Config {
   trackerFile: string;
   /** Domain registered for the first site on a brand-new database. */
   firstSiteDomain: string;
+  /** Settings that were ignored or look wrong, for the log at start. */
+  warnings: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -36,8 +44,61 @@ function integer(env: Env, name: string, fallback: number, min = 0): number {
   return value;
 }
 
+/** Every CLEARVIEW_* variable read here: any other is most likely a typo, worth a warning. */
+const knownVariables = new Set([
+  'CLEARVIEW_DB',
+  'CLEARVIEW_TRUST_PROXY',
+  'CLEARVIEW_LOG_LEVEL',
+  'CLEARVIEW_PUBLIC_URL',
+  'CLEARVIEW_RATE_LIMIT_READ',
+  'CLEARVIEW_RATE_LIMIT_WRITE',
+  'CLEARVIEW_RATE_LIMIT_INGEST',
+  'CLEARVIEW_BATCH_SIZE',
+  'CLEARVIEW_BATCH_DELAY_MS',
+  'CLEARVIEW_COMMIT_DELAY_MS',
+  'CLEARVIEW_MAX_QUEUE',
+  'CLEARVIEW_SYNCHRONOUS',
+  'CLEARVIEW_WRITER_THREAD',
+  'CLEARVIEW_READ_THREADS',
+  'CLEARVIEW_CITY_DB',
+  'CLEARVIEW_ENTERPRISES_FILES',
+  'CLEARVIEW_RDNS',
+  'CLEARVIEW_LOGO_URL_TEMPLATE',
+  'CLEARVIEW_TRACKER_FILE',
+  'CLEARVIEW_DOMAIN',
+  'CLEARVIEW_DATA_DIR',
+]);
+
+function logLevel(env: Env, warnings: string[]): LogLevel {
+  // LOG_LEVEL was the first name; it still works when the new one is not set.
+  const raw = env.CLEARVIEW_LOG_LEVEL || env.LOG_LEVEL;
+  if (!raw) return 'info';
+  const level = raw.toLowerCase();
+  if ((logLevels as readonly string[]).includes(level)) return level as LogLevel;
+  warnings.push(`CLEARVIEW_LOG_LEVEL "${raw}" is not one of ${logLevels.join(', ')}; logging at info`);
+  return 'info';
+}
+
+function publicUrl(env: Env, warnings: string[]): string | null {
+  const raw = env.CLEARVIEW_PUBLIC_URL;
+  if (!raw) return null;
+  try {
+    const url = new URL(raw);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url.href.replace(/\/+$/, '');
+  } catch {
+    // reported below
+  }
+  warnings.push(`CLEARVIEW_PUBLIC_URL "${raw}" is not an http(s) URL; ignored`);
+  return null;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const trust = env.CLEARVIEW_TRUST_PROXY;
+  const warnings: string[] = [];
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('CLEARVIEW_') && !knownVariables.has(name)) warnings.push(`${name} is not a ClearView setting (a typo?); ignored`);
+  }
+  if (env.LOG_LEVEL && !env.CLEARVIEW_LOG_LEVEL) warnings.push('LOG_LEVEL is the old name of CLEARVIEW_LOG_LEVEL; it still works');
   return {
     port: integer(env, 'PORT', 3000),
     host: env.HOST || '0.0.0.0',
@@ -45,7 +106,8 @@ export function loadConfig(env: Env = process.env): Config {
     // "1" (or "true") trusts one proxy: the right-most X-Forwarded-For entry, the
     // one our own proxy appended. Entries further left are whatever the client sent.
     trustProxyHops: trust === 'true' ? 1 : integer(env, 'CLEARVIEW_TRUST_PROXY', 0),
-    logLevel: env.LOG_LEVEL || 'info',
+    logLevel: logLevel(env, warnings),
+    publicUrl: publicUrl(env, warnings),
     rateLimits: {
       read: integer(env, 'CLEARVIEW_RATE_LIMIT_READ', 100),
       write: integer(env, 'CLEARVIEW_RATE_LIMIT_WRITE', 30),
@@ -70,5 +132,6 @@ export function loadConfig(env: Env = process.env): Config {
     logoUrlTemplate: env.CLEARVIEW_LOGO_URL_TEMPLATE || null,
     trackerFile: env.CLEARVIEW_TRACKER_FILE || new URL('../../tracker/dist/t.js', import.meta.url).pathname,
     firstSiteDomain: env.CLEARVIEW_DOMAIN || 'localhost',
+    warnings,
   };
 }

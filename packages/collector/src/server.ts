@@ -8,6 +8,7 @@ import type { AppContext } from './context.js';
 import { createHealthHandler, createMetricsHandler } from './http/ops-endpoints.js';
 import { createTrackerFileHandler } from './http/tracker-file.js';
 import { startIntake } from './intake/start-intake.js';
+import { dropSummaryJob } from './jobs/drop-summary.js';
 import { startJob } from './jobs/job.js';
 import { scoreRefreshJob } from './jobs/score-refresh.js';
 import { createLogger, type Logger } from './logger.js';
@@ -54,7 +55,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const siteCache = createSiteCache(db);
   const rescorer = createRescorer(db, { now });
   const { writer, committer } = startIntake({ config, db, logger, metrics, now, onIdentityChanged: (siteId) => resolver.invalidateSite(siteId) });
-  const jobs = [startJob(scoreRefreshJob(committer, now), { logger, metrics })];
+  const jobs = [startJob(scoreRefreshJob(committer, now), { logger, metrics }), startJob(dropSummaryJob(metrics, logger), { logger, metrics })];
   // API reads get their own threads and connections: a slow list must never hold up the thread that answers beacons.
   const reads =
     config.dbPath === ':memory:'
@@ -84,7 +85,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     server.listen(config.port, config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  logger.info({ port, db: config.dbPath }, 'collector listening');
+  logger.debug({ port, db: config.dbPath }, 'collector listening');
 
   let closing: Promise<void> | null = null;
   const close = () => {

@@ -11,6 +11,7 @@ import { keyEndpoints } from './keys.js';
 import { buildOpenApi } from './openapi.js';
 import { pageViewEndpoints } from './page-views.js';
 import { createRateLimiter } from './rate-limit.js';
+import { logFailedRequests } from './request-log.js';
 import { resolveEndpoints } from './resolve.js';
 import { settingsEndpoints } from './settings.js';
 import { visitorEndpoints } from './visitors.js';
@@ -82,6 +83,7 @@ export function createApiApp(ctx: AppContext): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
 
+  app.use(logFailedRequests(ctx.logger));
   app.use((_req, res, next) => {
     // API answers are per key and change with every ingest: never cached by a shared cache.
     res.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
