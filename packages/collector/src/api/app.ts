@@ -92,6 +92,8 @@ export function createApiApp(ctx: AppContext): Express {
 
   mountEndpoints(app, endpoints, { ctx, limiter: createRateLimiter(ctx.now), webhookCaller });
   docsAssets(app);
+  // The front page: the API reference until the dashboard (packages/dashboard) takes / over.
+  app.get('/', (_req, res) => res.redirect(302, '/docs'));
 
   app.use((req, _res, next) => next(notFound(`No route for ${req.method} ${req.path.slice(0, 200)}; see /api/v1/openapi.json or /docs`)));
 
