@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { pageViewRecord } from '../collect/record.js';
+import { isRecognisedBot } from '../collect/bot-evidence.js';
 import { parseClient } from '../collect/steps/add-client.js';
 import type { AppContext } from '../context.js';
 import { HttpError, badRequest } from '../errors.js';
@@ -282,7 +283,8 @@ function ingest(ctx: AppContext, siteId: string, body: Record<Collection, unknow
         ip,
         network: { ...resolution, company: resolution.company ? withLogo(resolution.company) : null },
         client,
-        botUserAgent: client?.isBot ?? false,
+        // By evidence only: a placeholder user agent in imported data must not hide the record (collect/bot-evidence.ts).
+        botUserAgent: userAgent !== undefined && isRecognisedBot(userAgent),
         source: 'ingest',
         engagedMs: Math.round((record.duration ?? 0) * 1000),
       });
