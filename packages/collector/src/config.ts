@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { logLevels } from './logger.js';
 
 export type LogLevel = (typeof logLevels)[number];
@@ -23,6 +24,8 @@ export interface Config {
   /** Threads that run the API's reads, each with its own connection (CLEARVIEW_READ_THREADS, default 1). */
   readThreads: number;
   cityDbPath: string | null;
+  /** Where `clearview data update` installs IP data (CLEARVIEW_DATA_DIR, default ip-data beside the database); null for an in-memory database. */
+  dataDir: string | null;
   /** Operator files in the enterprises.json format (CLEARVIEW_ENTERPRISES_FILES, comma-separated). */
   enterpriseFiles: string[];
   rdns: boolean;
@@ -95,6 +98,7 @@ function publicUrl(env: Env, warnings: string[]): string | null {
 export function loadConfig(env: Env = process.env): Config {
   const trust = env.CLEARVIEW_TRUST_PROXY;
   const warnings: string[] = [];
+  const dbPath = env.CLEARVIEW_DB || './data/clearview.db';
   for (const name of Object.keys(env)) {
     if (name.startsWith('CLEARVIEW_') && !knownVariables.has(name)) warnings.push(`${name} is not a ClearView setting (a typo?); ignored`);
   }
@@ -102,7 +106,7 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     port: integer(env, 'PORT', 3000),
     host: env.HOST || '0.0.0.0',
-    dbPath: env.CLEARVIEW_DB || './data/clearview.db',
+    dbPath,
     // "1" (or "true") trusts one proxy: the right-most X-Forwarded-For entry, the
     // one our own proxy appended. Entries further left are whatever the client sent.
     trustProxyHops: trust === 'true' ? 1 : integer(env, 'CLEARVIEW_TRUST_PROXY', 0),
@@ -124,6 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
     writerThread: env.CLEARVIEW_WRITER_THREAD !== '0',
     readThreads: integer(env, 'CLEARVIEW_READ_THREADS', 1, 1),
     cityDbPath: env.CLEARVIEW_CITY_DB || null,
+    dataDir: env.CLEARVIEW_DATA_DIR || (dbPath === ':memory:' ? null : join(dirname(dbPath), 'ip-data')),
     enterpriseFiles: (env.CLEARVIEW_ENTERPRISES_FILES ?? '')
       .split(',')
       .map((file) => file.trim())

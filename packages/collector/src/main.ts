@@ -44,6 +44,11 @@ if (first) {
   process.stderr.write(firstStartBanner(first, config.firstSiteDomain, config.publicUrl ?? `http://localhost:${running.port}`));
 }
 
+// `clearview data update` sends SIGHUP to the collector holding the database lock: new IP data, no restart.
+process.on('SIGHUP', () => {
+  running.reloadIpData().catch((error: unknown) => logger.error({ err: error }, 'reloading the IP data failed; the data in use stays'));
+});
+
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {

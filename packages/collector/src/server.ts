@@ -13,6 +13,7 @@ import { startJob } from './jobs/job.js';
 import { scoreRefreshJob } from './jobs/score-refresh.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
+import { installedIpData } from './ip-data/files.js';
 import { createResolver, type Resolver } from './resolve/resolver.js';
 import { createRescorer } from './score/rescore.js';
 import { openDatabase } from './store/db.js';
@@ -33,6 +34,26 @@ export interface RunningServer {
   ctx: AppContext;
   /** Stops accepting, answers what is in flight, flushes the writer and closes the database. */
   close(): Promise<void>;
+  /** Loads the IP data again (after `clearview data update`) and swaps it in without a restart. */
+  reloadIpData(): Promise<void>;
+}
+
+/** A resolver whose data can be replaced while the beacon path and the API hold on to it. */
+function swappableResolver(initial: Resolver): Resolver & { swap(next: Resolver): void } {
+  let current = initial;
+  return {
+    resolve: (siteId, ip) => current.resolve(siteId, ip),
+    invalidateSite: (siteId) => current.invalidateSite(siteId),
+    clear: () => current.clear(),
+    lookupCompany: (domain) => current.lookupCompany(domain),
+    stats: () => current.stats(),
+    get info() {
+      return current.info;
+    },
+    swap(next) {
+      current = next;
+    },
+  };
 }
 
 /** Builds the collector's parts, mounts them on one node:http server, and listens. */
@@ -42,16 +63,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const logger = options.logger ?? createLogger(config.logLevel);
   const metrics = createMetrics();
   const db = openDatabase(config.dbPath, { synchronous: config.synchronous });
-  const resolver =
-    options.resolver ??
-    (await createResolver({
+  const loadResolver = () =>
+    createResolver({
       identityData: { widths: (siteId) => listIdentityPrefixes(db, siteId), find: (siteId, key, widths) => findIdentityDomain(db, siteId, key, widths) },
       cityDbPath: config.cityDbPath ?? undefined,
       enterpriseFiles: config.enterpriseFiles,
       rdns: { enabled: config.rdns, timeoutMs: 1500 },
       // Cold resolutions cost about a microsecond: a small cache keeps memory and GC pauses small.
       cache: { max: 10_000, ttlMs: 10 * 60 * 1000 },
-    }));
+      // IP data installed by `clearview data update`, else the shipped packages.
+      ...installedIpData(config.dataDir),
+    });
+  const resolver = swappableResolver(options.resolver ?? (await loadResolver()));
   const siteCache = createSiteCache(db);
   const rescorer = createRescorer(db, { now });
   const { writer, committer } = startIntake({ config, db, logger, metrics, now, onIdentityChanged: (siteId) => resolver.invalidateSite(siteId) });
@@ -109,5 +132,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
     return closing;
   };
-  return { port, url: `http://127.0.0.1:${port}`, server, ctx, close };
+  // SIGHUP (main.ts) after `clearview data update`: the new data is loaded beside the old, which
+  // keeps answering until the swap; a load that fails leaves the old in place.
+  const reloadIpData = async () => {
+    const next = await loadResolver();
+    resolver.swap(next);
+    logger.info({ resolver: next.info, data: installedIpData(config.dataDir)?.dir ?? 'shipped' }, 'IP data reloaded');
+  };
+  return { port, url: `http://127.0.0.1:${port}`, server, ctx, close, reloadIpData };
 }

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
+import { loadConfig, type Config } from '../config.js';
+import { defaultIpDataSource } from '../ip-data/files.js';
+import { IpDataRejected, updateIpData } from '../ip-data/update.js';
 import { DatabaseLocked, lockDatabase, type DatabaseLock } from '../intake/db-lock.js';
 import { describeRepair, repairIntakeLog } from '../intake/log-repair.js';
 import { describeScan, scanIntakeLog } from '../intake/log-scan.js';
@@ -36,6 +38,11 @@ const commands = {
   'keys create': { usage: 'keys create --site SITE_ID --permission read|write|admin --label LABEL [--json]', about: 'creates an API key (shown once)' },
   'keys list': { usage: 'keys list --site SITE_ID [--json]', about: "lists a site's API keys, never the keys themselves" },
   'keys revoke': { usage: 'keys revoke KEY_ID [--json]', about: 'revokes an API key' },
+  'data update': {
+    usage: 'data update [--source URL|DIR] [--json]',
+    about:
+      "fetches, checks and installs new IP data under CLEARVIEW_DATA_DIR, and tells a running collector to load it (default source: ip-location-db's latest release)",
+  },
   backup: { usage: 'backup FILE [--json]', about: 'writes an online, consistent copy of the database while the collector runs' },
   'intake verify': { usage: 'intake verify [--json]', about: 'checks the intake log against the database (exit 1 if it is damaged); needs the collector stopped' },
   'intake repair': { usage: 'intake repair [--json]', about: 'writes every readable event, keeps each damaged line in intake_failures; needs the collector stopped' },
@@ -230,6 +237,38 @@ async function run(db: Db, dbPath: string, argv: string[], out: Out['print']): P
 
 const intakeDir = (dbPath: string) => `${dbPath}-intake`;
 
+/** `clearview data update`: needs no database, only where to install; a running collector is told with SIGHUP. */
+async function dataUpdate(config: Config, args: string[], json: boolean): Promise<number> {
+  const { values } = parse(args, { source: { type: 'string' } });
+  if (!config.dataDir) throw new UsageError('an in-memory database has no data folder; set CLEARVIEW_DATA_DIR');
+  const source = (values.source as string | undefined) ?? defaultIpDataSource;
+  let update;
+  try {
+    update = await updateIpData({ dataDir: config.dataDir, source });
+  } catch (error) {
+    if (!(error instanceof IpDataRejected)) throw error;
+    const message = `not installed, the data in use stays: ${error.message}`;
+    process.stderr.write(json ? `${JSON.stringify({ error: { message } })}\n` : `clearview: ${message}\n`);
+    return 1;
+  }
+  // The collector holding the database lock is the one to tell; none holding it means none running.
+  let reloaded: number | null = null;
+  if (config.dbPath !== ':memory:' && existsSync(config.dbPath)) {
+    try {
+      lockDatabase(config.dbPath).release();
+    } catch (error) {
+      if (!(error instanceof DatabaseLocked) || error.holderPid === null) throw error;
+      process.kill(error.holderPid, 'SIGHUP');
+      reloaded = error.holderPid;
+    }
+  }
+  const human = `IP data from ${update.source} installed in ${update.dir}\n  ${update.ranges.v4} IPv4 and ${update.ranges.v6} IPv6 AS ranges, ${update.enterpriseAsns} enterprise AS numbers\n  ${
+    reloaded === null ? 'No collector is running on this database: the next start uses it.' : `Collector ${reloaded} told to load it (SIGHUP).`
+  }`;
+  process.stdout.write(`${json ? JSON.stringify({ ...update, reloadedPid: reloaded }) : human}\n`);
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
@@ -245,6 +284,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     current = commandOf(argv);
     const config = loadConfig();
+    if (current === 'data update') return await dataUpdate(config, argv.slice(2), json);
     // Only init (and npm start) create a database: any other command in the wrong folder, or with a
     // mistyped CLEARVIEW_DB, would otherwise answer from a new empty one as if nothing were there.
     if (current !== 'init' && config.dbPath !== ':memory:' && !existsSync(config.dbPath)) throw new NoDatabase(resolve(config.dbPath));
