@@ -73,7 +73,7 @@ async function measureSize(sizeName) {
       CLEARVIEW_RATE_LIMIT_READ: '0',
       CLEARVIEW_RATE_LIMIT_WRITE: '0',
       CLEARVIEW_RATE_LIMIT_INGEST: '0',
-      LOG_LEVEL: 'warn',
+      CLEARVIEW_LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', process.env.BENCH_SERVER_LOG ? 'inherit' : 'ignore', 'inherit'],
   });

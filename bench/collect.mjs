@@ -26,7 +26,7 @@ const { createSite } = await import(join(root, 'packages/collector/dist/store/si
 const startArgs = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
   .scripts.start.split(/\s+/)
   .slice(1)
-  .map((arg) => (arg.endsWith('.js') ? join(root, arg) : arg));
+  .map((arg) => (arg.endsWith('.js') || arg.endsWith('.mjs') ? join(root, arg) : arg));
 
 const freePort = () =>
   new Promise((resolve) => {
@@ -110,7 +110,7 @@ async function benchCollector(runIndex) {
   db.close();
   const port = await freePort();
   const child = spawn(process.execPath, startArgs, {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', CLEARVIEW_DB: dbPath, CLEARVIEW_TRUST_PROXY: '1', LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', CLEARVIEW_DB: dbPath, CLEARVIEW_TRUST_PROXY: '1', CLEARVIEW_LOG_LEVEL: 'warn' },
     stdio: 'ignore',
   });
   const started = performance.now();

@@ -268,10 +268,10 @@ async function flood(measured) {
   const startArgs = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
     .scripts.start.split(/\s+/)
     .slice(1)
-    .map((arg) => (arg.endsWith('main.js') ? join(dist, 'main.js') : arg));
+    .map((arg) => (arg.endsWith('main.js') || arg.endsWith('start.mjs') ? join(dist, 'main.js') : arg));
   const port = await freePort();
   const child = spawn(process.execPath, startArgs, {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', CLEARVIEW_DB: path, CLEARVIEW_TRUST_PROXY: '1', LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', CLEARVIEW_DB: path, CLEARVIEW_TRUST_PROXY: '1', CLEARVIEW_LOG_LEVEL: 'warn' },
     stdio: 'ignore',
   });
   for (let i = 0; ; i++) {

@@ -74,9 +74,17 @@ const port = await new Promise((resolve) => {
 const startArgs = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
   .scripts.start.split(/\s+/)
   .slice(1)
-  .map((arg) => (arg.endsWith('.js') ? join(root, arg) : arg));
+  .map((arg) => (arg.endsWith('.js') || arg.endsWith('.mjs') ? join(root, arg) : arg));
 const child = spawn(process.execPath, startArgs, {
-  env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', CLEARVIEW_DB: dbPath, CLEARVIEW_TRUST_PROXY: '1', CLEARVIEW_RATE_LIMIT_READ: '0', LOG_LEVEL: 'warn' },
+  env: {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    CLEARVIEW_DB: dbPath,
+    CLEARVIEW_TRUST_PROXY: '1',
+    CLEARVIEW_RATE_LIMIT_READ: '0',
+    CLEARVIEW_LOG_LEVEL: 'warn',
+  },
   stdio: 'ignore',
 });
 for (let i = 0; ; i++) {

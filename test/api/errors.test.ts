@@ -83,14 +83,18 @@ describe('errors', () => {
     expect(res.headers.get('allow')).toBe('GET, HEAD, POST, OPTIONS');
   });
 
-  it('serve /docs as a self-contained page under a strict Content-Security-Policy', async () => {
+  it('serve /docs, and the renderer it loads from node_modules, under a strict Content-Security-Policy', async () => {
     const page = await fetch(`${api.url}/docs`);
     const html = await page.text();
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(html).toContain('<script src="/docs/docs.js" defer></script>');
-    expect(html).not.toMatch(/https?:\/\//);
+    // Scripts and styles come from the collector itself (links in the credits may point out).
+    expect(html.match(/<(script|link)[^>]*>/g)!.join('\n')).not.toMatch(/https?:\/\//);
     const script = await fetch(`${api.url}/docs/docs.js`);
     expect(script.status).toBe(200);
-    expect(await script.text()).toContain("fetch('/api/v1/openapi.json')");
+    expect(await script.text()).toContain("url: '/api/v1/openapi.json'");
+    const renderer = await fetch(`${api.url}/docs/swagger-ui-bundle.js`);
+    expect(renderer.status).toBe(200);
+    expect(renderer.headers.get('content-type')).toMatch(/javascript/);
   });
 });

@@ -6,8 +6,8 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 
 /** Answered by server.ts before a request reaches Express, so no walk of the Express app can find them. */
 const servedBeforeExpress = ['POST /api/v1/collect'];
-/** The interactive reference and its assets: pages about the API, not operations of it. */
-const outsideTheDocument = ['GET /docs', 'GET /docs/', 'GET /docs/docs.css', 'GET /docs/docs.js'];
+/** The interactive reference, its assets and the front page that leads to it: pages about the API, not operations of it. */
+const outsideTheDocument = ['GET /', 'GET /docs', 'GET /docs/', 'GET /docs/docs.css', 'GET /docs/docs.js', 'GET /docs/swagger-ui-bundle.js', 'GET /docs/swagger-ui.css'];
 
 const operationMethods = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options', 'trace'];
 
@@ -112,5 +112,36 @@ describe('the OpenAPI document', () => {
       'visitorCount',
     ]);
     expect(company.required).toHaveLength(16);
+  });
+});
+
+describe('the document describes everything', () => {
+  type Node = Record<string, unknown>;
+  const doc = () => openApiDocument() as { paths: Record<string, Record<string, Node>>; components: { schemas: Record<string, Node> } };
+
+  it('types every whole-number query parameter as an integer', () => {
+    const params = doc().paths['/api/v1/companies']!.get!.parameters as { name: string; schema: Node }[];
+    for (const name of ['page', 'limit', 'min_score']) expect(params.find((p) => p.name === name)!.schema.type).toBe('integer');
+  });
+
+  it('describes every parameter and every field', () => {
+    const missing: string[] = [];
+    const walk = (node: unknown, where: string): void => {
+      if (Array.isArray(node)) return node.forEach((child, i) => walk(child, `${where}[${i}]`));
+      if (!node || typeof node !== 'object') return;
+      const { properties } = node as Node;
+      if (properties && typeof properties === 'object') {
+        for (const [field, schema] of Object.entries(properties as Record<string, Node>)) if (!schema.description) missing.push(`${where}.${field}`);
+      }
+      for (const [key, child] of Object.entries(node)) walk(child, `${where}/${key}`);
+    };
+    for (const [path, methods] of Object.entries(doc().paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        for (const p of (op.parameters ?? []) as Node[]) if (!p.description) missing.push(`${method} ${path} ${String(p.name)}`);
+        walk(op, `${method} ${path}`);
+      }
+    }
+    walk(doc().components.schemas, 'components');
+    expect(missing).toEqual([]);
   });
 });

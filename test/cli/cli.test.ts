@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -29,6 +29,60 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 
 describe('the clearview CLI', () => {
   let siteId = '';
+
+  it('refuses a database that does not exist, naming its path, and creates none', async () => {
+    for (const args of [
+      ['sites', 'list'],
+      ['keys', 'list', '--site', 'st_x'],
+      ['backup', join(dir, 'b.db')],
+    ]) {
+      const { code, stdout, stderr } = await cli(...args);
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toBe(
+        `clearview: no database at ${dbPath}; run \`clearview init\` (or \`npm start\`) to create one, or set CLEARVIEW_DB to the database you meant\n`,
+      );
+    }
+    const json = await cli('sites', 'list', '--json');
+    expect(JSON.parse(json.stderr).error.message).toMatch(/^no database at /);
+    expect(existsSync(dbPath)).toBe(false);
+  });
+
+  it('init creates and migrates the database', async () => {
+    const { code, stdout } = await cli('init', '--json');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ database: dbPath });
+    expect(existsSync(dbPath)).toBe(true);
+    expect(await cli('sites', 'list')).toMatchObject({ code: 0, stdout: 'No sites\n' });
+  });
+
+  it("prints a command's own usage for --help, and exits 0", async () => {
+    const { code, stdout } = await cli('sites', 'create', '--help');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: clearview sites create --name NAME --domain DOMAIN/);
+    expect(stdout).not.toContain('keys create');
+    expect((await cli('keys', 'revoke', '-h')).stdout).toMatch(/^Usage: clearview keys revoke KEY_ID/);
+    expect((await cli('--help')).stdout).toContain('intake repair');
+  });
+
+  it('names an unknown command and shows the usage, with a non-zero exit', async () => {
+    const unknown = await cli('site', 'list');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^clearview: unknown command "site"\n\nUsage: clearview <command>/);
+    const action = await cli('sites', 'remove');
+    expect(action.code).toBe(2);
+    expect(action.stderr).toMatch(/^clearview: unknown command "sites remove"\n\nUsage:\n {2}clearview sites create/);
+    expect(action.stderr).not.toContain('keys create');
+  });
+
+  it("names an unknown option and shows that command's usage", async () => {
+    const { code, stdout, stderr } = await cli('sites', 'create', '--name', 'X', '--domian', 'x.com');
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^clearview: unknown option --domian\n\nUsage: clearview sites create /);
+    const json = await cli('sites', 'list', '--bogus', '--json');
+    expect(json.stderr).toBe(`${JSON.stringify({ error: { message: 'unknown option --bogus' } })}\n`);
+  });
 
   it('creates a site and prints exactly one JSON object with its key and webhook secret', async () => {
     const { code, stdout } = await cli('sites', 'create', '--name', 'Acme', '--domain', 'https://www.Acme.example/', '--domain', 'acme.io', '--json');
@@ -100,14 +154,17 @@ describe('the clearview CLI', () => {
 });
 
 describe('npm start on a brand-new database', () => {
-  it('creates one site and one admin key and prints them once with the tag to paste', async () => {
+  it('creates one site and one admin key and prints them once on stderr with the tag to paste', async () => {
     const fresh = join(dir, 'fresh.db');
     const first = await spawnCollector({ CLEARVIEW_DB: fresh });
     first.child.kill('SIGTERM');
     await first.exited;
-    const out = first.stdout();
+    // On stderr, to the terminal, never through the logger.
+    const out = first.stderr();
     expect(out).toMatch(/Admin API key:\s+cv_live_[A-Za-z0-9]{32}/);
-    expect(out).toMatch(/<script defer src="http:\/\/localhost:\d+\/t\.js" data-site-key="site_[A-Za-z0-9]{24}"><\/script>/);
+    // A localhost site: the tracker sends from a local page only with data-allow-local.
+    expect(out).toMatch(/<script defer src="http:\/\/localhost:\d+\/t\.js" data-site-key="site_[A-Za-z0-9]{24}" data-allow-local><\/script>/);
+    expect(out).toMatch(/npx clearview sites update st_\w+ --domain example\.com/);
 
     const second = await spawnCollector({ CLEARVIEW_DB: fresh });
     second.child.kill('SIGTERM');

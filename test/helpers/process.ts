@@ -22,6 +22,8 @@ export interface CollectorProcess {
   port: number;
   url: string;
   stdout: () => string;
+  /** Only what the process wrote on stderr (the first-start banner goes there). */
+  stderr: () => string;
   exited: Promise<number | null>;
 }
 
@@ -29,12 +31,16 @@ export interface CollectorProcess {
 export async function spawnCollector(env: Record<string, string>): Promise<CollectorProcess> {
   const port = await freePort();
   let out = '';
+  let err = '';
   const child = spawn(process.execPath, [collectorMain], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', CLEARVIEW_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => {
+    out += d.toString();
+    err += d.toString();
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   // A start takes seconds, several times that on a loaded machine; the deadline only catches a collector
@@ -50,7 +56,7 @@ export async function spawnCollector(env: Record<string, string>): Promise<Colle
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`collector did not start:\n${out}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { child, port, url, stdout: () => out, exited };
+  return { child, port, url, stdout: () => out, stderr: () => err, exited };
 }
 
 /** Posts a beacon over a shared keep-alive agent; resolves with the status, or null when the connection failed. */

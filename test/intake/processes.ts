@@ -11,7 +11,7 @@ const exec = promisify(execFile);
 export async function runCollector(dbPath: string): Promise<{ started: boolean; code: number | null; output: string }> {
   const port = await freePort();
   const child = spawn(process.execPath, [collectorMain], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', CLEARVIEW_DB: dbPath },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', CLEARVIEW_LOG_LEVEL: 'warn', CLEARVIEW_DB: dbPath },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

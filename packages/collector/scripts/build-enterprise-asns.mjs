@@ -8,6 +8,7 @@
 //     [--out <file>]   write the table somewhere else (default: data/enterprises/asn-table.json)
 //     [--check]        match and report only; exit 1 on problems, write nothing
 //     [--verbose]      list every organisation with the AS numbers and names it matched
+//     [--asn-dir <dir>] match against downloaded AS data (asn-ipv4-num.csv, asn-ipv6-num.csv; clearview data update)
 // Extra files can also be given as CLEARVIEW_ENTERPRISES_FILES=a.json,b.json.
 //
 // Rules:
@@ -39,10 +40,11 @@ export const NEVER_ASNS = new Set([
 ]);
 
 function parseArgs(argv) {
-  const opts = { files: [], out: defaultOut, check: false, verbose: false };
+  const opts = { files: [], out: defaultOut, check: false, verbose: false, asnDir: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--out') opts.out = resolve(argv[++i] ?? '');
+    else if (a === '--asn-dir') opts.asnDir = resolve(argv[++i] ?? '');
     else if (a === '--check') opts.check = true;
     else if (a === '--verbose') opts.verbose = true;
     else if (a === '--help' || a === '-h') {
@@ -85,13 +87,20 @@ export function splitCsvLine(line) {
 }
 
 /** Distinct AS number -> organisation name from the installed @ip-location-db/asn CSVs. */
-export function loadAsNames() {
-  const require = createRequire(join(collectorDir, 'package.json'));
-  const pkgJson = require.resolve('@ip-location-db/asn/package.json');
-  const pkgDir = dirname(pkgJson);
-  const version = JSON.parse(readFileSync(pkgJson, 'utf8')).version;
+export function loadAsNames(asnDir = null) {
+  let pkgDir = asnDir;
+  let version = `downloaded AS data in ${asnDir}`;
+  let files = ['asn-ipv4-num.csv', 'asn-ipv6-num.csv'];
+  if (!asnDir) {
+    const require = createRequire(join(collectorDir, 'package.json'));
+    const pkgJson = require.resolve('@ip-location-db/asn/package.json');
+    pkgDir = dirname(pkgJson);
+    version = JSON.parse(readFileSync(pkgJson, 'utf8')).version;
+    files = ['asn-ipv4.csv', 'asn-ipv6.csv'];
+  }
   const names = new Map();
-  for (const file of ['asn-ipv4.csv', 'asn-ipv6.csv']) {
+  // Both forms have the AS number and the organisation in the third and fourth columns.
+  for (const file of files) {
     const text = readFileSync(join(pkgDir, file), 'utf8');
     for (const line of text.split('\n')) {
       if (!line) continue;
@@ -134,7 +143,7 @@ function main() {
     }
   }
   const orgs = [...byDomain.values()];
-  const { names, version } = loadAsNames();
+  const { names, version } = loadAsNames(opts.asnDir);
 
   // asn -> { strength: 2 explicit | 1 pattern, domains: Set }
   const claims = new Map();

@@ -1,4 +1,4 @@
-import { bootstrapFirstSite, scriptTag } from './bootstrap.js';
+import { bootstrapFirstSite, firstStartBanner } from './bootstrap.js';
 import { loadConfig } from './config.js';
 import { DatabaseLocked, lockDatabase, type DatabaseLock } from './intake/db-lock.js';
 import { IntakeLogDamaged } from './intake/log-scan.js';
@@ -8,6 +8,7 @@ import { openDatabase } from './store/db.js';
 
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
+for (const warning of config.warnings) logger.warn(warning);
 
 /** Refuses to start, in one log line that says why, for the errors an operator can fix. */
 function refuse(error: unknown): never {
@@ -35,27 +36,18 @@ try {
   refuse(error);
 }
 
+// The one start line: where the collector is reached.
+logger.info({ url: config.publicUrl ?? `http://localhost:${running.port}`, port: running.port, db: config.dbPath }, 'ClearView collector started');
+
 if (first) {
-  const origin = `http://localhost:${running.port}`;
-  // Printed once, to the terminal only: the API key is never logged or shown again.
-  process.stdout.write(
-    [
-      '',
-      'ClearView is ready. This is shown once; keep the API key somewhere safe.',
-      '',
-      `  Site id:        ${first.siteId} (domain: ${config.firstSiteDomain})`,
-      `  Site key:       ${first.siteKey}`,
-      `  Admin API key:  ${first.apiKey}`,
-      `  Webhook secret: ${first.webhookSecret}`,
-      '',
-      '  Paste this tag into your pages (use your public collector URL):',
-      `  ${scriptTag(origin, first.siteKey)}`,
-      '',
-      '  Add your real domain: npx clearview sites update ' + first.siteId + ' --domain example.com',
-      '',
-    ].join('\n') + '\n',
-  );
+  // On stderr, straight to the terminal: the banner holds a key shown once, which must never pass through the logger.
+  process.stderr.write(firstStartBanner(first, config.firstSiteDomain, config.publicUrl ?? `http://localhost:${running.port}`));
 }
+
+// `clearview data update` sends SIGHUP to the collector holding the database lock: new IP data, no restart.
+process.on('SIGHUP', () => {
+  running.reloadIpData().catch((error: unknown) => logger.error({ err: error }, 'reloading the IP data failed; the data in use stays'));
+});
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -14,12 +14,14 @@ import type { Resolve } from './http/outbound-guard.js';
 import { createTrackerFileHandler } from './http/tracker-file.js';
 import { startIntake } from './intake/start-intake.js';
 import { deliveryJob } from './jobs/deliveries.js';
+import { dropSummaryJob } from './jobs/drop-summary.js';
 import { startJob } from './jobs/job.js';
 import { scoreRefreshJob } from './jobs/score-refresh.js';
 import { createSignalFollower, signalFollowJob, type SignalFollower } from './jobs/signal-follower.js';
 import { createWatchedDomains } from './alerts/watched-domains.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
+import { installedIpData } from './ip-data/files.js';
 import { createResolver, type Resolver } from './resolve/resolver.js';
 import { createRescorer } from './score/rescore.js';
 import { openDatabase } from './store/db.js';
@@ -52,6 +54,26 @@ export interface RunningServer {
   signals: SignalFollower;
   /** Stops accepting, answers what is in flight, flushes the writer and closes the database. */
   close(): Promise<void>;
+  /** Loads the IP data again (after `clearview data update`) and swaps it in without a restart. */
+  reloadIpData(): Promise<void>;
+}
+
+/** A resolver whose data can be replaced while the beacon path and the API hold on to it. */
+function swappableResolver(initial: Resolver): Resolver & { swap(next: Resolver): void } {
+  let current = initial;
+  return {
+    resolve: (siteId, ip) => current.resolve(siteId, ip),
+    invalidateSite: (siteId) => current.invalidateSite(siteId),
+    clear: () => current.clear(),
+    lookupCompany: (domain) => current.lookupCompany(domain),
+    stats: () => current.stats(),
+    get info() {
+      return current.info;
+    },
+    swap(next) {
+      current = next;
+    },
+  };
 }
 
 /** Builds the collector's parts, mounts them on one node:http server, and listens. */
@@ -61,16 +83,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const logger = options.logger ?? createLogger(config.logLevel);
   const metrics = createMetrics();
   const db = openDatabase(config.dbPath, { synchronous: config.synchronous });
-  const resolver =
-    options.resolver ??
-    (await createResolver({
+  const loadResolver = () =>
+    createResolver({
       identityData: { widths: (siteId) => listIdentityPrefixes(db, siteId), find: (siteId, key, widths) => findIdentityDomain(db, siteId, key, widths) },
       cityDbPath: config.cityDbPath ?? undefined,
       enterpriseFiles: config.enterpriseFiles,
       rdns: { enabled: config.rdns, timeoutMs: 1500 },
       // Cold resolutions cost about a microsecond: a small cache keeps memory and GC pauses small.
       cache: { max: 10_000, ttlMs: 10 * 60 * 1000 },
-    }));
+      // IP data installed by `clearview data update`, else the shipped packages.
+      ...installedIpData(config.dataDir),
+    });
+  const resolver = swappableResolver(options.resolver ?? (await loadResolver()));
   const siteCache = createSiteCache(db);
   const rescorer = createRescorer(db, { now });
   const { writer, committer } = startIntake({ config, db, logger, metrics, now, onIdentityChanged: (siteId) => resolver.invalidateSite(siteId) });
@@ -100,6 +124,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     startJob(scoreRefreshJob(committer, now), { logger, metrics }),
     startJob(signalFollowJob(signals), { logger, metrics }),
     startJob(deliveries.spec, { logger, metrics }),
+    startJob(dropSummaryJob(metrics, logger), { logger, metrics }),
   ];
   // API reads get their own threads and connections: a slow list must never hold up the thread that answers beacons.
   const reads =
@@ -130,7 +155,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     server.listen(config.port, config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  logger.info({ port, db: config.dbPath }, 'collector listening');
+  logger.debug({ port, db: config.dbPath }, 'collector listening');
   if (config.allowPrivateWebhooks) {
     logger.warn('CLEARVIEW_ALLOW_PRIVATE_WEBHOOKS=1: webhooks and Slack may call plain http:// URLs and private or loopback addresses; for local testing only');
   }
@@ -160,5 +185,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
     return closing;
   };
-  return { port, url: `http://127.0.0.1:${port}`, server, ctx, signals, close };
+  // SIGHUP (main.ts) after `clearview data update`: the new data is loaded beside the old, which
+  // keeps answering until the swap; a load that fails leaves the old in place.
+  const reloadIpData = async () => {
+    const next = await loadResolver();
+    resolver.swap(next);
+    logger.info({ resolver: next.info, data: installedIpData(config.dataDir)?.dir ?? 'shipped' }, 'IP data reloaded');
+  };
+  return { port, url: `http://127.0.0.1:${port}`, server, ctx, signals, close, reloadIpData };
 }

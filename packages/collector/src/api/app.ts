@@ -11,6 +11,7 @@ import { keyEndpoints } from './keys.js';
 import { buildOpenApi } from './openapi.js';
 import { pageViewEndpoints } from './page-views.js';
 import { createRateLimiter } from './rate-limit.js';
+import { logFailedRequests } from './request-log.js';
 import { resolveEndpoints } from './resolve.js';
 import { settingsEndpoints } from './settings.js';
 import { signalEndpoints } from './signals.js';
@@ -88,6 +89,7 @@ export function createApiApp(ctx: AppContext): Express {
   app.set('etag', false);
   app.set('query parser', 'simple');
 
+  app.use(logFailedRequests(ctx.logger));
   app.use((_req, res, next) => {
     // API answers are per key and change with every ingest: never cached by a shared cache.
     res.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
@@ -96,6 +98,8 @@ export function createApiApp(ctx: AppContext): Express {
 
   mountEndpoints(app, endpoints, { ctx, limiter: createRateLimiter(ctx.now), webhookCaller });
   docsAssets(app);
+  // The front page: the API reference until the dashboard (packages/dashboard) takes / over.
+  app.get('/', (_req, res) => res.redirect(302, '/docs'));
 
   app.use((req, _res, next) => next(notFound(`No route for ${req.method} ${req.path.slice(0, 200)}; see /api/v1/openapi.json or /docs`)));
 

@@ -1,174 +1,95 @@
-import type { Express } from 'express';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { Express, Response } from 'express';
 
 /**
- * The interactive reference at /docs: one small page that renders
- * /api/v1/openapi.json with plain JavaScript. Self-contained on purpose:
- * collectors are self-hosted, often without internet, so no CDN script, and
- * no inline script either, so a strict Content-Security-Policy holds.
+ * The interactive reference at /docs: Swagger UI (swagger-ui-dist, served from node_modules)
+ * rendering /api/v1/openapi.json. No CDN, since collectors are self-hosted and often offline,
+ * and no inline script or style, so the strict Content-Security-Policy below holds.
  */
+const swaggerDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+
+/** The data credits each licence asks for where its results are shown (/resolve answers from this data). */
+const credits = `IP-to-AS data: <a href="https://www.routeviews.org/">Route Views</a>, <a href="https://db-ip.com">IP Geolocation by DB-IP</a> and the
+<a href="https://www.nro.net/">Number Resource Organization</a>, licensed under <a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>,
+merged by <a href="https://github.com/sapics/ip-location-db">ip-location-db</a>. Country data: geofeeds and the RIRs' WHOIS data,
+<a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a> by the <a href="https://www.nro.net/">NRO</a>.
+ClearView is MIT-licensed; this reference is rendered by <a href="https://github.com/swagger-api/swagger-ui">Swagger UI</a> (Apache-2.0).`;
+
 const html = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>ClearView API reference</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/docs/swagger-ui.css">
 <link rel="stylesheet" href="/docs/docs.css">
+<script src="/docs/swagger-ui-bundle.js" defer></script>
 <script src="/docs/docs.js" defer></script>
 </head>
 <body>
-<header>
-  <h1>ClearView API reference</h1>
-  <p id="intro">Loading <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>…</p>
-  <label>API key <input id="key" type="password" autocomplete="off" placeholder="cv_live_..." size="44"></label>
-  <small>Kept in this tab only (sessionStorage); sent as X-Api-Key, or Bearer for /ingest.</small>
-</header>
-<nav id="toc"></nav>
-<main id="ops"></main>
+<div id="swagger-ui"><p class="loading">Loading the API reference from <a href="/api/v1/openapi.json">/api/v1/openapi.json</a>…</p></div>
+<footer id="credits"><p>${credits}</p></footer>
 </body>
 </html>
 `;
 
+// Swagger UI lays out for wide screens: at phone widths its long inputs and code would overflow the page.
 const css = `
-body{font:15px/1.5 system-ui,-apple-system,Segoe UI,sans-serif;margin:0;color:#1d2330;background:#f7f8fa}
-header{padding:1rem 2rem;background:#14213d;color:#fff}header a{color:#9cc3ff}header input{font:inherit;margin:0 .5rem}
-header small{opacity:.75}#toc{padding:.5rem 2rem;background:#e8ecf3}#toc a{margin-right:1rem;color:#14213d}
-main{padding:1rem 2rem;max-width:70rem}h2{margin-top:2rem;border-bottom:1px solid #ccd}
-details.op{background:#fff;border:1px solid #d5d9e2;border-radius:6px;margin:.5rem 0;padding:.25rem .75rem}
-summary{cursor:pointer;font-family:ui-monospace,Menlo,monospace}.m{display:inline-block;width:4.5rem;font-weight:700}
-.GET{color:#0b7a3e}.POST{color:#0b5cad}.PATCH{color:#a35d00}.DELETE{color:#b3261e}
-table{border-collapse:collapse;margin:.5rem 0}td,th{border:1px solid #dde;padding:.2rem .5rem;text-align:left;vertical-align:top}
-pre{background:#0f1624;color:#e6edf3;padding:.75rem;border-radius:4px;overflow:auto;max-height:28rem;font-size:13px}
-textarea{width:100%;font-family:ui-monospace,monospace;min-height:8rem}button{font:inherit;padding:.3rem 1rem;margin:.5rem 0}
-.perm{font-size:12px;background:#eef;border-radius:3px;padding:0 .4rem;margin-left:.5rem}
+body{margin:0;background:#fff}
+.loading{font:15px system-ui,sans-serif;padding:1rem}
+#credits{font:13px/1.5 system-ui,sans-serif;color:#3b4151;border-top:1px solid #d8dde7;margin:2rem auto 0;padding:1rem 20px 2rem;max-width:1420px;box-sizing:border-box}
+#credits a{color:#4990e2}
+.swagger-ui input,.swagger-ui select,.swagger-ui textarea{max-width:100%;box-sizing:border-box}
+.swagger-ui pre,.swagger-ui .microlight{overflow-x:auto;white-space:pre-wrap;word-break:break-word}
+@media (max-width:600px){
+  .swagger-ui .wrapper{padding:0 10px}
+  .swagger-ui .info .title{font-size:24px}
+  .swagger-ui .opblock .opblock-summary{flex-wrap:wrap}
+  .swagger-ui .opblock .opblock-summary-path{max-width:100%;word-break:break-all}
+  .swagger-ui table.parameters td,.swagger-ui table.parameters th{display:block;width:auto;padding:4px 0}
+  .swagger-ui .parameters-col_description input{width:100%}
+  .swagger-ui .auth-container input{width:100%;min-width:0}
+  .swagger-ui .dialog-ux .modal-ux{width:95%;min-width:0}
+  .swagger-ui .scheme-container .schemes{flex-wrap:wrap}
+  .swagger-ui .servers,.swagger-ui .servers>label{max-width:100%;margin-right:0}
+  .swagger-ui .servers select{width:100%}
+}
 `;
 
 const js = `'use strict';
-(function () {
-  var keyInput = document.getElementById('key');
-  keyInput.value = sessionStorage.getItem('cv-key') || '';
-  keyInput.addEventListener('input', function () { sessionStorage.setItem('cv-key', keyInput.value); });
-
-  function el(tag, attrs, children) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) { if (k === 'text') node.textContent = attrs[k]; else node.setAttribute(k, attrs[k]); });
-    (children || []).forEach(function (c) { if (c) node.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
-    return node;
-  }
-  function resolveRef(spec, node) {
-    while (node && node.$ref) {
-      node = node.$ref.replace(/^#\\//, '').split('/').reduce(function (o, p) { return o && o[p.replace(/~1/g, '/').replace(/~0/g, '~')]; }, spec);
-    }
-    return node;
-  }
-  // Inlines $refs (one level of each name) so a schema reads as one JSON object.
-  function expand(spec, node, seen) {
-    if (Array.isArray(node)) return node.map(function (n) { return expand(spec, n, seen); });
-    if (!node || typeof node !== 'object') return node;
-    if (node.$ref) {
-      if (seen.indexOf(node.$ref) >= 0) return { $ref: node.$ref };
-      return expand(spec, resolveRef(spec, node), seen.concat([node.$ref]));
-    }
-    var out = {};
-    Object.keys(node).forEach(function (k) { out[k] = expand(spec, node[k], seen); });
-    return out;
-  }
-
-  function operation(spec, path, method, op) {
-    var params = op.parameters || [];
-    var form = el('form');
-    var inputs = {};
-    if (params.length) {
-      var rows = params.map(function (p) {
-        var s = p.schema || {};
-        var input = el('input', { name: p.name, placeholder: s.default !== undefined ? String(s.default) : '' });
-        inputs[p.name] = { input: input, where: p.in };
-        return el('tr', {}, [el('td', {}, [el('code', { text: p.name })]), el('td', { text: p.in + (p.required ? ', required' : '') }),
-          el('td', { text: (s.type || '') + (s.enum ? ' (' + s.enum.join(', ') + ')' : '') + (s.minimum !== undefined ? ' ' + s.minimum + '..' + (s.maximum !== undefined ? s.maximum : '') : '') }),
-          el('td', { text: p.description || '' }), el('td', {}, [input])]);
-      });
-      form.appendChild(el('table', {}, [el('tr', {}, ['Parameter', 'In', 'Type', 'Description', 'Value'].map(function (h) { return el('th', { text: h }); }))].concat(rows)));
-    }
-    var body = null;
-    var content = op.requestBody && op.requestBody.content && op.requestBody.content['application/json'];
-    if (content) {
-      body = el('textarea', {});
-      body.value = JSON.stringify(content.example || {}, null, 2);
-      form.appendChild(el('p', {}, [el('strong', { text: 'Request body' })]));
-      form.appendChild(body);
-      form.appendChild(el('details', {}, [el('summary', { text: 'Body schema' }), el('pre', { text: JSON.stringify(expand(spec, content.schema, []), null, 2) })]));
-    }
-    var out = el('pre', { text: '' });
-    form.appendChild(el('button', { type: 'submit', text: 'Send' }));
-    form.addEventListener('submit', function (event) {
-      event.preventDefault();
-      var url = path;
-      var query = [];
-      Object.keys(inputs).forEach(function (name) {
-        var v = inputs[name].input.value;
-        if (inputs[name].where === 'path') url = url.replace('{' + name + '}', encodeURIComponent(v));
-        else if (v !== '') query.push(encodeURIComponent(name) + '=' + encodeURIComponent(v));
-      });
-      if (query.length) url += '?' + query.join('&');
-      var headers = {};
-      var key = keyInput.value.trim();
-      if (key) { if (path === '/api/v1/ingest') headers.Authorization = 'Bearer ' + key; else headers['X-Api-Key'] = key; }
-      var init = { method: method.toUpperCase(), headers: headers };
-      if (body) { headers['Content-Type'] = 'application/json'; init.body = body.value; }
-      out.textContent = method.toUpperCase() + ' ' + url + ' …';
-      fetch(url, init).then(function (res) {
-        return res.text().then(function (text) {
-          var shown = text;
-          try { shown = JSON.stringify(JSON.parse(text), null, 2); } catch (e) { /* not JSON */ }
-          var limits = ['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Retry-After'].filter(function (h) { return res.headers.get(h); })
-            .map(function (h) { return h + ': ' + res.headers.get(h); }).join('\\n');
-          out.textContent = res.status + ' ' + res.statusText + '\\n' + (limits ? limits + '\\n' : '') + '\\n' + shown;
-        });
-      }).catch(function (error) { out.textContent = 'Request failed: ' + error; });
-    });
-    var responses = Object.keys(op.responses || {}).map(function (status) {
-      var r = resolveRef(spec, op.responses[status]);
-      var schema = r.content && r.content['application/json'] && r.content['application/json'].schema;
-      return el('details', {}, [el('summary', { text: status + ' ' + (r.description || '') }),
-        schema ? el('pre', { text: JSON.stringify(expand(spec, schema, []), null, 2) }) : null]);
-    });
-    return el('details', { class: 'op', id: op.operationId }, [
-      el('summary', {}, [el('span', { class: 'm ' + method.toUpperCase(), text: method.toUpperCase() }), path + ' — ' + op.summary,
-        el('span', { class: 'perm', text: op['x-permission'] === 'none' ? 'no key' : op['x-permission'] })]),
-      el('p', { text: op.description || '' }), form, el('p', {}, [el('strong', { text: 'Responses' })])].concat(responses).concat([out]));
-  }
-
-  fetch('/api/v1/openapi.json').then(function (r) { return r.json(); }).then(function (spec) {
-    document.getElementById('intro').textContent = spec.info.title + ' ' + spec.info.version + '. ' + spec.info.description;
-    var byTag = {};
-    Object.keys(spec.paths).forEach(function (path) {
-      Object.keys(spec.paths[path]).forEach(function (method) {
-        var op = spec.paths[path][method];
-        var tag = (op.tags && op.tags[0]) || 'Other';
-        (byTag[tag] = byTag[tag] || []).push(operation(spec, path, method, op));
-      });
-    });
-    var toc = document.getElementById('toc');
-    var main = document.getElementById('ops');
-    (spec.tags || []).forEach(function (t) {
-      if (!byTag[t.name]) return;
-      var id = 'tag-' + t.name.replace(/\\W+/g, '-');
-      toc.appendChild(el('a', { href: '#' + id, text: t.name }));
-      main.appendChild(el('h2', { id: id, text: t.name }));
-      main.appendChild(el('p', { text: t.description || '' }));
-      byTag[t.name].forEach(function (node) { main.appendChild(node); });
-    });
-  }).catch(function (error) { document.getElementById('intro').textContent = 'Could not load the OpenAPI document: ' + error; });
-})();
+window.addEventListener('DOMContentLoaded', function () {
+  window.ui = SwaggerUIBundle({
+    url: '/api/v1/openapi.json',
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    // The public validator is a network call to swagger.io: off, for offline collectors and the CSP.
+    validatorUrl: null,
+    tryItOutEnabled: true,
+    // Keys typed into Authorize stay in this tab's memory: never in storage.
+    persistAuthorization: false,
+    defaultModelsExpandDepth: 0,
+    docExpansion: 'list',
+  });
+});
 `;
 
 const csp =
-  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export function docsAssets(app: Express): void {
-  const send = (type: string, body: string) => (_req: unknown, res: import('express').Response) => {
+  const send = (type: string, body: string) => (_req: unknown, res: Response) => {
     res.set({ 'Content-Type': type, 'Content-Security-Policy': csp, 'Cache-Control': 'no-cache' }).send(body);
   };
   app.get(['/docs', '/docs/'], send('text/html; charset=utf-8', html));
   app.get('/docs/docs.js', send('text/javascript; charset=utf-8', js));
   app.get('/docs/docs.css', send('text/css; charset=utf-8', css));
+  for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css']) {
+    const path = join(swaggerDir, file);
+    // The file changes only with the package: a day of caching spares a phone its megabytes on every visit.
+    app.get(`/docs/${file}`, (_req, res, next) =>
+      res.set('Content-Security-Policy', csp).sendFile(path, { maxAge: '1d', cacheControl: true }, (error) => error && next(error)),
+    );
+  }
 }

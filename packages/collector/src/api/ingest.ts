@@ -1,18 +1,20 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { pageViewRecord } from '../collect/record.js';
+import { isRecognisedBot } from '../collect/bot-evidence.js';
 import { parseClient } from '../collect/steps/add-client.js';
 import type { AppContext } from '../context.js';
 import { HttpError, badRequest } from '../errors.js';
 import { countryCode } from '../mapping/country.js';
 import { isEmailAddress, maxEmailLength } from '../mapping/email.js';
+import { logFirst } from '../first-records.js';
 import { companyDomainFromEmail } from '../resolve/email-domain.js';
 import { normalizeIp, parseCidr, singleAddressRange } from '../resolve/ip.js';
 import { companyLogos } from '../resolve/logo-url.js';
 import { domainRejectionText, normalizeCompanyDomain } from '../mapping/domain.js';
 import { ensureCompany, upsertExplicitCompany } from '../store/company-profiles.js';
 import { upsertContact } from '../store/contacts.js';
-import { writeEvent } from '../store/events.js';
+import { writeEvent, type FirstRecord } from '../store/events.js';
 import { putIdentityRange } from '../store/identity.js';
 import { findIdentityRange } from '../store/identity-queries.js';
 import { linkVisitorContact } from '../store/visitors.js';
@@ -223,16 +225,19 @@ function ingest(ctx: AppContext, siteId: string, body: Record<Collection, unknow
   const withLogo = companyLogos(ctx.config.logoUrlTemplate);
   const links: Array<{ ip: string; email: string; companyDomain: string; companyName: string | undefined }> = [];
 
+  const firsts: FirstRecord[] = [];
   ctx.db.transaction(() => {
     for (const { record } of valid('companies', ingestCompany, body.companies)) {
       const { created, id } = upsertExplicitCompany(ctx.db, siteId, record, now);
       stats.companies[created ? 'created' : 'updated'] += 1;
+      if (created) firsts.push({ kind: 'company', siteId, companyId: id, domain: record.domain, name: record.name ?? null });
       touched.add(id);
     }
     for (const { record } of valid('contacts', ingestContact, body.contacts)) {
       const companyDomain = record.companyDomain ?? companyDomainFromEmail(record.email);
-      const { created } = upsertContact(ctx.db, siteId, { ...record, companyDomain }, 'ingest', now);
+      const { created, id } = upsertContact(ctx.db, siteId, { ...record, companyDomain }, 'ingest', now);
       stats.contacts[created ? 'created' : 'updated'] += 1;
+      if (created) firsts.push({ kind: 'contact', siteId, contactId: id });
     }
     let identityChanged = false;
     for (const { index, record } of valid('visitors', ingestVisitor, body.visitors)) {
@@ -278,11 +283,13 @@ function ingest(ctx: AppContext, siteId: string, body: Record<Collection, unknow
         ip,
         network: { ...resolution, company: resolution.company ? withLogo(resolution.company) : null },
         client,
-        botUserAgent: client?.isBot ?? false,
+        // By evidence only: a placeholder user agent in imported data must not hide the record (collect/bot-evidence.ts).
+        botUserAgent: userAgent !== undefined && isRecognisedBot(userAgent),
         source: 'ingest',
         engagedMs: Math.round((record.duration ?? 0) * 1000),
       });
       const outcome = writeEvent(ctx.db, pageView);
+      if (outcome.first) firsts.push(outcome.first);
       if (outcome.duplicate) stats.pageViews.duplicates += 1;
       else stats.pageViews.created += 1;
       if (outcome.companyId) touched.add(outcome.companyId);
@@ -295,6 +302,8 @@ function ingest(ctx: AppContext, siteId: string, body: Record<Collection, unknow
     }
   })();
 
+  // Logged once the transaction has committed: a rolled-back ingest created nothing.
+  for (const first of firsts.slice(0, 50)) logFirst(ctx.logger, first);
   const total = (key: keyof Counts) => collections.reduce((sum, c) => sum + stats[c][key], 0);
   return {
     body: {

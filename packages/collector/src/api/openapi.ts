@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Endpoint } from './endpoint.js';
+import { fieldDocs, fieldDocsBySchema } from './field-docs.js';
 import { errorModel, registry } from './models.js';
 
 type Json = Record<string, unknown>;
@@ -24,6 +25,13 @@ export function buildOpenApi(endpoints: readonly Endpoint[], version: string): J
       // Query integers are parsed from text: their text pattern is an implementation detail.
       override: (ctx) => {
         const node = ctx.jsonSchema as Json;
+        // metadata above is the models' registry, so .describe() and .meta() (kept in zod's global
+        // registry) would be lost: without this, query integers read as strings and lose their descriptions.
+        const global = z.globalRegistry.get(ctx.zodSchema);
+        if (global) {
+          const { id: _id, ...meta } = global;
+          for (const [key, value] of Object.entries(meta)) if (!(key in node) || key === 'type') node[key] = value;
+        }
         if ((node.type === 'integer' || node.type === 'boolean') && 'pattern' in node) delete node.pattern;
         if (node.type === 'boolean' && 'enum' in node) delete node.enum;
       },
@@ -149,6 +157,11 @@ export function buildOpenApi(endpoints: readonly Endpoint[], version: string): J
     },
   };
 
+  for (const [name, schema] of Object.entries(schemas)) describeFields(schema, name);
+  for (const methods of Object.values(paths)) {
+    for (const op of Object.values(methods)) describeFields(op, '');
+  }
+
   const tags = [...new Set([...endpoints.map((e) => e.doc.tag), 'Tracker'])].map((name) => ({ name, description: tagDescriptions[name] ?? name }));
   return {
     openapi: '3.1.0',
@@ -232,4 +245,18 @@ function rewriteRefs(value: unknown, io: 'input' | 'output'): unknown {
     } else out[key] = rewriteRefs(child, io);
   }
   return out;
+}
+
+/** Gives every property without a description its name's (field-docs.ts), looking inside nested schemas. */
+function describeFields(node: unknown, schemaName: string): void {
+  if (Array.isArray(node)) return node.forEach((child) => describeFields(child, schemaName));
+  if (node === null || typeof node !== 'object') return;
+  const properties = (node as Json).properties;
+  if (properties && typeof properties === 'object' && !Array.isArray(properties)) {
+    for (const [field, schema] of Object.entries(properties as Record<string, Json>)) {
+      const doc = fieldDocsBySchema[`${schemaName}.${field}`] ?? fieldDocs[field];
+      if (doc && typeof schema === 'object' && !schema.description) schema.description = doc;
+    }
+  }
+  for (const child of Object.values(node)) describeFields(child, schemaName);
 }

@@ -31,13 +31,13 @@ export function webhookCaller(ctx: AppContext, req: Request): Caller {
   const secret = header(req, 'x-webhook-secret');
   if (secret !== undefined) {
     const site = secret.length <= 200 ? findSiteByWebhookSecret(ctx.db, secret) : null;
-    if (!site) throw unauthorized('Invalid X-Webhook-Secret; copy it from your ClearView site settings');
+    if (!site) throw unauthorized('Invalid X-Webhook-Secret; use the secret printed when the site was created');
     return { siteId: site.id, key: null, via: 'secret' };
   }
   const siteKey = header(req, 'x-site-key');
   if (siteKey !== undefined) {
     const site = siteKey.length <= 100 && /^site_[A-Za-z0-9]{8,64}$/.test(siteKey) ? getSiteByKey(ctx.db, siteKey) : null;
-    if (!site || site.siteKeyRevoked) throw unauthorized('Invalid X-Site-Key; copy it from Settings > Tracking');
+    if (!site || site.siteKeyRevoked) throw unauthorized('Invalid X-Site-Key; `npx clearview sites list` lists each site key');
     if (!webhookAcceptsSiteKey(getSiteSettings(ctx.db, site.id))) {
       throw forbidden('This site does not accept its public site key for webhooks; send X-Webhook-Secret instead');
     }

@@ -1,5 +1,9 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
+import { loadConfig, type Config } from '../config.js';
+import { defaultIpDataSource } from '../ip-data/files.js';
+import { IpDataRejected, updateIpData } from '../ip-data/update.js';
 import { DatabaseLocked, lockDatabase, type DatabaseLock } from '../intake/db-lock.js';
 import { describeRepair, repairIntakeLog } from '../intake/log-repair.js';
 import { describeScan, scanIntakeLog } from '../intake/log-scan.js';
@@ -9,23 +13,71 @@ import { openDatabase, type Db } from '../store/db.js';
 import { createSite, getSite, listSites, setSiteDomains, type Site } from '../store/sites.js';
 import { normalizeSiteDomain } from '../site-domain.js';
 
-/** An error the user can fix: printed alone on stderr, exit code 2. */
-class UsageError extends Error {}
+/** An error the user can fix: printed on stderr with the usage that helps, exit code 2. */
+class UsageError extends Error {
+  constructor(
+    message: string,
+    readonly usage?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The database is missing: no command may create one by accident in the wrong folder. */
+class NoDatabase extends Error {}
+
+/** Every command: how it is called and what it does. The order is the order of the general usage. */
+const commands = {
+  init: { usage: 'init [--json]', about: 'creates and migrates the database at CLEARVIEW_DB (npm start does this too)' },
+  'sites create': {
+    usage: 'sites create --name NAME --domain DOMAIN [--domain DOMAIN2 ...] [--json]',
+    about: 'registers a site; prints its key and webhook secret (shown once)',
+  },
+  'sites list': { usage: 'sites list [--json]', about: 'lists the sites with their keys and domains' },
+  'sites update': { usage: 'sites update SITE_ID --domain DOMAIN [--domain DOMAIN2 ...] [--json]', about: 'replaces the registered domains' },
+  'keys create': { usage: 'keys create --site SITE_ID --permission read|write|admin --label LABEL [--json]', about: 'creates an API key (shown once)' },
+  'keys list': { usage: 'keys list --site SITE_ID [--json]', about: "lists a site's API keys, never the keys themselves" },
+  'keys revoke': { usage: 'keys revoke KEY_ID [--json]', about: 'revokes an API key' },
+  'data update': {
+    usage: 'data update [--source URL|DIR] [--json]',
+    about:
+      "fetches, checks and installs new IP data under CLEARVIEW_DATA_DIR, and tells a running collector to load it (default source: ip-location-db's latest release)",
+  },
+  backup: { usage: 'backup FILE [--json]', about: 'writes an online, consistent copy of the database while the collector runs' },
+  'intake verify': { usage: 'intake verify [--json]', about: 'checks the intake log against the database (exit 1 if it is damaged); needs the collector stopped' },
+  'intake repair': { usage: 'intake repair [--json]', about: 'writes every readable event, keeps each damaged line in intake_failures; needs the collector stopped' },
+} as const;
+type Command = keyof typeof commands;
+
+const databaseNote = 'The database is CLEARVIEW_DB (default ./data/clearview.db). Add --help to a command for its usage.';
 
 const usage = `Usage: clearview <command> [options]
 
-  sites create --name NAME --domain DOMAIN [--domain DOMAIN2 ...] [--json]
-  sites list [--json]
-  sites update SITE_ID --domain DOMAIN [--domain DOMAIN2 ...] [--json]   (replaces the registered domains)
-  keys create --site SITE_ID --permission read|write|admin --label LABEL [--json]
-  keys list --site SITE_ID [--json]
-  keys revoke KEY_ID [--json]
-  backup FILE
-  intake verify [--json]   checks the intake log against the database (exit 1 if it is damaged)
-  intake repair [--json]   writes every readable event, keeps each damaged line in intake_failures
-                           (both need the collector stopped)
+${Object.values(commands)
+  .map((c) => `  ${c.usage}\n      ${c.about}`)
+  .join('\n')}
 
-The database is CLEARVIEW_DB (default ./data/clearview.db).`;
+${databaseNote}`;
+
+/** One command's usage, or those of a group's commands (`clearview sites --help`). */
+function usageOf(words: string[]): string {
+  const exact = commands[words.slice(0, 2).join(' ') as Command] ?? commands[words[0] as Command];
+  if (exact) return `Usage: clearview ${exact.usage}\n  ${exact.about}\n\n${databaseNote}`;
+  const group = Object.entries(commands).filter(([name]) => name.startsWith(`${words[0]} `));
+  if (group.length > 0) return `Usage:\n${group.map(([, c]) => `  clearview ${c.usage}\n      ${c.about}`).join('\n')}\n\n${databaseNote}`;
+  return usage;
+}
+
+/** The command argv names, or a UsageError saying which word is not one. */
+function commandOf(argv: string[]): Command {
+  const [group = '', action] = argv;
+  if (group in commands) return group as Command;
+  const name = `${group} ${action ?? ''}`.trim();
+  if (name in commands) return name as Command;
+  const known = Object.keys(commands).some((c) => c.startsWith(`${group} `));
+  if (!known) throw new UsageError(`unknown command "${group}"`, usage);
+  throw new UsageError(action === undefined || action.startsWith('-') ? `"${group}" needs a command` : `unknown command "${group} ${action}"`, usageOf([group]));
+}
 
 const siteView = (site: Site) => ({ id: site.id, name: site.name, domains: site.domains, siteKey: site.siteKey, createdAt: new Date(site.createdAt).toISOString() });
 const keyView = (key: ApiKey) => ({
@@ -41,16 +93,29 @@ const keyView = (key: ApiKey) => ({
 
 type Values = Record<string, string | string[] | boolean | undefined>;
 
+let current: Command | null = null;
+
 function parse(args: string[], options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>): { values: Values; positionals: string[] } {
   try {
     return parseArgs({ args, options: { ...options, json: { type: 'boolean' } }, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    // node:util's messages run long and suggest '--' tricks: name the option and show the usage instead.
+    const e = error as Error & { code?: string };
+    const option = /'(-[^']*)'/.exec(e.message)?.[1];
+    const message =
+      e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option
+        ? `unknown option ${option}`
+        : e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option
+          ? `${option.split(' ')[0]} needs a value`
+          : e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
+            ? `unexpected argument ${/'([^']*)'/.exec(e.message)?.[1] ?? ''}`.trim()
+            : e.message;
+    throw new UsageError(message, current ? usageOf(current.split(' ')) : usage);
   }
 }
 
 function required(value: string | undefined, flag: string): string {
-  if (!value || !value.trim()) throw new UsageError(`${flag} is required`);
+  if (!value || !value.trim()) throw new UsageError(`${flag} is required`, current ? usageOf(current.split(' ')) : undefined);
   return value.trim();
 }
 
@@ -75,6 +140,11 @@ type Out = { json: boolean; print: (human: string, json: unknown) => void };
 async function run(db: Db, dbPath: string, argv: string[], out: Out['print']): Promise<number | void> {
   const [group, action, ...rest] = argv;
   const command = `${group ?? ''} ${action ?? ''}`.trim();
+  if (group === 'init') {
+    parse(argv.slice(1), {});
+    out(`Database ready at ${resolve(dbPath)}`, { database: resolve(dbPath) });
+    return;
+  }
   if (group === 'backup') {
     const { positionals } = parse(argv.slice(1), {});
     const file = required(positionals[0], 'FILE');
@@ -161,22 +231,63 @@ async function run(db: Db, dbPath: string, argv: string[], out: Out['print']): P
       return;
     }
     default:
-      throw new UsageError(usage);
+      throw new UsageError(`unknown command "${command}"`, usage);
   }
 }
 
 const intakeDir = (dbPath: string) => `${dbPath}-intake`;
 
+/** `clearview data update`: needs no database, only where to install; a running collector is told with SIGHUP. */
+async function dataUpdate(config: Config, args: string[], json: boolean): Promise<number> {
+  const { values } = parse(args, { source: { type: 'string' } });
+  if (!config.dataDir) throw new UsageError('an in-memory database has no data folder; set CLEARVIEW_DATA_DIR');
+  const source = (values.source as string | undefined) ?? defaultIpDataSource;
+  let update;
+  try {
+    update = await updateIpData({ dataDir: config.dataDir, source });
+  } catch (error) {
+    if (!(error instanceof IpDataRejected)) throw error;
+    const message = `not installed, the data in use stays: ${error.message}`;
+    process.stderr.write(json ? `${JSON.stringify({ error: { message } })}\n` : `clearview: ${message}\n`);
+    return 1;
+  }
+  // The collector holding the database lock is the one to tell; none holding it means none running.
+  let reloaded: number | null = null;
+  if (config.dbPath !== ':memory:' && existsSync(config.dbPath)) {
+    try {
+      lockDatabase(config.dbPath).release();
+    } catch (error) {
+      if (!(error instanceof DatabaseLocked) || error.holderPid === null) throw error;
+      process.kill(error.holderPid, 'SIGHUP');
+      reloaded = error.holderPid;
+    }
+  }
+  const human = `IP data from ${update.source} installed in ${update.dir}\n  ${update.ranges.v4} IPv4 and ${update.ranges.v6} IPv6 AS ranges, ${update.enterpriseAsns} enterprise AS numbers\n  ${
+    reloaded === null ? 'No collector is running on this database: the next start uses it.' : `Collector ${reloaded} told to load it (SIGHUP).`
+  }`;
+  process.stdout.write(`${json ? JSON.stringify({ ...update, reloadedPid: reloaded }) : human}\n`);
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === 'help') {
-    process.stdout.write(`${usage}\n`);
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    process.stdout.write(`${argv[0] === 'help' && argv.length > 1 ? usageOf(argv.slice(1)) : usage}\n`);
     return argv.length === 0 ? 2 : 0;
+  }
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${usageOf(argv.filter((word) => !word.startsWith('-')))}\n`);
+    return 0;
   }
   let db: Db | null = null;
   let lock: DatabaseLock | null = null;
   try {
+    current = commandOf(argv);
     const config = loadConfig();
+    if (current === 'data update') return await dataUpdate(config, argv.slice(2), json);
+    // Only init (and npm start) create a database: any other command in the wrong folder, or with a
+    // mistyped CLEARVIEW_DB, would otherwise answer from a new empty one as if nothing were there.
+    if (current !== 'init' && config.dbPath !== ':memory:' && !existsSync(config.dbPath)) throw new NoDatabase(resolve(config.dbPath));
     // The intake log is the running collector's: checking it, let alone repairing it, needs the collector stopped.
     if (argv[0] === 'intake') lock = lockDatabase(config.dbPath);
     db = openDatabase(config.dbPath, { synchronous: config.synchronous });
@@ -185,10 +296,13 @@ export async function main(argv: string[]): Promise<number> {
     const message =
       error instanceof UsageError
         ? error.message
-        : error instanceof DatabaseLocked
-          ? `${error.message}; stop the collector first`
-          : `failed: ${(error as Error).message}`;
-    process.stderr.write(json ? `${JSON.stringify({ error: { message } })}\n` : `clearview: ${message}\n`);
+        : error instanceof NoDatabase
+          ? `no database at ${error.message}; run \`clearview init\` (or \`npm start\`) to create one, or set CLEARVIEW_DB to the database you meant`
+          : error instanceof DatabaseLocked
+            ? `${error.message}; stop the collector first`
+            : `failed: ${(error as Error).message}`;
+    const help = error instanceof UsageError && error.usage ? `\n${error.usage}\n` : '';
+    process.stderr.write(json ? `${JSON.stringify({ error: { message } })}\n` : `clearview: ${message}\n${help}`);
     return error instanceof UsageError ? 2 : 1;
   } finally {
     db?.close();

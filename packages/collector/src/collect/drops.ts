@@ -26,7 +26,7 @@ export const isDrop = (value: unknown): value is Drop => typeof value === 'objec
 export function dropAnswer(reason: StepDropReason): { status: 403 | 202; message: string } {
   switch (reason) {
     case 'unknown_site_key':
-      return { status: 403, message: 'Unknown site key; copy the tag from your ClearView site settings' };
+      return { status: 403, message: 'Unknown site key; `npx clearview sites list` lists each site key' };
     case 'site_key_revoked':
       return { status: 403, message: 'This site key has been revoked' };
     case 'domain_not_allowed':

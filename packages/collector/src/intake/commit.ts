@@ -1,6 +1,6 @@
 import { createRescorer, type Rescorer } from '../score/rescore.js';
 import type { Db } from '../store/db.js';
-import { writeEvent, type EventRecord, type WriteOutcome } from '../store/events.js';
+import { writeEvent, type EventRecord, type FirstRecord, type WriteOutcome } from '../store/events.js';
 import { readIntakeProgress, recordIntakeFailure, saveIntakeProgress } from '../store/intake-progress.js';
 import { IntakeReader } from './intake-log.js';
 import { decodeLogRecord } from './log-line.js';
@@ -158,13 +158,19 @@ export interface CommitSummary {
   failed: number;
   /** Sites whose identity data changed: their resolution caches are stale. */
   identitySites: string[];
+  /** Companies and contacts the batch created, for the log (at most firstsPerBatch). */
+  firsts: FirstRecord[];
 }
 
+/** A first batch on a new site can create hundreds of companies: the log names a bounded number. */
+const firstsPerBatch = 50;
+
 function summarize(batch: CommitBatch, results: readonly CommitResult[]): CommitSummary {
-  const summary: CommitSummary = { duplicates: 0, failed: 0, identitySites: [] };
+  const summary: CommitSummary = { duplicates: 0, failed: 0, identitySites: [], firsts: [] };
   results.forEach((result, i) => {
-    if (isFailedWrite(result)) summary.failed += 1;
-    else if (result.duplicate) summary.duplicates += 1;
+    if (isFailedWrite(result)) return void (summary.failed += 1);
+    if (result.first && summary.firsts.length < firstsPerBatch) summary.firsts.push(result.first);
+    if (result.duplicate) summary.duplicates += 1;
     else if (result.identityChanged) {
       // Rare (identify events only): decoding the event again is cheaper than keeping every event.
       const { siteId } = batch.record(i);

@@ -1,4 +1,5 @@
 import type { Config } from '../config.js';
+import { logFirst } from '../first-records.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { disableAutocheckpoint, type Db } from '../store/db.js';
@@ -54,6 +55,7 @@ export function startIntake({ config, db, logger, metrics, now, onIdentityChange
       // Scores were already refreshed by the committer, on the writer's connection.
       onCommitted: (summary) => {
         for (const siteId of summary.identitySites) onIdentityChanged(siteId);
+        for (const first of summary.firsts) logFirst(logger, first);
         if (summary.duplicates > 0) metrics.eventsDropped.inc({ reason: 'duplicate_page_view' }, summary.duplicates);
       },
       onError: logWriteError,

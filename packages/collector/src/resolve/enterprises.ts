@@ -77,7 +77,7 @@ function excludedList(v: unknown): number[] {
  * `excludeAsns`; explicit numbers beat patterns, and a later file's entry for
  * the same domain replaces the earlier firmographics.
  */
-export async function loadEnterprises(dir: string, extraFiles: readonly string[], asTable: AsTable | null): Promise<EnterpriseData> {
+export async function loadEnterprises(dir: string, extraFiles: readonly string[], asTable: AsTable | null, asnTablePath?: string): Promise<EnterpriseData> {
   const byAsn = new Map<number, string>();
   const byDomain = new Map<string, CompanyProfile>();
   const files: string[] = [];
@@ -123,7 +123,8 @@ export async function loadEnterprises(dir: string, extraFiles: readonly string[]
     addOrganizations(shippedPath, shipped, false);
     files.push(shippedPath);
   }
-  const tablePath = join(dir, 'asn-table.json');
+  // Downloaded AS data comes with its own table, regenerated against it (clearview data update).
+  const tablePath = asnTablePath ?? join(dir, 'asn-table.json');
   const table = (await readJson(tablePath)) as { asns?: Record<string, unknown> } | undefined;
   if (table?.asns) {
     for (const [k, v] of Object.entries(table.asns)) {

@@ -57,6 +57,8 @@ export interface ResolverOptions {
   asnV4Path?: string;
   asnV6Path?: string;
   countryDbPath?: string;
+  /** The enterprise AS table generated for asnV4Path/asnV6Path (default: the shipped one). */
+  asnTablePath?: string;
   /** Clock for cache expiry, in ms (tests). Default performance.now. */
   now?: () => number;
   logger?: { info(obj: object, msg?: string): void };
@@ -146,7 +148,7 @@ export async function createResolver(opts: ResolverOptions = {}): Promise<Resolv
     loadCuratedNetworks(join(dataDir, 'networks')),
     opts.cityDbPath ? openCityDb(opts.cityDbPath) : Promise.resolve(null),
   ]);
-  const enterprises = await loadEnterprises(join(dataDir, 'enterprises'), opts.enterpriseFiles ?? [], data.as.table);
+  const enterprises = await loadEnterprises(join(dataDir, 'enterprises'), opts.enterpriseFiles ?? [], data.as.table, opts.asnTablePath);
   const widths = opts.identityData ? rememberWidths(opts.identityData) : null;
   const coreOpts = widths ? { ...opts, identity: widths.identity, hasIdentity: widths.hasIdentity } : opts;
   const core = new ResolverCore(coreOpts, data, curatedData, enterprises, city);

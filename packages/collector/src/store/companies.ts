@@ -92,7 +92,7 @@ function fillsGap(row: SeenRow, profile: CompanyProfileInput): boolean {
  * Only the columns that change are assigned: every assigned column that an index holds
  * rewrites that index's entry, even with the same value.
  */
-function seeCompany(db: Db, siteId: string, profile: CompanyProfileInput, seenAt: number): { row: SeenRow; assign: string[] } {
+function seeCompany(db: Db, siteId: string, profile: CompanyProfileInput, seenAt: number): { row: SeenRow; assign: string[]; created: boolean } {
   const row = findSeenRow(db, siteId, profile.domain);
   if (!row || fillsGap(row, profile)) {
     const upserted = prepared<[Record<string, unknown>], { rowid: number; id: string; num: number | null }>(db, upsertSql).get({
@@ -103,12 +103,12 @@ function seeCompany(db: Db, siteId: string, profile: CompanyProfileInput, seenAt
     })!;
     // RETURNING shows the row before the AFTER INSERT trigger that numbers a new company.
     const num = upserted.num ?? prepared<[number], number>(db, 'SELECT num FROM companies WHERE rowid = ?').pluck(true).get(upserted.rowid)!;
-    return { row: { ...upserted, num, first_seen: seenAt, last_seen: seenAt, gaps: 0 }, assign: [] };
+    return { row: { ...upserted, num, first_seen: seenAt, last_seen: seenAt, gaps: 0 }, assign: [], created: !row };
   }
   const assign: string[] = [];
   if (row.last_seen === null || seenAt > row.last_seen) assign.push('last_seen = @seenAt');
   if (row.first_seen === null || seenAt < row.first_seen) assign.push('first_seen = @seenAt');
-  return { row, assign };
+  return { row, assign, created: false };
 }
 
 /** Upserts the company a page view resolved to (see seeCompany) and returns its id. */
@@ -128,8 +128,8 @@ export function recordCompanyPageView(
   siteId: string,
   profile: CompanyProfileInput,
   view: { ts: number; visitorId: string; path: string; newSession: boolean; isBot: boolean; engagedMs: number },
-): { id: string; num: number } {
-  const { row, assign } = seeCompany(db, siteId, profile, view.ts);
+): { id: string; num: number; created: boolean } {
+  const { row, assign, created } = seeCompany(db, siteId, profile, view.ts);
   const params: Record<string, unknown> = { seenAt: view.ts, rowid: row.rowid };
   if (view.isBot) {
     assign.push('bot_page_views = bot_page_views + 1');
@@ -149,7 +149,7 @@ export function recordCompanyPageView(
     ).run(row.id, view.path);
   }
   prepared(db, `UPDATE companies SET ${assign.join(', ')} WHERE rowid = @rowid`).run(params);
-  return { id: row.id, num: row.num };
+  return { id: row.id, num: row.num, created };
 }
 
 /** Adds one non-bot page view to the company's running aggregates. */

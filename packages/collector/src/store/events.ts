@@ -61,7 +61,12 @@ export interface WriteOutcome {
   companyId: string | null;
   /** The site's identity data changed: resolution caches for it are stale. */
   identityChanged: boolean;
+  /** A company or contact this event created, for the operator's log (never an email address). */
+  first?: FirstRecord;
 }
+
+export type FirstRecord =
+  { kind: 'company'; siteId: string; companyId: string; domain: string; name: string | null } | { kind: 'contact'; siteId: string; contactId: string };
 
 /** Writes one event. Call inside a transaction: the batch writer wraps a batch in one. */
 export function writeEvent(db: Db, record: EventRecord): WriteOutcome {
@@ -164,7 +169,9 @@ function writePageView(db: Db, r: PageViewRecord): WriteOutcome {
     r.source === 'tracker' ? null : r.source,
   );
   // Bots are stored for the record but never count towards a company's score.
-  return { duplicate: false, companyId: r.isBot || !company ? null : company.id, identityChanged: false };
+  const outcome: WriteOutcome = { duplicate: false, companyId: r.isBot || !company ? null : company.id, identityChanged: false };
+  if (company?.created && r.company) outcome.first = { kind: 'company', siteId: r.siteId, companyId: company.id, domain: r.company.domain, name: r.company.name ?? null };
+  return outcome;
 }
 
 function writeEngagement(db: Db, r: EngagementRecord): WriteOutcome {
@@ -187,7 +194,8 @@ function writeEngagement(db: Db, r: EngagementRecord): WriteOutcome {
 function writeIdentify(db: Db, r: IdentifyRecord): WriteOutcome {
   const contact = upsertContact(db, r.siteId, r.contact, 'identify', r.ts);
   linkVisitorContact(db, r.siteId, r.visitorId, contact.id, r.ts, r.ip);
-  if (!r.identityRange || !r.contact.companyDomain) return { duplicate: false, companyId: null, identityChanged: false };
+  const first: FirstRecord | undefined = contact.created ? { kind: 'contact', siteId: r.siteId, contactId: contact.id } : undefined;
+  if (!r.identityRange || !r.contact.companyDomain) return { duplicate: false, companyId: null, identityChanged: false, first };
   putIdentityRange(db, { siteId: r.siteId, ...r.identityRange, companyDomain: r.contact.companyDomain, source: 'identify' }, r.ts);
-  return { duplicate: false, companyId: null, identityChanged: true };
+  return { duplicate: false, companyId: null, identityChanged: true, first };
 }
