@@ -74,9 +74,10 @@ function guard(endpoint: Endpoint, deps: GuardDeps, touched: Map<string, number>
       caller = { siteId: key.siteId, key, via: 'api_key' };
     }
     res.locals.caller = caller;
-    // API keys are limited per key and endpoint class; the webhook is one bucket
-    // per site, whichever credential its senders use.
-    const bucket = endpoint.auth === 'webhook' ? `site:${caller.siteId}:webhook` : `${caller.key!.id}:${endpoint.limit}`;
+    // API keys are limited per key and endpoint class; the webhook per site and
+    // credential class, so junk sent with the public site key cannot use up the
+    // quota of the secret's or a key's senders.
+    const bucket = endpoint.auth === 'webhook' ? `site:${caller.siteId}:webhook:${caller.via}` : `${caller.key!.id}:${endpoint.limit}`;
     const decision = limiter.hit(bucket, ctx.config.rateLimits[endpoint.limit]);
     if (decision) {
       res.set(rateLimitHeaders(decision));
