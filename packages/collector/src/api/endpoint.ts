@@ -2,6 +2,7 @@ import express, { type Express, type NextFunction, type Request, type RequestHan
 import type { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { methodNotAllowed, tooManyRequests } from '../errors.js';
+import { jsonBodyProblem } from '../http/json-limits.js';
 import { findActiveApiKey, touchApiKey, type Permission } from '../store/api-keys.js';
 import { authenticateKey, keyFromHeaders, requirePermission, type Caller } from './auth.js';
 import { rateLimitHeaders, type RateLimiter } from './rate-limit.js';
@@ -97,6 +98,15 @@ function guard(endpoint: Endpoint, deps: GuardDeps, touched: Map<string, number>
   };
 }
 
+/**
+ * body-parser's verify hook: the bytes as sent (decompressed), before they are decoded or
+ * parsed. A refusal is thrown with its own type, which app.ts answers as a 400.
+ */
+function verifyJsonBody(_req: unknown, _res: unknown, bytes: Buffer): void {
+  const problem = jsonBodyProblem(bytes);
+  if (problem !== null) throw Object.assign(new Error(problem), { type: 'clearview.body.refused' });
+}
+
 const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 
 /** Mounts the endpoints, and a 405 with Allow for every other method on their paths. */
@@ -110,7 +120,7 @@ export function mountEndpoints(app: Express, endpoints: readonly Endpoint[], dep
     if (allowed.includes('GET')) allowed.splice(allowed.indexOf('GET') + 1, 0, 'HEAD');
     for (const endpoint of list) {
       const handlers: RequestHandler[] = [guard(endpoint, deps, touched)];
-      if (endpoint.bodyLimit) handlers.push(express.json({ limit: endpoint.bodyLimit, type: () => true, strict: true }));
+      if (endpoint.bodyLimit) handlers.push(express.json({ limit: endpoint.bodyLimit, type: () => true, strict: true, verify: verifyJsonBody }));
       handlers.push(async (req: Request, res: Response, next: NextFunction) => {
         try {
           await endpoint.handle(deps.ctx, req, res);
