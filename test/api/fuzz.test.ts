@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { connect } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestSite } from '../helpers/server.js';
@@ -225,5 +226,30 @@ describe('fuzzed requests', () => {
     });
     expect(res.status).toBe(400);
     expect((await res.json()).error.message).toContain('could not be decompressed');
+  });
+
+  /** Writes raw bytes on a fresh connection and returns all the server sent before it closed. */
+  const rawExchange = (bytes: string) =>
+    new Promise<string>((resolve) => {
+      const socket = connect(api.server.port, '127.0.0.1', () => socket.write(bytes));
+      let text = '';
+      socket.on('data', (d: Buffer) => (text += d.toString()));
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(text));
+    });
+
+  it('answer parser-level errors with the documented error body', async () => {
+    const cases: Array<[string, string, number]> = [
+      ['Content-Length with Transfer-Encoding', 'POST /api/v1/collect HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 400],
+      ['a negative Content-Length', 'POST /api/v1/webhook HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n', 400],
+      ['headers over 16 KB', `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n\r\n`, 431],
+      ['a request line that is not HTTP', 'HELLO WORLD\r\n\r\n', 400],
+    ];
+    for (const [name, bytes, status] of cases) {
+      const text = await rawExchange(bytes);
+      expect(text, name).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+      const body = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as unknown;
+      expectErrorShape(body, status);
+    }
   });
 });

@@ -6,6 +6,11 @@ export interface Config {
   /** Number of reverse-proxy hops whose X-Forwarded-For entries we trust (0 = use the socket address). */
   trustProxyHops: number;
   logLevel: string;
+  /**
+   * Bounds on what one client can hold: open connections (CLEARVIEW_MAX_CONNECTIONS), how
+   * long headers and bodies may take to arrive, how long an idle keep-alive connection stays.
+   */
+  connections: { max: number; headersTimeoutMs: number; beaconBodyTimeoutMs: number; bodyTimeoutMs: number; keepAliveTimeoutMs: number };
   rateLimits: { read: number; write: number; ingest: number };
   writer: { maxBatch: number; maxDelayMs: number; commitDelayMs: number; maxQueue: number };
   /** CLEARVIEW_SYNCHRONOUS=FULL: flush the intake log to disk before each answer, and SQLite fsyncs each commit. */
@@ -46,6 +51,17 @@ export function loadConfig(env: Env = process.env): Config {
     // one our own proxy appended. Entries further left are whatever the client sent.
     trustProxyHops: trust === 'true' ? 1 : integer(env, 'CLEARVIEW_TRUST_PROXY', 0),
     logLevel: env.LOG_LEVEL || 'info',
+    connections: {
+      // Each connection holds a file descriptor: the cap keeps slow or idle clients from using
+      // them all (the usual soft limit is 1,024 or more; raise it with ulimit -n for a higher cap).
+      max: integer(env, 'CLEARVIEW_MAX_CONNECTIONS', 4_000, 1),
+      headersTimeoutMs: 10_000,
+      // A beacon is under 8 KB: ten seconds is ample on any line; other bodies may be up to 1 MiB.
+      beaconBodyTimeoutMs: 10_000,
+      bodyTimeoutMs: 30_000,
+      // Longer than the 60 s idle timeout of common load balancers, so they close first and never reuse a closed connection.
+      keepAliveTimeoutMs: 65_000,
+    },
     rateLimits: {
       read: integer(env, 'CLEARVIEW_RATE_LIMIT_READ', 100),
       write: integer(env, 'CLEARVIEW_RATE_LIMIT_WRITE', 30),

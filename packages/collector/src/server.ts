@@ -5,6 +5,7 @@ import { createBeaconPath } from './collect/beacon-path.js';
 import { createSiteCache } from './collect/site-cache.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
+import { applyConnectionLimits, connectionsCheckingInterval } from './http/connection-limits.js';
 import { createHealthHandler, createMetricsHandler } from './http/ops-endpoints.js';
 import { createTrackerFileHandler } from './http/tracker-file.js';
 import { startIntake } from './intake/start-intake.js';
@@ -67,7 +68,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const health = createHealthHandler(db, () => writer.depth);
   const metricsEndpoint = createMetricsHandler(metrics);
   const api = createApiApp(ctx);
-  const server = createHttpServer((req, res) => {
+  const server = createHttpServer({ connectionsCheckingInterval: connectionsCheckingInterval(config.connections) }, (req, res) => {
     const url = req.url ?? '/';
     const path = url.split('?', 1)[0];
     // The beacon path is matched before anything else and never enters Express.
@@ -77,7 +78,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     else if (path === '/metrics') void metricsEndpoint(req, res);
     else api(req, res);
   });
-  server.keepAliveTimeout = 65_000;
+  applyConnectionLimits(server, config.connections);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,7 +1,7 @@
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
 import type { AppContext } from '../context.js';
-import { methodNotAllowed, tooManyRequests } from '../errors.js';
+import { methodNotAllowed, payloadTooLarge, tooManyRequests } from '../errors.js';
 import { jsonBodyProblem } from '../http/json-limits.js';
 import { findActiveApiKey, touchApiKey, type Permission } from '../store/api-keys.js';
 import { authenticateKey, keyFromHeaders, requirePermission, type Caller } from './auth.js';
@@ -107,6 +107,18 @@ function verifyJsonBody(_req: unknown, _res: unknown, bytes: Buffer): void {
   if (problem !== null) throw Object.assign(new Error(problem), { type: 'clearview.body.refused' });
 }
 
+/**
+ * A declared Content-Length past the limit is refused before body-parser runs, which
+ * would read (and discard) the whole body first; the 413 closes the connection instead.
+ */
+function refuseDeclaredTooLarge(limitBytes: number): RequestHandler {
+  return (req, _res, next) => {
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && req.headers['transfer-encoding'] === undefined && Number(declared) > limitBytes) throw payloadTooLarge(limitBytes);
+    next();
+  };
+}
+
 const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 
 /** Mounts the endpoints, and a 405 with Allow for every other method on their paths. */
@@ -120,6 +132,7 @@ export function mountEndpoints(app: Express, endpoints: readonly Endpoint[], dep
     if (allowed.includes('GET')) allowed.splice(allowed.indexOf('GET') + 1, 0, 'HEAD');
     for (const endpoint of list) {
       const handlers: RequestHandler[] = [guard(endpoint, deps, touched)];
+      if (endpoint.bodyLimit) handlers.push(refuseDeclaredTooLarge(endpoint.bodyLimit));
       if (endpoint.bodyLimit) handlers.push(express.json({ limit: endpoint.bodyLimit, type: () => true, strict: true, verify: verifyJsonBody }));
       handlers.push(async (req: Request, res: Response, next: NextFunction) => {
         try {

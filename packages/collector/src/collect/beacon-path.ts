@@ -47,6 +47,7 @@ export function createBeaconPath(deps: BeaconPathDeps) {
     metrics: deps.metrics,
     logger: deps.logger,
     trustProxyHops: deps.config.trustProxyHops,
+    bodyTimeoutMs: deps.config.connections.beaconBodyTimeoutMs,
     now: deps.now,
   });
 }

@@ -42,6 +42,8 @@ export interface CollectDeps {
   metrics: Metrics;
   logger: Logger;
   trustProxyHops: number;
+  /** How long a beacon's body may take to arrive (config.connections.beaconBodyTimeoutMs). */
+  bodyTimeoutMs: number;
   now?: () => number;
 }
 
@@ -138,7 +140,7 @@ export function createCollectHandler(deps: CollectDeps) {
       if (contentType !== undefined && contentType !== 'text/plain;charset=UTF-8' && !acceptedType(contentType)) {
         throw unsupportedMediaType('Send the event as text/plain or application/json');
       }
-      readBody(req, maxBodyBytes, (error, body) => {
+      readBody(req, maxBodyBytes, deps.bodyTimeoutMs, (error, body) => {
         if (error) return fail(res, error);
         try {
           collectBody(req, res, body!);
