@@ -195,6 +195,13 @@ describe('the beacon path', () => {
     expect(pageViewRow(headless.p)!.is_bot).toBe(1);
   });
 
+  it('never stores an X-Forwarded-For entry that is not an IP address', async () => {
+    const body = pageview({ v: wireId('xff') });
+    const res = await sendBeacon(server, body, { ip: `<script>alert(1)</script>${'x'.repeat(12 * 1024)}` });
+    expect(res.status).toBe(202);
+    expect(pageViewRow(body.p)).toMatchObject({ ip: '127.0.0.1' });
+  });
+
   it('upserts a contact on identify and links the visitor to it', async () => {
     const v = wireId('who');
     await sendBeacon(server, pageview({ v }));

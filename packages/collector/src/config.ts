@@ -1,10 +1,15 @@
+import { isProxyEntry } from './http/client-ip.js';
+
 /** The environment, read once into one typed object. */
 export interface Config {
   port: number;
   host: string;
   dbPath: string;
-  /** Number of reverse-proxy hops whose X-Forwarded-For entries we trust (0 = use the socket address). */
-  trustProxyHops: number;
+  /**
+   * Whose X-Forwarded-For entries we believe (CLEARVIEW_TRUST_PROXY): a hop count, or the
+   * proxies' addresses, CIDR ranges and names (loopback, linklocal, uniquelocal). Neither: the socket address.
+   */
+  trustProxy: { hops: number; proxies: string[] };
   logLevel: string;
   /**
    * Bounds on what one client can hold: open connections (CLEARVIEW_MAX_CONNECTIONS), how
@@ -41,15 +46,34 @@ function integer(env: Env, name: string, fallback: number, min = 0): number {
   return value;
 }
 
+/**
+ * CLEARVIEW_TRUST_PROXY. A number (or "true", one) trusts that many proxies' entries from the
+ * right of X-Forwarded-For, whoever connects. A comma-separated list of addresses, CIDR ranges
+ * and loopback / linklocal / uniquelocal reads the header only from those peers.
+ */
+function trustProxy(raw: string | undefined): Config['trustProxy'] {
+  const value = (raw ?? '').trim();
+  if (value === '' || value === 'false' || value === '0') return { hops: 0, proxies: [] };
+  if (value === 'true') return { hops: 1, proxies: [] };
+  if (/^\d+$/.test(value)) return { hops: Number(value), proxies: [] };
+  const proxies = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  const bad = proxies.filter((entry) => !isProxyEntry(entry));
+  if (bad.length > 0) {
+    throw new Error(`CLEARVIEW_TRUST_PROXY must be a hop count or a list of addresses, CIDR ranges and loopback/linklocal/uniquelocal; "${bad[0]}" is none`);
+  }
+  return { hops: 0, proxies };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const trust = env.CLEARVIEW_TRUST_PROXY;
   return {
     port: integer(env, 'PORT', 3000),
     host: env.HOST || '0.0.0.0',
     dbPath: env.CLEARVIEW_DB || './data/clearview.db',
-    // "1" (or "true") trusts one proxy: the right-most X-Forwarded-For entry, the
-    // one our own proxy appended. Entries further left are whatever the client sent.
-    trustProxyHops: trust === 'true' ? 1 : integer(env, 'CLEARVIEW_TRUST_PROXY', 0),
+    trustProxy: trustProxy(trust),
     logLevel: env.LOG_LEVEL || 'info',
     connections: {
       // Each connection holds a file descriptor: the cap keeps slow or idle clients from using
