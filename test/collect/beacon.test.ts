@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revokeSiteKey } from '../../packages/collector/src/store/sites.js';
 import { listSaltDays } from '../../packages/collector/src/store/visitor-salts.js';
-import { chromeUa, sendBeacon, startTestServer, wireId, type TestServer, type TestSite } from '../helpers/server.js';
+import { chromeUa, metricsHeaders, sendBeacon, startTestServer, wireId, type TestServer, type TestSite } from '../helpers/server.js';
 
 let server: TestServer;
 let site: TestSite;
@@ -136,7 +136,7 @@ describe('the beacon path', () => {
   });
 
   it('counts drops by reason in the metrics', async () => {
-    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const text = await (await fetch(`${server.url}/metrics`, { headers: metricsHeaders })).text();
     expect(text).toMatch(/clearview_events_dropped_total\{reason="unknown_site_key"\} [1-9]/);
     expect(text).toMatch(/clearview_events_dropped_total\{reason="overloaded"\} 0/);
     expect(text).toMatch(/clearview_events_accepted_total\{event="pageview"\} [1-9]/);

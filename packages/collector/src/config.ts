@@ -12,6 +12,11 @@ export interface Config {
   trustProxy: { hops: number; proxies: string[] };
   logLevel: string;
   /**
+   * Who may read /metrics: a scrape with CLEARVIEW_METRICS_TOKEN as Bearer, and/or anyone who
+   * can reach CLEARVIEW_METRICS_ADDR (host:port, its own listener). Neither: not served.
+   */
+  metrics: { token: string | null; addr: { host: string; port: number } | null };
+  /**
    * Bounds on what one client can hold: open connections (CLEARVIEW_MAX_CONNECTIONS), how
    * long headers and bodies may take to arrive, how long an idle keep-alive connection stays.
    */
@@ -67,6 +72,22 @@ function trustProxy(raw: string | undefined): Config['trustProxy'] {
   return { hops: 0, proxies };
 }
 
+function metricsToken(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  // A token short enough to guess protects nothing.
+  if (raw.length < 16 || /\s/.test(raw)) throw new Error('CLEARVIEW_METRICS_TOKEN must be at least 16 characters without spaces');
+  return raw;
+}
+
+/** "host:port", "[ipv6]:port", or ":port" for 127.0.0.1: metrics stay on the machine unless a host is named. */
+function listenAddress(name: string, raw: string | undefined): { host: string; port: number } | null {
+  if (raw === undefined || raw === '') return null;
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(raw.trim());
+  const port = match ? Number(match[3]) : NaN;
+  if (!match || port > 65_535) throw new Error(`${name} must be host:port, [ipv6]:port or :port, got "${raw}"`);
+  return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const trust = env.CLEARVIEW_TRUST_PROXY;
   return {
@@ -75,6 +96,7 @@ export function loadConfig(env: Env = process.env): Config {
     dbPath: env.CLEARVIEW_DB || './data/clearview.db',
     trustProxy: trustProxy(trust),
     logLevel: env.LOG_LEVEL || 'info',
+    metrics: { token: metricsToken(env.CLEARVIEW_METRICS_TOKEN), addr: listenAddress('CLEARVIEW_METRICS_ADDR', env.CLEARVIEW_METRICS_ADDR) },
     connections: {
       // Each connection holds a file descriptor: the cap keeps slow or idle clients from using
       // them all (the usual soft limit is 1,024 or more; raise it with ulimit -n for a higher cap).

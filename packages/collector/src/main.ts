@@ -6,6 +6,10 @@ import { createLogger } from './logger.js';
 import { startServer, type RunningServer } from './server.js';
 import { openDatabase } from './store/db.js';
 
+// Every file and folder this process creates (database, WAL, intake log, lock) holds or guards
+// personal data: readable by the collector's user only, whatever umask it was started with.
+process.umask(0o077);
+
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 

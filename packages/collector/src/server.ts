@@ -7,7 +7,9 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { applyConnectionLimits, connectionsCheckingInterval } from './http/connection-limits.js';
 import { createHealthHandler, createMetricsHandler } from './http/ops-endpoints.js';
+import { sendError } from './http/respond.js';
 import { createTrackerFileHandler } from './http/tracker-file.js';
+import { notFound } from './errors.js';
 import { startIntake } from './intake/start-intake.js';
 import { startJob } from './jobs/job.js';
 import { scoreRefreshJob } from './jobs/score-refresh.js';
@@ -31,6 +33,8 @@ export interface RunningServer {
   url: string;
   server: Server;
   ctx: AppContext;
+  /** The port of the CLEARVIEW_METRICS_ADDR listener, when there is one. */
+  metricsPort: number | null;
   /** Stops accepting, answers what is in flight, flushes the writer and closes the database. */
   close(): Promise<void>;
 }
@@ -66,7 +70,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const collect = createBeaconPath({ config, db, siteCache, resolver, writer, metrics, logger, now });
   const trackerFile = createTrackerFileHandler(config.trackerFile);
   const health = createHealthHandler(db, () => writer.depth);
-  const metricsEndpoint = createMetricsHandler(metrics);
+  const metricsEndpoint = createMetricsHandler(metrics, { token: config.metrics.token, open: false });
   const api = createApiApp(ctx);
   const server = createHttpServer({ connectionsCheckingInterval: connectionsCheckingInterval(config.connections) }, (req, res) => {
     const url = req.url ?? '/';
@@ -85,6 +89,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     server.listen(config.port, config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const metricsServer = config.metrics.addr ? await listenForMetrics(metrics, config.metrics) : null;
   logger.info({ port, db: config.dbPath }, 'collector listening');
 
   let closing: Promise<void> | null = null;
@@ -100,6 +105,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       server.close(() => {
         clearInterval(sweep);
         clearTimeout(force);
+        metricsServer?.close();
         void Promise.all([writerClosed, jobsStopped, reads.close()]).then(() => {
           db.close();
           resolve();
@@ -109,5 +115,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
     return closing;
   };
-  return { port, url: `http://127.0.0.1:${port}`, server, ctx, close };
+  return { port, url: `http://127.0.0.1:${port}`, server, ctx, close, metricsPort: metricsServer ? (metricsServer.address() as AddressInfo).port : null };
+}
+
+/** CLEARVIEW_METRICS_ADDR: /metrics on a listener of its own, off the public one. */
+async function listenForMetrics(metrics: ReturnType<typeof createMetrics>, config: Config['metrics']): Promise<Server> {
+  const handler = createMetricsHandler(metrics, { token: config.token, open: true });
+  const server = createHttpServer((req, res) => {
+    if ((req.url ?? '/').split('?', 1)[0] === '/metrics') void handler(req, res);
+    else sendError(res, notFound('This listener serves only /metrics'));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.addr!.port, config.addr!.host, () => resolve());
+  });
+  return server;
 }

@@ -175,6 +175,8 @@ export async function main(argv: string[]): Promise<number> {
   }
   let db: Db | null = null;
   let lock: DatabaseLock | null = null;
+  // Backups and databases the CLI creates hold personal data: the user's alone, as the collector's are.
+  process.umask(0o077);
   try {
     const config = loadConfig();
     // The intake log is the running collector's: checking it, let alone repairing it, needs the collector stopped.

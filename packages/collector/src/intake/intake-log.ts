@@ -74,7 +74,8 @@ export class IntakeLog {
    * those events are not whole, numbered committedSeq + 1, + 2, ... in order.
    */
   static open(dir: string, committedSeq: number, options: IntakeLogOptions = {}): { log: IntakeLog; pending: LoggedRun[]; tornTails: TornTail[] } {
-    mkdirSync(dir, { recursive: true });
+    // The log holds personal data: only the collector's user may list or read it.
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     const scan = scanIntakeLog(dir, committedSeq);
     if (scan.problems.length > 0) throw new IntakeLogDamaged(dir, scan.problems);
     const tornTails: TornTail[] = [];
@@ -156,7 +157,7 @@ export class IntakeLog {
     this.currentPath = join(this.dir, segmentName(first));
     // The same name again: an earlier append to it failed part way.
     if (existsSync(this.currentPath)) trimTornTail(this.currentPath);
-    this.fd = openSync(this.currentPath, 'a');
+    this.fd = openSync(this.currentPath, 'a', 0o600);
     this.bytes = fstatSync(this.fd).size;
     if (this.bytes === 0) {
       const header = Buffer.from(segmentHeader(first), 'latin1');
