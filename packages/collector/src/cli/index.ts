@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { BackupRefused, backupDatabase, intakeDir, restoreDatabase } from './backup.js';
 import { loadConfig } from '../config.js';
 import { DatabaseLocked, lockDatabase, type DatabaseLock } from '../intake/db-lock.js';
 import { describeRepair, repairIntakeLog } from '../intake/log-repair.js';
@@ -20,7 +21,9 @@ const usage = `Usage: clearview <command> [options]
   keys create --site SITE_ID --permission read|write|admin --label LABEL [--json]
   keys list --site SITE_ID [--json]
   keys revoke KEY_ID [--json]
-  backup FILE
+  backup FILE [--force]     a snapshot with every acknowledged event, also those still in the intake log
+  restore FILE             replaces the database with a backup (needs the collector stopped); the old
+                           intake folder is moved aside, never replayed onto the restored database
   intake verify [--json]   checks the intake log against the database (exit 1 if it is damaged)
   intake repair [--json]   writes every readable event, keeps each damaged line in intake_failures
                            (both need the collector stopped)
@@ -76,11 +79,20 @@ async function run(db: Db, dbPath: string, argv: string[], out: Out['print']): P
   const [group, action, ...rest] = argv;
   const command = `${group ?? ''} ${action ?? ''}`.trim();
   if (group === 'backup') {
-    const { positionals } = parse(argv.slice(1), {});
+    const { values, positionals } = parse(argv.slice(1), { force: { type: 'boolean' } });
     const file = required(positionals[0], 'FILE');
     // better-sqlite3's online backup copies a consistent snapshot while the collector keeps writing.
-    await db.backup(file);
-    out(`Backed up to ${file}`, { backup: file });
+    const tty = process.stderr.isTTY;
+    const report = await backupDatabase(db, dbPath, file, {
+      force: values.force === true,
+      onProgress: tty ? (percent) => process.stderr.write(`\rbacking up: ${percent}%`) : undefined,
+    });
+    if (tty) process.stderr.write('\n');
+    out(`Backed up to ${file} (intake progress ${report.progress}; ${report.fromLog} acknowledged events written from the intake log)`, {
+      backup: file,
+      progress: report.progress,
+      fromLog: report.fromLog,
+    });
     return;
   }
   switch (command) {
@@ -165,8 +177,6 @@ async function run(db: Db, dbPath: string, argv: string[], out: Out['print']): P
   }
 }
 
-const intakeDir = (dbPath: string) => `${dbPath}-intake`;
-
 export async function main(argv: string[]): Promise<number> {
   const json = argv.includes('--json');
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === 'help') {
@@ -180,7 +190,14 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const config = loadConfig();
     // The intake log is the running collector's: checking it, let alone repairing it, needs the collector stopped.
-    if (argv[0] === 'intake') lock = lockDatabase(config.dbPath);
+    if (argv[0] === 'intake' || argv[0] === 'restore') lock = lockDatabase(config.dbPath);
+    if (argv[0] === 'restore') {
+      const { positionals } = parse(argv.slice(1), {});
+      const report = restoreDatabase(config.dbPath, required(positionals[0], 'FILE'), Date.now());
+      const moved = report.intakeMovedTo ? `; the intake folder of the replaced database was moved to ${report.intakeMovedTo}` : '';
+      process.stdout.write(`${json ? JSON.stringify(report) : `Restored ${config.dbPath} from ${report.file} (intake progress ${report.progress})${moved}`}\n`);
+      return 0;
+    }
     db = openDatabase(config.dbPath, { synchronous: config.synchronous });
     return (await run(db, config.dbPath, argv, (human, data) => process.stdout.write(`${json ? JSON.stringify(data) : human}\n`))) ?? 0;
   } catch (error) {
@@ -189,7 +206,9 @@ export async function main(argv: string[]): Promise<number> {
         ? error.message
         : error instanceof DatabaseLocked
           ? `${error.message}; stop the collector first`
-          : `failed: ${(error as Error).message}`;
+          : error instanceof BackupRefused
+            ? error.message
+            : `failed: ${(error as Error).message}`;
     process.stderr.write(json ? `${JSON.stringify({ error: { message } })}\n` : `clearview: ${message}\n`);
     return error instanceof UsageError ? 2 : 1;
   } finally {
