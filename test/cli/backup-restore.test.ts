@@ -112,3 +112,22 @@ describe('backup and restore', () => {
     }
   });
 });
+
+describe('a clean stop', () => {
+  it('commits what was acknowledged, deletes the committed segments and exits 0', async () => {
+    const stopDir = mkdtempSync(join(tmpdir(), 'clearview-stop-'));
+    const previous = dbPath;
+    dbPath = join(stopDir, 'clearview.db');
+    try {
+      const collector = await spawnCollector({ CLEARVIEW_DB: dbPath, CLEARVIEW_COMMIT_DELAY_MS: '60000' });
+      await sendPageViews(collector, 12, 'stop');
+      collector.child.kill('SIGTERM');
+      expect(await collector.exited).toBe(0);
+      expect(count(dbPath, 'SELECT COUNT(*) FROM page_views')).toBe(12);
+      expect(readdirSync(`${dbPath}-intake`)).toEqual([]);
+    } finally {
+      dbPath = previous;
+      rmSync(stopDir, { recursive: true, force: true });
+    }
+  });
+});

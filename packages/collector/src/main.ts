@@ -68,9 +68,12 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     stopping = true;
     logger.info({ signal }, 'shutting down: flushing queued events');
     running.close().then(
-      () => {
+      ({ uncommitted }) => {
         lock?.release();
-        process.exit(0);
+        if (uncommitted === 0) process.exit(0);
+        // Not lost (the next start replays them), but a supervisor must hear that this stop was not clean.
+        logger.error({ uncommitted }, `stopped with ${uncommitted} acknowledged events not committed; they stay in the intake log and the next start replays them`);
+        process.exit(1);
       },
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');

@@ -35,8 +35,11 @@ export interface RunningServer {
   ctx: AppContext;
   /** The port of the CLEARVIEW_METRICS_ADDR listener, when there is one. */
   metricsPort: number | null;
-  /** Stops accepting, answers what is in flight, flushes the writer and closes the database. */
-  close(): Promise<void>;
+  /**
+   * Stops accepting, answers what is in flight, flushes the writer and closes the database;
+   * resolves with how many acknowledged events it had to leave uncommitted in the intake log.
+   */
+  close(): Promise<{ uncommitted: number }>;
 }
 
 /** Builds the collector's parts, mounts them on one node:http server, and listens. */
@@ -92,13 +95,17 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const metricsServer = config.metrics.addr ? await listenForMetrics(metrics, config.metrics) : null;
   logger.info({ port, db: config.dbPath }, 'collector listening');
 
-  let closing: Promise<void> | null = null;
+  let closing: Promise<{ uncommitted: number }> | null = null;
   const close = () => {
-    closing ??= new Promise<void>((resolve) => {
+    closing ??= new Promise<{ uncommitted: number }>((resolve) => {
       const jobsStopped = Promise.all(jobs.map((job) => job.stop()));
       // Commit what is queued now, so that every beacon in flight gets its 202
       // and its connection can end; later arrivals are told to retry (503).
-      const writerClosed = writer.close().catch((error: unknown) => logger.error({ err: error }, 'closing the writer failed'));
+      let writerFailed = false;
+      const writerClosed = writer.close().catch((error: unknown) => {
+        writerFailed = true;
+        logger.error({ err: error }, 'closing the writer failed');
+      });
       // Keep-alive sockets go idle as their last answers are written: close them as they do.
       const sweep = setInterval(() => server.closeIdleConnections(), 25);
       const force = setTimeout(() => server.closeAllConnections(), 5_000);
@@ -108,7 +115,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         metricsServer?.close();
         void Promise.all([writerClosed, jobsStopped, reads.close()]).then(() => {
           db.close();
-          resolve();
+          resolve({ uncommitted: writerFailed ? Math.max(1, writer.depth) : writer.uncommittedAtClose });
         });
       });
       server.closeIdleConnections();

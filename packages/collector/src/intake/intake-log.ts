@@ -64,6 +64,8 @@ export class IntakeLog {
   private currentPath: string | null = null;
   private bytes = 0;
   private nextSeq: number;
+  /** The highest number known to be in the database (what release was last told). */
+  private committedSeq = 0;
   /** First SEQ of each segment on disk, oldest first. */
   private readonly segments: number[];
 
@@ -137,6 +139,7 @@ export class IntakeLog {
 
   /** Deletes the segments whose every event has SEQ at most `committedSeq`. */
   release(committedSeq: number): void {
+    this.committedSeq = Math.max(this.committedSeq, committedSeq);
     // A segment ends where the next begins; the newest may still be appended to.
     while (this.segments.length > 1 && this.segments[1]! - 1 <= committedSeq) {
       removeFile(join(this.dir, segmentName(this.segments.shift()!)));
@@ -149,6 +152,16 @@ export class IntakeLog {
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
+  }
+
+  /**
+   * Closes the log at shutdown, deleting the last segment too when all it holds is committed
+   * (an open segment is never deleted); returns how many logged events are not committed.
+   */
+  shutDown(): number {
+    this.close();
+    this.release(this.committedSeq);
+    return this.nextSeq - 1 - this.committedSeq;
   }
 
   private startSegment(first: number): void {
