@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestSite } from '../helpers/server.js';
+import { metricsHeaders, type TestSite } from '../helpers/server.js';
 import { startApi, type Api } from './client.js';
 
 let api: Api;
@@ -66,7 +66,7 @@ afterAll(() => api.stop());
 /** Resolves once the collector's /metrics counts a finished score_refresh run. */
 async function firstScoreRefresh() {
   for (;;) {
-    const metrics = await (await fetch(`${api.url}/metrics`)).text();
+    const metrics = await (await fetch(`${api.url}/metrics`, { headers: metricsHeaders })).text();
     if (/^clearview_job_runs_total\{[^}]*job="score_refresh"[^}]*\} [1-9]/m.test(metrics)) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -170,6 +170,15 @@ describe('GET /api/v1/companies', () => {
     expect(domains(await list('?size=11-50'))).toEqual(['initech.com']);
     expect(domains(await list('?seen_after=2025-12-15T10:30:00Z'))).toEqual(['acme.com', 'umbrella.com']);
     expect(domains(await list('?seen_before=2025-12-15T10:30:00Z'))).toEqual(['initech.com']);
+  });
+
+  it('refuses impossible dates in the time filters rather than rolling them into the next month', async () => {
+    for (const query of ['?seen_after=2025-02-30', '?seen_before=2025-04-31T10:00:00Z', '?seen_after=2025-13-01', '?seen_after=2025-00-10', '?seen_after=2023-02-29']) {
+      const res = await list(query);
+      expect(res.status, query).toBe(400);
+      expect(res.body.error.message).toContain('ISO 8601');
+    }
+    expect((await list('?seen_after=2024-02-29')).status).toBe(200);
   });
 
   it('sorts by the other documented orders', async () => {

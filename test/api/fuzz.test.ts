@@ -1,13 +1,18 @@
 import fc from 'fast-check';
+import { connect } from 'node:net';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestSite } from '../helpers/server.js';
 import { expectErrorShape, startApi, type Api, type Answer } from './client.js';
 
 let api: Api;
 let site: TestSite;
+/** What the collector logged, one parsed line each. */
+const logged: Array<{ level: number; msg: string; err?: unknown }> = [];
 
 beforeAll(async () => {
-  api = await startApi();
+  const logger = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line) as (typeof logged)[number]) });
+  api = await startApi({}, { logger });
   site = api.addSite();
 });
 afterAll(() => api.stop());
@@ -165,5 +170,86 @@ describe('fuzzed requests', () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  const nested = (depth: number, inner = '1') => '['.repeat(depth) + inner + ']'.repeat(depth);
+  const jsonBodies = (): Array<{ method: string; path: string; headers: Record<string, string> }> => [
+    { method: 'POST', path: '/api/v1/webhook', headers: { 'X-Webhook-Secret': site.webhookSecret } },
+    { method: 'POST', path: '/api/v1/ingest', headers: { Authorization: `Bearer ${site.keys.write}` } },
+    { method: 'PATCH', path: '/api/v1/settings', headers: { 'X-Api-Key': site.keys.admin } },
+    { method: 'POST', path: '/api/v1/keys', headers: { 'X-Api-Key': site.keys.admin } },
+  ];
+
+  it('refuse JSON nested deeper than 32 levels with a 400 on every JSON body, and log it as one info line', async () => {
+    logged.length = 0;
+    for (const { method, path, headers } of jsonBodies()) {
+      for (const raw of [
+        `{"domain":"deep.example","custom":{"x":${nested(32)}}}`,
+        `{"companies":[{"domain":"deep.example","custom":{"x":${nested(1000)}}}]}`,
+        nested(7_000),
+      ]) {
+        const res = await api.call(method, path, { headers: { ...headers, 'Content-Type': 'application/json' }, raw });
+        expect(res.status, `${method} ${path} ${raw.slice(0, 40)}`).toBe(400);
+        expectErrorShape(res.body, 400);
+        expect(res.body.error.message).toContain('deeper than 32');
+      }
+    }
+    expect(logged.filter((line) => line.level >= 50)).toEqual([]);
+    expect(logged.filter((line) => line.msg === 'client error')).toHaveLength(12);
+  });
+
+  it('accept JSON nested 32 levels deep, and brackets inside strings whatever their number', async () => {
+    const res = await api.call('POST', '/api/v1/webhook', {
+      headers: { 'X-Webhook-Secret': site.webhookSecret },
+      raw: `{"domain":"nest.example","custom":${nested(29)},"note":"${'['.repeat(100)}\\"["}`,
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it('refuse invalid UTF-8 with a 400 on every surface, beacons included', async () => {
+    const invalid = Buffer.concat([Buffer.from('{"domain":"utf.example","company_name":"Acme '), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]);
+    for (const { method, path, headers } of jsonBodies()) {
+      const res = await fetch(`${api.url}${path}`, { method, headers: { ...headers, 'Content-Type': 'application/json' }, body: invalid });
+      expect(res.status, `${method} ${path}`).toBe(400);
+      expect((await res.json()).error).toMatchObject({ code: 'BAD_REQUEST', message: 'Request body must be UTF-8 text', status: 400 });
+    }
+    const beacon = await fetch(`${api.url}/api/v1/collect`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: invalid });
+    expect(beacon.status).toBe(400);
+    expect(api.server.ctx.db.prepare("SELECT COUNT(*) AS n FROM companies WHERE domain = 'utf.example'").get()).toEqual({ n: 0 });
+  });
+
+  it('say so when a gzip body does not decompress', async () => {
+    const res = await fetch(`${api.url}/api/v1/webhook`, {
+      method: 'POST',
+      headers: { 'X-Webhook-Secret': site.webhookSecret, 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+      body: 'not gzip at all',
+    });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.message).toContain('could not be decompressed');
+  });
+
+  /** Writes raw bytes on a fresh connection and returns all the server sent before it closed. */
+  const rawExchange = (bytes: string) =>
+    new Promise<string>((resolve) => {
+      const socket = connect(api.server.port, '127.0.0.1', () => socket.write(bytes));
+      let text = '';
+      socket.on('data', (d: Buffer) => (text += d.toString()));
+      socket.on('error', () => undefined);
+      socket.on('close', () => resolve(text));
+    });
+
+  it('answer parser-level errors with the documented error body', async () => {
+    const cases: Array<[string, string, number]> = [
+      ['Content-Length with Transfer-Encoding', 'POST /api/v1/collect HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 400],
+      ['a negative Content-Length', 'POST /api/v1/webhook HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n', 400],
+      ['headers over 16 KB', `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n\r\n`, 431],
+      ['a request line that is not HTTP', 'HELLO WORLD\r\n\r\n', 400],
+    ];
+    for (const [name, bytes, status] of cases) {
+      const text = await rawExchange(bytes);
+      expect(text, name).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+      const body = JSON.parse(text.slice(text.indexOf('\r\n\r\n') + 4)) as unknown;
+      expectErrorShape(body, status);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { revokeSiteKey } from '../../packages/collector/src/store/sites.js';
 import { listSaltDays } from '../../packages/collector/src/store/visitor-salts.js';
-import { chromeUa, sendBeacon, startTestServer, wireId, type TestServer, type TestSite } from '../helpers/server.js';
+import { chromeUa, metricsHeaders, sendBeacon, startTestServer, wireId, type TestServer, type TestSite } from '../helpers/server.js';
 
 let server: TestServer;
 let site: TestSite;
@@ -136,7 +136,7 @@ describe('the beacon path', () => {
   });
 
   it('counts drops by reason in the metrics', async () => {
-    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const text = await (await fetch(`${server.url}/metrics`, { headers: metricsHeaders })).text();
     expect(text).toMatch(/clearview_events_dropped_total\{reason="unknown_site_key"\} [1-9]/);
     expect(text).toMatch(/clearview_events_dropped_total\{reason="overloaded"\} 0/);
     expect(text).toMatch(/clearview_events_accepted_total\{event="pageview"\} [1-9]/);
@@ -193,6 +193,13 @@ describe('the beacon path', () => {
     const headless = pageview({ v: wireId('bot') });
     await sendBeacon(server, headless, { userAgent: chromeUa.replace('Chrome/', 'HeadlessChrome/') });
     expect(pageViewRow(headless.p)!.is_bot).toBe(1);
+  });
+
+  it('never stores an X-Forwarded-For entry that is not an IP address', async () => {
+    const body = pageview({ v: wireId('xff') });
+    const res = await sendBeacon(server, body, { ip: `<script>alert(1)</script>${'x'.repeat(12 * 1024)}` });
+    expect(res.status).toBe(202);
+    expect(pageViewRow(body.p)).toMatchObject({ ip: '127.0.0.1' });
   });
 
   it('upserts a contact on identify and links the visitor to it', async () => {

@@ -24,6 +24,10 @@ export interface TestSite {
   keys: Record<Permission, string>;
 }
 
+/** The /metrics token of every test server (send it with metricsHeaders). */
+export const testMetricsToken = 'test-metrics-token-0123456789';
+export const metricsHeaders = { Authorization: `Bearer ${testMetricsToken}` };
+
 /** A real collector on an ephemeral port with a fresh SQLite file in a temporary directory. */
 export async function startTestServer(
   options: { env?: Record<string, string>; config?: Partial<Config> } & Omit<Partial<ServerOptions>, 'config'> = {},
@@ -38,6 +42,7 @@ export async function startTestServer(
       CLEARVIEW_RATE_LIMIT_READ: '0',
       CLEARVIEW_RATE_LIMIT_WRITE: '0',
       CLEARVIEW_RATE_LIMIT_INGEST: '0',
+      CLEARVIEW_METRICS_TOKEN: testMetricsToken,
       ...options.env,
     }),
     ...options.config,

@@ -37,6 +37,7 @@ describe('mapWebhookPayload', () => {
       },
       custom: { custom_field: 'any additional data' },
       notes: [],
+      refused: [],
     });
   });
 

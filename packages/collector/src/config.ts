@@ -2,14 +2,28 @@ import { dirname, join } from 'node:path';
 import { logLevels } from './logger.js';
 
 export type LogLevel = (typeof logLevels)[number];
+import { isProxyEntry } from './http/client-ip.js';
 
 /** The environment, read once into one typed object. */
 export interface Config {
   port: number;
   host: string;
   dbPath: string;
-  /** Number of reverse-proxy hops whose X-Forwarded-For entries we trust (0 = use the socket address). */
-  trustProxyHops: number;
+  /**
+   * Whose X-Forwarded-For entries we believe (CLEARVIEW_TRUST_PROXY): a hop count, or the
+   * proxies' addresses, CIDR ranges and names (loopback, linklocal, uniquelocal). Neither: the socket address.
+   */
+  trustProxy: { hops: number; proxies: string[] };
+  /**
+   * Who may read /metrics: a scrape with CLEARVIEW_METRICS_TOKEN as Bearer, and/or anyone who
+   * can reach CLEARVIEW_METRICS_ADDR (host:port, its own listener). Neither: not served.
+   */
+  metrics: { token: string | null; addr: { host: string; port: number } | null };
+  /**
+   * Bounds on what one client can hold: open connections (CLEARVIEW_MAX_CONNECTIONS), how
+   * long headers and bodies may take to arrive, how long an idle keep-alive connection stays.
+   */
+  connections: { max: number; headersTimeoutMs: number; beaconBodyTimeoutMs: number; bodyTimeoutMs: number; keepAliveTimeoutMs: number };
   logLevel: LogLevel;
   /** Where users reach the collector (CLEARVIEW_PUBLIC_URL), for every link ClearView prints or sends; null: not set. */
   publicUrl: string | null;
@@ -87,6 +101,9 @@ const knownVariables = new Set([
   'CLEARVIEW_ALLOW_PRIVATE_WEBHOOKS',
   'CLEARVIEW_SMTP_URL',
   'CLEARVIEW_SMTP_FROM',
+  'CLEARVIEW_METRICS_TOKEN',
+  'CLEARVIEW_METRICS_ADDR',
+  'CLEARVIEW_MAX_CONNECTIONS',
 ]);
 
 function logLevel(env: Env, warnings: string[]): LogLevel {
@@ -112,6 +129,43 @@ function publicUrl(env: Env, warnings: string[]): string | null {
   return null;
 }
 
+/**
+ * CLEARVIEW_TRUST_PROXY. A number (or "true", one) trusts that many proxies' entries from the
+ * right of X-Forwarded-For, whoever connects. A comma-separated list of addresses, CIDR ranges
+ * and loopback / linklocal / uniquelocal reads the header only from those peers.
+ */
+function trustProxy(raw: string | undefined): Config['trustProxy'] {
+  const value = (raw ?? '').trim();
+  if (value === '' || value === 'false' || value === '0') return { hops: 0, proxies: [] };
+  if (value === 'true') return { hops: 1, proxies: [] };
+  if (/^\d+$/.test(value)) return { hops: Number(value), proxies: [] };
+  const proxies = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  const bad = proxies.filter((entry) => !isProxyEntry(entry));
+  if (bad.length > 0) {
+    throw new Error(`CLEARVIEW_TRUST_PROXY must be a hop count or a list of addresses, CIDR ranges and loopback/linklocal/uniquelocal; "${bad[0]}" is none`);
+  }
+  return { hops: 0, proxies };
+}
+
+function metricsToken(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  // A token short enough to guess protects nothing.
+  if (raw.length < 16 || /\s/.test(raw)) throw new Error('CLEARVIEW_METRICS_TOKEN must be at least 16 characters without spaces');
+  return raw;
+}
+
+/** "host:port", "[ipv6]:port", or ":port" for 127.0.0.1: metrics stay on the machine unless a host is named. */
+function listenAddress(name: string, raw: string | undefined): { host: string; port: number } | null {
+  if (raw === undefined || raw === '') return null;
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(raw.trim());
+  const port = match ? Number(match[3]) : NaN;
+  if (!match || port > 65_535) throw new Error(`${name} must be host:port, [ipv6]:port or :port, got "${raw}"`);
+  return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const trust = env.CLEARVIEW_TRUST_PROXY;
   const warnings: string[] = [];
@@ -124,11 +178,21 @@ export function loadConfig(env: Env = process.env): Config {
     port: integer(env, 'PORT', 3000),
     host: env.HOST || '0.0.0.0',
     dbPath,
-    // "1" (or "true") trusts one proxy: the right-most X-Forwarded-For entry, the
-    // one our own proxy appended. Entries further left are whatever the client sent.
-    trustProxyHops: trust === 'true' ? 1 : integer(env, 'CLEARVIEW_TRUST_PROXY', 0),
+    trustProxy: trustProxy(trust),
     logLevel: logLevel(env, warnings),
     publicUrl: publicUrl(env, warnings),
+    metrics: { token: metricsToken(env.CLEARVIEW_METRICS_TOKEN), addr: listenAddress('CLEARVIEW_METRICS_ADDR', env.CLEARVIEW_METRICS_ADDR) },
+    connections: {
+      // Each connection holds a file descriptor: the cap keeps slow or idle clients from using
+      // them all (the usual soft limit is 1,024 or more; raise it with ulimit -n for a higher cap).
+      max: integer(env, 'CLEARVIEW_MAX_CONNECTIONS', 4_000, 1),
+      headersTimeoutMs: 10_000,
+      // A beacon is under 8 KB: ten seconds is ample on any line; other bodies may be up to 1 MiB.
+      beaconBodyTimeoutMs: 10_000,
+      bodyTimeoutMs: 30_000,
+      // Longer than the 60 s idle timeout of common load balancers, so they close first and never reuse a closed connection.
+      keepAliveTimeoutMs: 65_000,
+    },
     rateLimits: {
       read: integer(env, 'CLEARVIEW_RATE_LIMIT_READ', 100),
       write: integer(env, 'CLEARVIEW_RATE_LIMIT_WRITE', 30),

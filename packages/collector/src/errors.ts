@@ -8,11 +8,13 @@ export const statusCodes = {
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   405: 'METHOD_NOT_ALLOWED',
+  408: 'REQUEST_TIMEOUT',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   422: 'UNPROCESSABLE_ENTITY',
   429: 'TOO_MANY_REQUESTS',
+  431: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
   500: 'INTERNAL_SERVER_ERROR',
   503: 'SERVICE_UNAVAILABLE',
 } as const;
@@ -56,7 +58,10 @@ export const notFound = (message: string) => new HttpError(404, message);
 export const methodNotAllowed = (allowed: string[]) =>
   new HttpError(405, `Method not allowed; this endpoint accepts ${allowed.join(', ')}`, { headers: { Allow: allowed.join(', ') } });
 export const conflict = (message: string) => new HttpError(409, message);
-export const payloadTooLarge = (limitBytes: number) => new HttpError(413, `Request body is larger than the ${limitBytes}-byte limit`);
+// The connection is closed after a 413: reading the rest of a body we refused would only cost us.
+export const payloadTooLarge = (limitBytes: number) =>
+  new HttpError(413, `Request body is larger than the ${limitBytes}-byte limit`, { headers: { Connection: 'close' } });
+export const requestTimeout = (seconds: number) => new HttpError(408, `The request was not received within ${seconds} seconds`, { headers: { Connection: 'close' } });
 export const unsupportedMediaType = (message: string) => new HttpError(415, message);
 export const unprocessable = (message: string, details?: unknown) => new HttpError(422, message, { details });
 export const tooManyRequests = (retryAfterSeconds: number) =>

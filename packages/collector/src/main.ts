@@ -6,6 +6,10 @@ import { createLogger } from './logger.js';
 import { startServer, type RunningServer } from './server.js';
 import { openDatabase } from './store/db.js';
 
+// Every file and folder this process creates (database, WAL, intake log, lock) holds or guards
+// personal data: readable by the collector's user only, whatever umask it was started with.
+process.umask(0o077);
+
 const config = loadConfig();
 const logger = createLogger(config.logLevel);
 for (const warning of config.warnings) logger.warn(warning);
@@ -56,9 +60,12 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     stopping = true;
     logger.info({ signal }, 'shutting down: flushing queued events');
     running.close().then(
-      () => {
+      ({ uncommitted }) => {
         lock?.release();
-        process.exit(0);
+        if (uncommitted === 0) process.exit(0);
+        // Not lost (the next start replays them), but a supervisor must hear that this stop was not clean.
+        logger.error({ uncommitted }, `stopped with ${uncommitted} acknowledged events not committed; they stay in the intake log and the next start replays them`);
+        process.exit(1);
       },
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');

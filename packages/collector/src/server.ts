@@ -9,9 +9,12 @@ import { createBeaconPath } from './collect/beacon-path.js';
 import { createSiteCache } from './collect/site-cache.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
+import { applyConnectionLimits, connectionsCheckingInterval } from './http/connection-limits.js';
 import { createHealthHandler, createMetricsHandler } from './http/ops-endpoints.js';
 import type { Resolve } from './http/outbound-guard.js';
+import { sendError } from './http/respond.js';
 import { createTrackerFileHandler } from './http/tracker-file.js';
+import { notFound } from './errors.js';
 import { startIntake } from './intake/start-intake.js';
 import { deliveryJob } from './jobs/deliveries.js';
 import { dropSummaryJob } from './jobs/drop-summary.js';
@@ -52,8 +55,13 @@ export interface RunningServer {
   ctx: AppContext;
   /** The signal writer: its job runs every second; tests call followAll() to catch up at once. */
   signals: SignalFollower;
-  /** Stops accepting, answers what is in flight, flushes the writer and closes the database. */
-  close(): Promise<void>;
+  /** The port of the CLEARVIEW_METRICS_ADDR listener, when there is one. */
+  metricsPort: number | null;
+  /**
+   * Stops accepting, answers what is in flight, flushes the writer and closes the database;
+   * resolves with how many acknowledged events it had to leave uncommitted in the intake log.
+   */
+  close(): Promise<{ uncommitted: number }>;
   /** Loads the IP data again (after `clearview data update`) and swaps it in without a restart. */
   reloadIpData(): Promise<void>;
 }
@@ -136,9 +144,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const collect = createBeaconPath({ config, db, siteCache, resolver, writer, metrics, logger, now });
   const trackerFile = createTrackerFileHandler(config.trackerFile);
   const health = createHealthHandler(db, () => writer.depth);
-  const metricsEndpoint = createMetricsHandler(metrics);
+  const metricsEndpoint = createMetricsHandler(metrics, { token: config.metrics.token, open: false });
   const api = createApiApp(ctx);
-  const server = createHttpServer((req, res) => {
+  const server = createHttpServer({ connectionsCheckingInterval: connectionsCheckingInterval(config.connections) }, (req, res) => {
     const url = req.url ?? '/';
     const path = url.split('?', 1)[0];
     // The beacon path is matched before anything else and never enters Express.
@@ -148,37 +156,43 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     else if (path === '/metrics') void metricsEndpoint(req, res);
     else api(req, res);
   });
-  server.keepAliveTimeout = 65_000;
+  applyConnectionLimits(server, config.connections);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const metricsServer = config.metrics.addr ? await listenForMetrics(metrics, config.metrics) : null;
   logger.debug({ port, db: config.dbPath }, 'collector listening');
   if (config.allowPrivateWebhooks) {
     logger.warn('CLEARVIEW_ALLOW_PRIVATE_WEBHOOKS=1: webhooks and Slack may call plain http:// URLs and private or loopback addresses; for local testing only');
   }
 
-  let closing: Promise<void> | null = null;
+  let closing: Promise<{ uncommitted: number }> | null = null;
   const close = () => {
-    closing ??= new Promise<void>((resolve) => {
+    closing ??= new Promise<{ uncommitted: number }>((resolve) => {
       // Attempts in flight are aborted and stay due: the next start sends them.
       const jobsStopped = Promise.all(jobs.map((job) => job.stop()))
         .then(() => deliveries.stop())
         .finally(() => email?.close());
       // Commit what is queued now, so that every beacon in flight gets its 202
       // and its connection can end; later arrivals are told to retry (503).
-      const writerClosed = writer.close().catch((error: unknown) => logger.error({ err: error }, 'closing the writer failed'));
+      let writerFailed = false;
+      const writerClosed = writer.close().catch((error: unknown) => {
+        writerFailed = true;
+        logger.error({ err: error }, 'closing the writer failed');
+      });
       // Keep-alive sockets go idle as their last answers are written: close them as they do.
       const sweep = setInterval(() => server.closeIdleConnections(), 25);
       const force = setTimeout(() => server.closeAllConnections(), 5_000);
       server.close(() => {
         clearInterval(sweep);
         clearTimeout(force);
+        metricsServer?.close();
         void Promise.all([writerClosed, jobsStopped, reads.close()]).then(() => {
           db.close();
-          resolve();
+          resolve({ uncommitted: writerFailed ? Math.max(1, writer.depth) : writer.uncommittedAtClose });
         });
       });
       server.closeIdleConnections();
@@ -192,5 +206,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     resolver.swap(next);
     logger.info({ resolver: next.info, data: installedIpData(config.dataDir)?.dir ?? 'shipped' }, 'IP data reloaded');
   };
-  return { port, url: `http://127.0.0.1:${port}`, server, ctx, signals, close, reloadIpData };
+  return { port, url: `http://127.0.0.1:${port}`, server, ctx, signals, close, reloadIpData, metricsPort: metricsServer ? (metricsServer.address() as AddressInfo).port : null };
+}
+
+/** CLEARVIEW_METRICS_ADDR: /metrics on a listener of its own, off the public one. */
+async function listenForMetrics(metrics: ReturnType<typeof createMetrics>, config: Config['metrics']): Promise<Server> {
+  const handler = createMetricsHandler(metrics, { token: config.token, open: true });
+  const server = createHttpServer((req, res) => {
+    if ((req.url ?? '/').split('?', 1)[0] === '/metrics') void handler(req, res);
+    else sendError(res, notFound('This listener serves only /metrics'));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.addr!.port, config.addr!.host, () => resolve());
+  });
+  return server;
 }

@@ -68,8 +68,13 @@ export const openApiDocument = (): Record<string, unknown> => JSON.parse(openApi
 
 /** A body-parser error (they carry a status and say whether the message is safe) as our error. */
 function bodyParserError(error: unknown): HttpError | null {
-  const e = error as { type?: string; status?: number; expose?: boolean; limit?: number } | null;
-  if (!e || typeof e !== 'object' || typeof e.type !== 'string') return null;
+  const e = error as { type?: string; status?: number; expose?: boolean; limit?: number; code?: unknown; message?: string } | null;
+  if (!e || typeof e !== 'object') return null;
+  // zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR...) reach us untyped, with status 400.
+  if (typeof e.code === 'string' && e.code.startsWith('Z_')) return badRequest('The request body could not be decompressed: it does not match its Content-Encoding');
+  if (typeof e.type !== 'string') return null;
+  // Our own verify hook (endpoint.ts): its message is the public reason.
+  if (e.type === 'clearview.body.refused') return badRequest(e.message ?? 'Request body refused');
   if (e.type === 'entity.parse.failed') return badRequest('Request body is not valid JSON');
   if (e.type === 'entity.too.large') return payloadTooLarge(e.limit ?? 0);
   if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported')
@@ -105,14 +110,16 @@ export function createApiApp(ctx: AppContext): Express {
 
   // The one final handler: public errors answer with their own body; anything
   // else is logged here in full and answered with a plain 500.
-  const finalHandler: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
+  const finalHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
     let httpError = bodyParserError(error);
     // A path parameter that does not decode (%E0%A4%A) fails inside Express's router with status 400.
     if (!httpError && !(error instanceof HttpError) && (error instanceof URIError || (error as { status?: number } | null)?.status === 400)) {
       httpError = badRequest('The URL could not be decoded: check its percent-escapes');
     }
     httpError ??= toHttpError(error);
+    // A client's mistake is one line at info; only our own failures are errors with their stack.
     if (httpError.status === 500) ctx.logger.error({ err: error }, 'unhandled API error');
+    else ctx.logger.info({ method: req.method, path: req.path.slice(0, 200), status: httpError.status, message: httpError.message }, 'client error');
     if (res.headersSent) {
       res.destroy();
       return;

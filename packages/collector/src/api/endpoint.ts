@@ -1,7 +1,8 @@
 import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { z } from 'zod';
 import type { AppContext } from '../context.js';
-import { methodNotAllowed, tooManyRequests } from '../errors.js';
+import { methodNotAllowed, payloadTooLarge, tooManyRequests } from '../errors.js';
+import { jsonBodyProblem } from '../http/json-limits.js';
 import { findActiveApiKey, touchApiKey, type Permission } from '../store/api-keys.js';
 import { authenticateKey, keyFromHeaders, requirePermission, type Caller } from './auth.js';
 import { rateLimitHeaders, type RateLimiter } from './rate-limit.js';
@@ -74,9 +75,10 @@ function guard(endpoint: Endpoint, deps: GuardDeps, touched: Map<string, number>
       caller = { siteId: key.siteId, key, via: 'api_key' };
     }
     res.locals.caller = caller;
-    // API keys are limited per key and endpoint class; the webhook is one bucket
-    // per site, whichever credential its senders use.
-    const bucket = endpoint.auth === 'webhook' ? `site:${caller.siteId}:webhook` : `${caller.key!.id}:${endpoint.limit}`;
+    // API keys are limited per key and endpoint class; the webhook per site and
+    // credential class, so junk sent with the public site key cannot use up the
+    // quota of the secret's or a key's senders.
+    const bucket = endpoint.auth === 'webhook' ? `site:${caller.siteId}:webhook:${caller.via}` : `${caller.key!.id}:${endpoint.limit}`;
     const decision = limiter.hit(bucket, ctx.config.rateLimits[endpoint.limit]);
     if (decision) {
       res.set(rateLimitHeaders(decision));
@@ -96,6 +98,27 @@ function guard(endpoint: Endpoint, deps: GuardDeps, touched: Map<string, number>
   };
 }
 
+/**
+ * body-parser's verify hook: the bytes as sent (decompressed), before they are decoded or
+ * parsed. A refusal is thrown with its own type, which app.ts answers as a 400.
+ */
+function verifyJsonBody(_req: unknown, _res: unknown, bytes: Buffer): void {
+  const problem = jsonBodyProblem(bytes);
+  if (problem !== null) throw Object.assign(new Error(problem), { type: 'clearview.body.refused' });
+}
+
+/**
+ * A declared Content-Length past the limit is refused before body-parser runs, which
+ * would read (and discard) the whole body first; the 413 closes the connection instead.
+ */
+function refuseDeclaredTooLarge(limitBytes: number): RequestHandler {
+  return (req, _res, next) => {
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && req.headers['transfer-encoding'] === undefined && Number(declared) > limitBytes) throw payloadTooLarge(limitBytes);
+    next();
+  };
+}
+
 const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 
 /** Mounts the endpoints, and a 405 with Allow for every other method on their paths. */
@@ -109,7 +132,8 @@ export function mountEndpoints(app: Express, endpoints: readonly Endpoint[], dep
     if (allowed.includes('GET')) allowed.splice(allowed.indexOf('GET') + 1, 0, 'HEAD');
     for (const endpoint of list) {
       const handlers: RequestHandler[] = [guard(endpoint, deps, touched)];
-      if (endpoint.bodyLimit) handlers.push(express.json({ limit: endpoint.bodyLimit, type: () => true, strict: true }));
+      if (endpoint.bodyLimit) handlers.push(refuseDeclaredTooLarge(endpoint.bodyLimit));
+      if (endpoint.bodyLimit) handlers.push(express.json({ limit: endpoint.bodyLimit, type: () => true, strict: true, verify: verifyJsonBody }));
       handlers.push(async (req: Request, res: Response, next: NextFunction) => {
         try {
           await endpoint.handle(deps.ctx, req, res);

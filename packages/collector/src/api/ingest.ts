@@ -8,6 +8,7 @@ import { HttpError, badRequest } from '../errors.js';
 import { countryCode } from '../mapping/country.js';
 import { isEmailAddress, maxEmailLength } from '../mapping/email.js';
 import { logFirst } from '../first-records.js';
+import { isHttpUrl, maxUrlFieldLength } from '../mapping/url-field.js';
 import { companyDomainFromEmail } from '../resolve/email-domain.js';
 import { normalizeIp, parseCidr, singleAddressRange } from '../resolve/ip.js';
 import { companyLogos } from '../resolve/logo-url.js';
@@ -47,6 +48,14 @@ const domain = (name: string) =>
     })
     .meta({ type: 'string', examples: ['acme.com'] });
 
+/** A URL field (logo, LinkedIn): http(s) only (mapping/url-field.ts says why). */
+const urlField = (name: string) =>
+  z
+    .string({ error: `${name} must be a string` })
+    .trim()
+    .refine(isHttpUrl, `${name} must be an http(s) URL of at most ${maxUrlFieldLength} characters`)
+    .meta({ type: 'string', format: 'uri', examples: ['https://www.linkedin.com/company/acme'] });
+
 const email = z
   .string({ error: 'email must be a string' })
   .trim()
@@ -80,8 +89,8 @@ export const ingestCompany = z.strictObject({
     })
     .meta({ type: 'string', examples: ['US'] })
     .optional(),
-  linkedinUrl: text('linkedinUrl', 300).optional(),
-  logoUrl: text('logoUrl', 500).optional(),
+  linkedinUrl: urlField('linkedinUrl').optional(),
+  logoUrl: urlField('logoUrl').optional(),
   custom: z
     .record(z.string(), z.unknown(), { error: 'custom must be an object' })
     .refine((c) => JSON.stringify(c).length <= 16_384, 'custom must be at most 16 KB of JSON')
@@ -133,7 +142,7 @@ export const ingestContact = z.strictObject({
   jobTitle: text('jobTitle', 200).optional(),
   seniority: text('seniority', 60).optional(),
   department: text('department', 100).optional(),
-  linkedinUrl: text('linkedinUrl', 300).optional(),
+  linkedinUrl: urlField('linkedinUrl').optional(),
   phone: text('phone', 40).optional(),
   companyDomain: domain('companyDomain').optional().describe("Defaults to the email's domain unless it is a free-mail one"),
   companyName: text('companyName', 200).optional(),

@@ -89,6 +89,18 @@ export function nextCursorOf(paging: Paging, next: ListKey | null, rows: number)
 const isoPattern = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** An ISO 8601 date or date-time as epoch ms; a bare date is midnight UTC. */
+/**
+ * Whether the date part of an ISO text names a day that exists. Date.parse rolls an impossible
+ * day over into the next month (2025-02-30 is March 2), so a filter would silently mean another day.
+ */
+export function isCalendarDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
 export function isoTime(name: string) {
   const message = `${name} must be an ISO 8601 date or date-time such as 2025-12-15 or 2025-12-15T14:33:12Z`;
   return z
@@ -99,7 +111,7 @@ export function isoTime(name: string) {
       // A date-time without an offset is taken as UTC, like a bare date.
       const withZone = /T/.test(text) && !/(Z|[+-]\d{2}:?\d{2})$/.test(text) ? `${text}Z` : text;
       const ms = Date.parse(withZone);
-      if (Number.isNaN(ms)) {
+      if (Number.isNaN(ms) || !isCalendarDate(text)) {
         ctx.addIssue({ code: 'custom', message });
         return z.NEVER;
       }

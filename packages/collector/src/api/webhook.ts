@@ -92,6 +92,14 @@ export const webhookEndpoints: Endpoint[] = [
       const payload = parseBody(webhookBody, req.body);
       const caller = callerOf(res);
       const mapping = mapWebhookPayload(payload, { normalizeDomain: companyDomainOrNull, companyDomainFromEmail });
+      // Trust follows the credential: the site key is public, so what it sends may fill but never overwrite trusted data.
+      const source = caller.via === 'site_key' ? 'site_key' : 'trusted';
+      if (mapping.refused.length > 0) {
+        if (source === 'trusted') {
+          throw unprocessable(`${mapping.refused[0]!.field} must be an http(s) URL`, mapping.refused);
+        }
+        for (const refused of mapping.refused) mapping.notes.push({ field: refused.field, message: `${refused.message}; dropped` });
+      }
       const domain = mapping.company.domain;
       if (domain === null) {
         throw unprocessable('No company domain in the payload; send domain, website or url (or a business email address)', [
@@ -100,9 +108,9 @@ export const webhookEndpoints: Endpoint[] = [
       }
       const now = ctx.now();
       const result = ctx.db.transaction(() => {
-        const company = upsertExplicitCompany(ctx.db, caller.siteId, { ...mapping.company, domain, custom: mapping.custom }, now);
+        const company = upsertExplicitCompany(ctx.db, caller.siteId, { ...mapping.company, domain, custom: mapping.custom }, now, source);
         const contact = mapping.contact
-          ? upsertContact(ctx.db, caller.siteId, { ...mapping.contact, companyDomain: domain, companyName: mapping.company.name }, 'webhook', now)
+          ? upsertContact(ctx.db, caller.siteId, { ...mapping.contact, companyDomain: domain, companyName: mapping.company.name }, 'webhook', now, source)
           : null;
         recordWebhookEvent(ctx.db, {
           siteId: caller.siteId,
@@ -131,9 +139,10 @@ export const webhookEndpoints: Endpoint[] = [
       summary: 'Receive data from another service',
       description: [
         'Send any JSON object. Authenticate with X-Webhook-Secret (recommended), X-Site-Key, or a write API key.',
-        'The site key is public (it is in every tracked page), so anyone who reads a page can send data with it: set `webhook.acceptSiteKey` to false in the settings to require the secret.',
+        'The site key is public (it is in every tracked page), so anyone who reads a page can send data with it: what it sends may create companies and contacts and fill their empty fields, but never replaces a value sent with the secret, an API key or ingest. Set `webhook.acceptSiteKey` to false in the settings to require the secret.',
+        'URL fields (logo, linkedin) must be http(s) URLs: with the secret or a key anything else is a 422 naming the field; with the site key it is dropped and noted.',
         'Field names are matched ignoring case, spaces, "_" and "-": company_name/companyName/company/name, domain/website/url (reduced to a domain), industry, employee_count/employees/employeeCount, size, city, region/state, country (code or English name), linkedin/linkedin_url, revenue, logo; email, first_name, last_name, job_title/title, seniority, department, phone make a contact.',
-        'Every other field is kept as custom metadata on the company. Counts against the write rate limit, per site.',
+        'Every other field is kept as custom metadata on the company. Counts against the write rate limit, per site and credential class (site key, secret, API key), so site-key traffic cannot use up the quota of the others.',
       ].join(' '),
       body: webhookBody,
       bodyExample: {
@@ -147,7 +156,7 @@ export const webhookEndpoints: Endpoint[] = [
       },
       responses: {
         200: { description: 'What was mapped and what was kept', schema: webhookResponse },
-        422: { description: 'No company domain could be found in the payload', schema: errorModel },
+        422: { description: 'No company domain could be found in the payload, or (with the secret or a key) a URL field is not an http(s) URL', schema: errorModel },
       },
     },
   },

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, type Config } from '../config.js';
 import { defaultIpDataSource } from '../ip-data/files.js';
 import { IpDataRejected, updateIpData } from '../ip-data/update.js';
+import { BackupRefused, backupDatabase, intakeDir, restoreDatabase } from './backup.js';
 import { DatabaseLocked, lockDatabase, type DatabaseLock } from '../intake/db-lock.js';
 import { describeRepair, repairIntakeLog } from '../intake/log-repair.js';
 import { describeScan, scanIntakeLog } from '../intake/log-scan.js';
@@ -43,7 +44,14 @@ const commands = {
     about:
       "fetches, checks and installs new IP data under CLEARVIEW_DATA_DIR, and tells a running collector to load it (default source: ip-location-db's latest release)",
   },
-  backup: { usage: 'backup FILE [--json]', about: 'writes an online, consistent copy of the database while the collector runs' },
+  backup: {
+    usage: 'backup FILE [--force] [--json]',
+    about: 'writes a consistent copy of the database while the collector runs, with every acknowledged event (also those still in the intake log)',
+  },
+  restore: {
+    usage: 'restore FILE [--json]',
+    about: 'replaces the database with a backup; needs the collector stopped; the old intake folder is moved aside, never replayed onto it',
+  },
   'intake verify': { usage: 'intake verify [--json]', about: 'checks the intake log against the database (exit 1 if it is damaged); needs the collector stopped' },
   'intake repair': { usage: 'intake repair [--json]', about: 'writes every readable event, keeps each damaged line in intake_failures; needs the collector stopped' },
 } as const;
@@ -146,11 +154,20 @@ async function run(db: Db, dbPath: string, argv: string[], out: Out['print']): P
     return;
   }
   if (group === 'backup') {
-    const { positionals } = parse(argv.slice(1), {});
+    const { values, positionals } = parse(argv.slice(1), { force: { type: 'boolean' } });
     const file = required(positionals[0], 'FILE');
     // better-sqlite3's online backup copies a consistent snapshot while the collector keeps writing.
-    await db.backup(file);
-    out(`Backed up to ${file}`, { backup: file });
+    const tty = process.stderr.isTTY;
+    const report = await backupDatabase(db, dbPath, file, {
+      force: values.force === true,
+      onProgress: tty ? (percent) => process.stderr.write(`\rbacking up: ${percent}%`) : undefined,
+    });
+    if (tty) process.stderr.write('\n');
+    out(`Backed up to ${file} (intake progress ${report.progress}; ${report.fromLog} acknowledged events written from the intake log)`, {
+      backup: file,
+      progress: report.progress,
+      fromLog: report.fromLog,
+    });
     return;
   }
   switch (command) {
@@ -235,8 +252,6 @@ async function run(db: Db, dbPath: string, argv: string[], out: Out['print']): P
   }
 }
 
-const intakeDir = (dbPath: string) => `${dbPath}-intake`;
-
 /** `clearview data update`: needs no database, only where to install; a running collector is told with SIGHUP. */
 async function dataUpdate(config: Config, args: string[], json: boolean): Promise<number> {
   const { values } = parse(args, { source: { type: 'string' } });
@@ -281,15 +296,24 @@ export async function main(argv: string[]): Promise<number> {
   }
   let db: Db | null = null;
   let lock: DatabaseLock | null = null;
+  // Backups and databases the CLI creates hold personal data: the user's alone, as the collector's are.
+  process.umask(0o077);
   try {
     current = commandOf(argv);
     const config = loadConfig();
     if (current === 'data update') return await dataUpdate(config, argv.slice(2), json);
     // Only init (and npm start) create a database: any other command in the wrong folder, or with a
     // mistyped CLEARVIEW_DB, would otherwise answer from a new empty one as if nothing were there.
-    if (current !== 'init' && config.dbPath !== ':memory:' && !existsSync(config.dbPath)) throw new NoDatabase(resolve(config.dbPath));
+    if (current !== 'init' && current !== 'restore' && config.dbPath !== ':memory:' && !existsSync(config.dbPath)) throw new NoDatabase(resolve(config.dbPath));
     // The intake log is the running collector's: checking it, let alone repairing it, needs the collector stopped.
-    if (argv[0] === 'intake') lock = lockDatabase(config.dbPath);
+    if (argv[0] === 'intake' || argv[0] === 'restore') lock = lockDatabase(config.dbPath);
+    if (argv[0] === 'restore') {
+      const { positionals } = parse(argv.slice(1), {});
+      const report = restoreDatabase(config.dbPath, required(positionals[0], 'FILE'), Date.now());
+      const moved = report.intakeMovedTo ? `; the intake folder of the replaced database was moved to ${report.intakeMovedTo}` : '';
+      process.stdout.write(`${json ? JSON.stringify(report) : `Restored ${config.dbPath} from ${report.file} (intake progress ${report.progress})${moved}`}\n`);
+      return 0;
+    }
     db = openDatabase(config.dbPath, { synchronous: config.synchronous });
     return (await run(db, config.dbPath, argv, (human, data) => process.stdout.write(`${json ? JSON.stringify(data) : human}\n`))) ?? 0;
   } catch (error) {
@@ -300,7 +324,9 @@ export async function main(argv: string[]): Promise<number> {
           ? `no database at ${error.message}; run \`clearview init\` (or \`npm start\`) to create one, or set CLEARVIEW_DB to the database you meant`
           : error instanceof DatabaseLocked
             ? `${error.message}; stop the collector first`
-            : `failed: ${(error as Error).message}`;
+            : error instanceof BackupRefused
+              ? error.message
+              : `failed: ${(error as Error).message}`;
     const help = error instanceof UsageError && error.usage ? `\n${error.usage}\n` : '';
     process.stderr.write(json ? `${JSON.stringify({ error: { message } })}\n` : `clearview: ${message}\n${help}`);
     return error instanceof UsageError ? 2 : 1;

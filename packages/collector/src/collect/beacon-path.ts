@@ -16,6 +16,7 @@ import { addVisitorId } from './steps/add-visitor-id.js';
 import { dropForeignHost } from './steps/drop-foreign-host.js';
 import { dropUnknownSite } from './steps/drop-unknown-site.js';
 import { createVisitorIdDeriver } from './visitor-id.js';
+import { trustedProxies } from '../http/client-ip.js';
 
 export interface BeaconPathDeps {
   config: Config;
@@ -46,7 +47,8 @@ export function createBeaconPath(deps: BeaconPathDeps) {
     identity: { companyDomainFromEmail, singleAddressRange },
     metrics: deps.metrics,
     logger: deps.logger,
-    trustProxyHops: deps.config.trustProxyHops,
+    trustProxy: trustedProxies(deps.config.trustProxy),
+    bodyTimeoutMs: deps.config.connections.beaconBodyTimeoutMs,
     now: deps.now,
   });
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HttpError, methodNotAllowed, toHttpError, unsupportedMediaType } from '../errors.js';
 import { readBody } from '../http/body.js';
-import { clientIp } from '../http/client-ip.js';
+import { clientIp, type TrustedProxies } from '../http/client-ip.js';
 import { sendError } from '../http/respond.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -41,7 +41,9 @@ export interface CollectDeps {
   identity: IdentityHelpers;
   metrics: Metrics;
   logger: Logger;
-  trustProxyHops: number;
+  trustProxy: TrustedProxies;
+  /** How long a beacon's body may take to arrive (config.connections.beaconBodyTimeoutMs). */
+  bodyTimeoutMs: number;
   now?: () => number;
 }
 
@@ -88,7 +90,7 @@ export function createCollectHandler(deps: CollectDeps) {
     const event: CollectEvent = {
       wire,
       receivedAt: now(),
-      ip: clientIp(req, deps.trustProxyHops),
+      ip: clientIp(req, deps.trustProxy),
       userAgent: typeof ua === 'string' ? ua.slice(0, 1024) : '',
       site: undefined,
       visitorId: undefined,
@@ -138,7 +140,7 @@ export function createCollectHandler(deps: CollectDeps) {
       if (contentType !== undefined && contentType !== 'text/plain;charset=UTF-8' && !acceptedType(contentType)) {
         throw unsupportedMediaType('Send the event as text/plain or application/json');
       }
-      readBody(req, maxBodyBytes, (error, body) => {
+      readBody(req, maxBodyBytes, deps.bodyTimeoutMs, (error, body) => {
         if (error) return fail(res, error);
         try {
           collectBody(req, res, body!);

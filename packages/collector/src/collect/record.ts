@@ -2,6 +2,7 @@ import { botByNetwork } from '../resolve/classify.js';
 import type { NetworkKind } from '../resolve/types.js';
 import type { EventRecord, PageViewRecord } from '../store/events.js';
 import type { CollectEvent, NetworkResolution } from './event.js';
+import { isHttpUrl } from '../mapping/url-field.js';
 
 /**
  * Addresses on these networks are shared by strangers (carrier NAT, home lines
@@ -124,7 +125,8 @@ export function toRecord(event: CollectEvent, identity: IdentityHelpers): EventR
           lastName: wire.traits.lastName,
           jobTitle: wire.traits.jobTitle,
           phone: wire.traits.phone,
-          linkedinUrl: wire.traits.linkedinUrl,
+          // Identify beacons carry the public site key: a URL that is not http(s) is dropped, not refused.
+          linkedinUrl: wire.traits.linkedinUrl && isHttpUrl(wire.traits.linkedinUrl) ? wire.traits.linkedinUrl : null,
           companyName: wire.traits.company,
           companyDomain,
         },

@@ -35,7 +35,7 @@ export function createTrackerFileHandler(path: string) {
       'Cross-Origin-Resource-Policy': 'cross-origin',
       'X-Content-Type-Options': 'nosniff',
     };
-    if (req.headers['if-none-match'] === variants.etag) {
+    if (etagMatches(req.headers['if-none-match'], variants.etag)) {
       res.writeHead(304, headers);
       res.end();
       return;
@@ -53,4 +53,20 @@ export function createTrackerFileHandler(path: string) {
     res.writeHead(200, headers);
     res.end(req.method === 'HEAD' ? undefined : body);
   };
+}
+
+/**
+ * If-None-Match as RFC 9110 compares it for GET: weakly (a W/ prefix on either side does not
+ * matter), against any tag of a comma-separated list, or "*". Caches and CDNs send W/ tags
+ * when they recompress, and lists when they hold several variants.
+ */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const opaque = etag.replace(/^W\//, '');
+  // Bounded: no real list of tags is longer.
+  for (const tag of header.slice(0, 2_000).split(',')) {
+    const trimmed = tag.trim();
+    if (trimmed === '*' || trimmed.replace(/^W\//, '') === opaque) return true;
+  }
+  return false;
 }

@@ -44,7 +44,7 @@ export function lockDatabase(dbPath: string): DatabaseLock {
   const lockPath = `${dbPath}.lock`;
   const key = resolve(lockPath);
   if (heldHere.has(key)) throw new DatabaseLocked(dbPath, lockPath, process.pid);
-  mkdirSync(dirname(lockPath), { recursive: true });
+  mkdirSync(dirname(lockPath), { recursive: true, mode: 0o700 });
   // No busy wait: a held lock is held for as long as its collector runs.
   const db = new Database(lockPath, { timeout: 0 });
   try {

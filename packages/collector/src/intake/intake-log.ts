@@ -64,6 +64,8 @@ export class IntakeLog {
   private currentPath: string | null = null;
   private bytes = 0;
   private nextSeq: number;
+  /** The highest number known to be in the database (what release was last told). */
+  private committedSeq = 0;
   /** First SEQ of each segment on disk, oldest first. */
   private readonly segments: number[];
 
@@ -74,7 +76,8 @@ export class IntakeLog {
    * those events are not whole, numbered committedSeq + 1, + 2, ... in order.
    */
   static open(dir: string, committedSeq: number, options: IntakeLogOptions = {}): { log: IntakeLog; pending: LoggedRun[]; tornTails: TornTail[] } {
-    mkdirSync(dir, { recursive: true });
+    // The log holds personal data: only the collector's user may list or read it.
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     const scan = scanIntakeLog(dir, committedSeq);
     if (scan.problems.length > 0) throw new IntakeLogDamaged(dir, scan.problems);
     const tornTails: TornTail[] = [];
@@ -136,6 +139,7 @@ export class IntakeLog {
 
   /** Deletes the segments whose every event has SEQ at most `committedSeq`. */
   release(committedSeq: number): void {
+    this.committedSeq = Math.max(this.committedSeq, committedSeq);
     // A segment ends where the next begins; the newest may still be appended to.
     while (this.segments.length > 1 && this.segments[1]! - 1 <= committedSeq) {
       removeFile(join(this.dir, segmentName(this.segments.shift()!)));
@@ -150,13 +154,23 @@ export class IntakeLog {
     this.fd = null;
   }
 
+  /**
+   * Closes the log at shutdown, deleting the last segment too when all it holds is committed
+   * (an open segment is never deleted); returns how many logged events are not committed.
+   */
+  shutDown(): number {
+    this.close();
+    this.release(this.committedSeq);
+    return this.nextSeq - 1 - this.committedSeq;
+  }
+
   private startSegment(first: number): void {
     this.close();
     // A new segment after every start: the previous one may end in a line torn by a crash.
     this.currentPath = join(this.dir, segmentName(first));
     // The same name again: an earlier append to it failed part way.
     if (existsSync(this.currentPath)) trimTornTail(this.currentPath);
-    this.fd = openSync(this.currentPath, 'a');
+    this.fd = openSync(this.currentPath, 'a', 0o600);
     this.bytes = fstatSync(this.fd).size;
     if (this.bytes === 0) {
       const header = Buffer.from(segmentHeader(first), 'latin1');

@@ -133,7 +133,7 @@ function sortLines(scan: LogScan): { events: PendingLine[]; damaged: PendingLine
 }
 
 /** The events as one batch numbered from progress + 1, decoded one at a time as they are written. */
-function eventBatch(events: readonly PendingLine[], progress: number): CommitBatch {
+export function eventBatch(events: readonly PendingLine[], progress: number): CommitBatch {
   const json = (i: number) => events[i]!.json!.toString('utf8');
   return {
     count: events.length,

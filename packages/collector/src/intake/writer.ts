@@ -321,8 +321,11 @@ export class BatchWriter {
       else this.commitNext();
     }
     await this.committer.close();
-    this.log?.close();
+    this.uncommittedAtClose = this.log ? this.log.shutDown() : this.depth;
   }
+
+  /** After close: acknowledged events left uncommitted (in the log, replayed at the next start). */
+  uncommittedAtClose = 0;
 }
 
 /** Runs as byte ranges, back-to-back runs of one segment merged. */

@@ -1,5 +1,6 @@
 import { countryCode } from './country.js';
 import { isEmailAddress } from './email.js';
+import { isHttpUrl } from './url-field.js';
 
 /**
  * Maps an arbitrary webhook payload onto a company (and, when an email is
@@ -67,6 +68,11 @@ export interface WebhookMapping {
   custom: Record<string, unknown>;
   /** Fields that looked mappable but whose value was not usable; they are in custom too. */
   notes: Array<{ field: string; message: string }>;
+  /**
+   * URL fields (logo, LinkedIn) whose value is not an http(s) URL: neither mapped nor kept.
+   * The caller refuses the payload (a trusted sender) or drops them (the public site key).
+   */
+  refused: Array<{ field: string; message: string }>;
 }
 
 export interface MappingHelpers {
@@ -101,7 +107,7 @@ export function parseEmployeeCount(value: unknown): number | null {
 
 /** Maps one payload. Never throws; a payload with nothing usable maps to a company without domain. */
 export function mapWebhookPayload(payload: Record<string, unknown>, helpers: MappingHelpers): WebhookMapping {
-  const result: WebhookMapping = { company: { domain: null }, contact: null, mapped: {}, custom: {}, notes: [] };
+  const result: WebhookMapping = { company: { domain: null }, contact: null, mapped: {}, custom: {}, notes: [], refused: [] };
   // First pass: for each target, the best-ranked source field present.
   const chosen = new Map<string, { key: string; rank: number }>();
   for (const key of Object.keys(payload)) {
@@ -132,6 +138,7 @@ export function mapWebhookPayload(payload: Record<string, unknown>, helpers: Map
       const text = textOf(value);
       if (text === null) keep(key, `not usable as contact ${field}: expected a short text`);
       else if (field === 'email' && !isEmailAddress(text)) keep(key, 'not an email address');
+      else if (field === 'linkedinUrl' && !isHttpUrl(text)) result.refused.push({ field: key, message: `${key} must be an http(s) URL` });
       else {
         contact[field] = field === 'email' ? text.toLowerCase() : text;
         result.mapped[key] = id;
@@ -173,14 +180,23 @@ export function mapWebhookPayload(payload: Record<string, unknown>, helpers: Map
         }
         break;
       }
+      case 'linkedinUrl':
+      case 'logoUrl': {
+        const text = textOf(value);
+        if (text === null) keep(key, `not usable as company ${field}: expected a short text`);
+        else if (!isHttpUrl(text)) result.refused.push({ field: key, message: `${key} must be an http(s) URL` });
+        else {
+          result.company[target] = text;
+          result.mapped[key] = id;
+        }
+        break;
+      }
       case 'name':
       case 'industry':
       case 'size':
       case 'revenue':
       case 'city':
-      case 'region':
-      case 'linkedinUrl':
-      case 'logoUrl': {
+      case 'region': {
         const text = textOf(value);
         if (text === null) keep(key, `not usable as company ${field}: expected a short text`);
         else {

@@ -20,7 +20,8 @@ export interface OpenOptions {
 }
 
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  // The database holds personal data: its folder is the collector user's alone (main.ts sets the umask for the files).
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const db = new Database(path);
   // WAL lets the API and the CLI read while the batch writer commits, and makes a
   // commit one sequential append.
