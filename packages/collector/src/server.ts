@@ -9,6 +9,7 @@ import { createHealthHandler, createMetricsHandler } from './http/ops-endpoints.
 import { createTrackerFileHandler } from './http/tracker-file.js';
 import { startIntake } from './intake/start-intake.js';
 import { startJob } from './jobs/job.js';
+import { insightRollupsJob } from './jobs/insight-rollups.js';
 import { scoreRefreshJob } from './jobs/score-refresh.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -55,6 +56,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const rescorer = createRescorer(db, { now });
   const { writer, committer } = startIntake({ config, db, logger, metrics, now, onIdentityChanged: (siteId) => resolver.invalidateSite(siteId) });
   const jobs = [startJob(scoreRefreshJob(committer, now), { logger, metrics })];
+  if (config.insightsEveryMs > 0) jobs.push(startJob(insightRollupsJob(committer, config.insightsEveryMs), { logger, metrics }));
   // API reads get their own threads and connections: a slow list must never hold up the thread that answers beacons.
   const reads =
     config.dbPath === ':memory:'

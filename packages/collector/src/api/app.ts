@@ -7,6 +7,7 @@ import { contactEndpoints } from './contacts.js';
 import { docsAssets } from './docs-page.js';
 import { mountEndpoints, type Endpoint } from './endpoint.js';
 import { ingestEndpoints } from './ingest.js';
+import { insightEndpoints } from './insights.js';
 import { keyEndpoints } from './keys.js';
 import { buildOpenApi } from './openapi.js';
 import { pageViewEndpoints } from './page-views.js';
@@ -38,7 +39,7 @@ const openApiEndpoint: Endpoint = {
   },
 };
 
-/** Every /api/v1 endpoint Express serves (the beacon path is server.ts's). */
+/** Every /api/v1 and /api/dashboard endpoint Express serves (the beacon path is server.ts's). */
 export const endpoints: readonly Endpoint[] = [
   ...companyEndpoints,
   ...visitorEndpoints,
@@ -49,6 +50,7 @@ export const endpoints: readonly Endpoint[] = [
   ...resolveEndpoints,
   ...keyEndpoints,
   ...settingsEndpoints,
+  ...insightEndpoints,
   openApiEndpoint,
 ];
 

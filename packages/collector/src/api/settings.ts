@@ -2,9 +2,10 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { unprocessable } from '../errors.js';
 import { mergeScoringModel, scoringModelPatchSchema, type ScoringModel } from '../score/model.js';
+import { isTimeZone } from '../insights/calendar.js';
 import { normalizeSiteDomain } from '../site-domain.js';
 import { listSiteCompanyIds } from '../store/company-queries.js';
-import { getSiteSettings, scoringModelOf, scoringPatchOf, updateSite, webhookAcceptsSiteKey, type SiteSettings } from '../store/site-settings.js';
+import { getSiteSettings, scoringModelOf, siteTimeZone, scoringPatchOf, updateSite, webhookAcceptsSiteKey, type SiteSettings } from '../store/site-settings.js';
 import { getSite } from '../store/sites.js';
 import { callerOf, type Endpoint } from './endpoint.js';
 import { noQuery, parseBody, parseQuery } from './schemas.js';
@@ -51,6 +52,12 @@ export const settingsPatchBody = z.strictObject({
     .partial()
     .optional()
     .describe('Alert channels; each given channel replaces the stored one'),
+  timezone: z
+    .string({ error: 'timezone must be a string' })
+    .max(64, 'timezone must be an IANA time zone such as Europe/Berlin')
+    .refine(isTimeZone, 'timezone must be an IANA time zone such as Europe/Berlin')
+    .optional()
+    .describe('The IANA time zone GET /api/dashboard/insights counts days in when the request names none (default UTC)'),
   webhook: z
     .strictObject({ acceptSiteKey: z.boolean({ error: 'acceptSiteKey must be true or false' }) })
     .optional()
@@ -69,6 +76,7 @@ export const settingsModel = z.object({
     webhook: z.object({ url: z.string().nullable() }),
   }),
   webhook: z.object({ acceptSiteKey: z.boolean() }),
+  timezone: z.string(),
 });
 
 const rescoreSlice = 2_000;
@@ -110,6 +118,7 @@ function settingsView(ctx: AppContext, siteId: string): z.infer<typeof settingsM
     scoring: scoringModelOf(settings) as unknown as Record<string, unknown>,
     alerts: alertsOf(settings),
     webhook: { acceptSiteKey: webhookAcceptsSiteKey(settings) },
+    timezone: siteTimeZone(ctx.db, siteId),
   };
 }
 
@@ -162,6 +171,7 @@ export const settingsEndpoints: Endpoint[] = [
       if (body.scoring) change.scoring = mergeScoringModel(scoringPatchOf(current) as ScoringModel, body.scoring);
       if (body.alerts) change.alerts = { ...alertsOf(current), ...body.alerts };
       if (body.webhook) change.webhook = { ...(current?.webhook ?? {}), ...body.webhook };
+      if (body.timezone !== undefined) change.timezone = body.timezone;
       updateSite(ctx.db, siteId, { name: body.name, domains, settings: change });
       // The collector caches sites by key: new domains must count from the next beacon on.
       if (domains) ctx.siteCache.clear();

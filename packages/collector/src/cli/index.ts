@@ -3,6 +3,7 @@ import { loadConfig } from '../config.js';
 import { DatabaseLocked, lockDatabase, type DatabaseLock } from '../intake/db-lock.js';
 import { describeRepair, repairIntakeLog } from '../intake/log-repair.js';
 import { describeScan, scanIntakeLog } from '../intake/log-scan.js';
+import { rebuildInsights } from '../jobs/insight-rollups.js';
 import { readIntakeProgress } from '../store/intake-progress.js';
 import { createApiKey, listApiKeys, permissions, revokeApiKey, type ApiKey, type Permission } from '../store/api-keys.js';
 import { openDatabase, type Db } from '../store/db.js';
@@ -21,6 +22,7 @@ const usage = `Usage: clearview <command> [options]
   keys list --site SITE_ID [--json]
   keys revoke KEY_ID [--json]
   backup FILE
+  rollups rebuild --site SITE_ID [--json]   recounts the site's insight rollups from its page views
   intake verify [--json]   checks the intake log against the database (exit 1 if it is damaged)
   intake repair [--json]   writes every readable event, keeps each damaged line in intake_failures
                            (both need the collector stopped)
@@ -139,6 +141,15 @@ async function run(db: Db, dbPath: string, argv: string[], out: Out['print']): P
       const id = required(positionals[0], 'KEY_ID');
       if (!revokeApiKey(db, id)) throw new UsageError(`no active key with id ${id}`);
       out(`Key ${id} revoked`, { id, revoked: true });
+      return;
+    }
+    case 'rollups rebuild': {
+      const { values } = parse(rest, { site: { type: 'string' } });
+      const site = requireSite(db, required(values.site as string, '--site'));
+      const started = performance.now();
+      const pageViews = await rebuildInsights(db, site.id);
+      const seconds = Math.round((performance.now() - started) / 100) / 10;
+      out(`Rebuilt the insight rollups of ${site.id} from ${pageViews} page views in ${seconds} s`, { siteId: site.id, pageViews, seconds });
       return;
     }
     case 'intake verify': {

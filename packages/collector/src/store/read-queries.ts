@@ -1,6 +1,7 @@
 import { getCompany, getCompanyByDomain, listCompanies, listCompanyTopPaths } from './company-queries.js';
 import { getContact, listCompanyContacts, listContacts } from './contact-queries.js';
 import type { Db } from './db.js';
+import { readInsightSums } from './insight-queries.js';
 import { listPageViews, listRecentCompanyPageViews } from './page-view-queries.js';
 import { findAddressFacts, listCompanyVisitors, listVisitors } from './visitor-queries.js';
 
@@ -22,6 +23,7 @@ export const readQueries = {
   listVisitors,
   listCompanyVisitors,
   findAddressFacts,
+  readInsightSums,
 } satisfies Record<string, (db: Db, ...args: never[]) => unknown>;
 
 export type ReadQueries = typeof readQueries;

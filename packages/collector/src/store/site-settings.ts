@@ -10,6 +10,8 @@ import { setSiteDomains } from './sites.js';
  *            fields never changed follow the defaults, as score/rescore.ts reads it)
  *   alerts   where alerts go (see api/settings.ts)
  *   webhook  { acceptSiteKey: boolean } (absent = true)
+ *   timezone the IANA zone insights count days in by default (absent = UTC)
+ *   outreach the outreach draft settings (outreach/settings.ts)
  */
 export type SiteSettings = Record<string, unknown>;
 
@@ -52,4 +54,10 @@ export function updateSite(db: Db, siteId: string, change: { name?: string; doma
       prepared(db, 'UPDATE sites SET settings = ? WHERE id = ?').run(JSON.stringify({ ...current, ...change.settings }), siteId);
     }
   })();
+}
+
+/** The zone the site's insights count days in when the request names none: its timezone setting, else UTC. */
+export function siteTimeZone(db: Db, siteId: string): string {
+  const tz = getSiteSettings(db, siteId)?.timezone;
+  return typeof tz === 'string' && tz !== '' ? tz : 'UTC';
 }
