@@ -114,6 +114,8 @@ describe('GET /api/dashboard/insights', () => {
   });
 
   it('shows a company under the industry ingest gives it, at once', async () => {
+    // Counted under its old industry first, so the change must move what the rollups hold.
+    await caughtUp();
     const target = companies.find((c) => c.industry === 'Software') ?? companies[0]!;
     target.industry = 'Aerospace';
     await ingest({ companies: [{ domain: target.domain, industry: 'Aerospace' }] });
@@ -123,6 +125,7 @@ describe('GET /api/dashboard/insights', () => {
 
   it('follows a page view whose company was resolved late, and a company erased', async () => {
     // What a late reverse-DNS answer does: an anonymous page view gets its company afterwards.
+    await caughtUp();
     const pv = data.pageViews.find((p) => !p.bot && data.ips.get(p.ip) === null && p.ts > now - 5 * 86_400_000)!;
     const late = companies[3]!;
     const db = api.server.ctx.db;
