@@ -10,6 +10,7 @@ import { ingestEndpoints } from './ingest.js';
 import { insightEndpoints } from './insights.js';
 import { keyEndpoints } from './keys.js';
 import { buildOpenApi } from './openapi.js';
+import { outreachEndpoints } from './outreach.js';
 import { pageViewEndpoints } from './page-views.js';
 import { createRateLimiter } from './rate-limit.js';
 import { resolveEndpoints } from './resolve.js';
@@ -51,6 +52,7 @@ export const endpoints: readonly Endpoint[] = [
   ...keyEndpoints,
   ...settingsEndpoints,
   ...insightEndpoints,
+  ...outreachEndpoints,
   openApiEndpoint,
 ];
 

@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js';
 import { unprocessable } from '../errors.js';
 import { mergeScoringModel, scoringModelPatchSchema, type ScoringModel } from '../score/model.js';
 import { isTimeZone } from '../insights/calendar.js';
+import { mergeOutreach, outreachPatchSchema, outreachSettingsOf, templateProblems } from '../outreach/settings.js';
 import { normalizeSiteDomain } from '../site-domain.js';
 import { listSiteCompanyIds } from '../store/company-queries.js';
 import { getSiteSettings, scoringModelOf, siteTimeZone, scoringPatchOf, updateSite, webhookAcceptsSiteKey, type SiteSettings } from '../store/site-settings.js';
@@ -52,6 +53,7 @@ export const settingsPatchBody = z.strictObject({
     .partial()
     .optional()
     .describe('Alert channels; each given channel replaces the stored one'),
+  outreach: outreachPatchSchema.optional(),
   timezone: z
     .string({ error: 'timezone must be a string' })
     .max(64, 'timezone must be an IANA time zone such as Europe/Berlin')
@@ -77,6 +79,12 @@ export const settingsModel = z.object({
   }),
   webhook: z.object({ acceptSiteKey: z.boolean() }),
   timezone: z.string(),
+  outreach: z.object({
+    autoGenerate: z.boolean(),
+    senderName: z.string(),
+    highIntentPatterns: z.array(z.string()),
+    templates: z.object({ highIntent: z.object({ subject: z.string(), body: z.string() }), general: z.object({ subject: z.string(), body: z.string() }) }),
+  }),
 });
 
 const rescoreSlice = 2_000;
@@ -119,6 +127,7 @@ function settingsView(ctx: AppContext, siteId: string): z.infer<typeof settingsM
     alerts: alertsOf(settings),
     webhook: { acceptSiteKey: webhookAcceptsSiteKey(settings) },
     timezone: siteTimeZone(ctx.db, siteId),
+    outreach: outreachSettingsOf(settings?.outreach),
   };
 }
 
@@ -172,6 +181,25 @@ export const settingsEndpoints: Endpoint[] = [
       if (body.alerts) change.alerts = { ...alertsOf(current), ...body.alerts };
       if (body.webhook) change.webhook = { ...(current?.webhook ?? {}), ...body.webhook };
       if (body.timezone !== undefined) change.timezone = body.timezone;
+      if (body.outreach) {
+        // Stored merged over what was stored (objects merge, lists replace); checked whole, so
+        // a template already stored with an unknown placeholder cannot slip through either.
+        const stored = outreachPatchSchema.safeParse(current?.outreach ?? {});
+        const merged = mergeOutreach(outreachSettingsOf(current?.outreach), body.outreach);
+        const problems = templateProblems(merged);
+        if (problems.length > 0) throw unprocessable(`Unknown placeholder in ${problems.map((p) => `${p.field}: ${p.message.split(';')[0]}`).join(', ')}`, problems);
+        change.outreach = {
+          ...(stored.success ? stored.data : {}),
+          ...body.outreach,
+          templates: {
+            ...(stored.success ? stored.data.templates : {}),
+            ...(body.outreach.templates?.highIntent
+              ? { highIntent: { ...(stored.success ? stored.data.templates?.highIntent : {}), ...body.outreach.templates.highIntent } }
+              : {}),
+            ...(body.outreach.templates?.general ? { general: { ...(stored.success ? stored.data.templates?.general : {}), ...body.outreach.templates.general } } : {}),
+          },
+        };
+      }
       updateSite(ctx.db, siteId, { name: body.name, domains, settings: change });
       // The collector caches sites by key: new domains must count from the next beacon on.
       if (domains) ctx.siteCache.clear();
