@@ -45,7 +45,7 @@ describe('drafts over fuzzed titles and paths', () => {
           const draft = composeDraft({
             contact: { firstName: 'Sarah', lastName: 'Chen', jobTitle: 'CTO' },
             companyName: 'Acme Corp',
-            pagesOf: pagesOf as 'person' | 'company',
+            pagesOf,
             pages,
             siteName: 'Site',
             senderName: 'Sam',

@@ -11,9 +11,11 @@ const domainLike = /\b[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}\b/i;
 // A long run of letters and digits mixed, or of hex: a token, hash or id.
 const tokenLike = /\b(?=[A-Za-z0-9_-]{16,}\b)(?=[A-Za-z_-]*[0-9])[A-Za-z0-9_-]+\b|\b[0-9a-f]{8,}\b/i;
 
+const hasControl = (text: string) => [...text].some((c) => c.charCodeAt(0) < 32 || c.charCodeAt(0) === 127);
+
 /** Whether text is safe to show as a page's name: none of the above and printable. */
 export function isPlainWording(text: string): boolean {
-  return text !== '' && !urlLike.test(text) && !domainLike.test(text) && !tokenLike.test(text) && !/[\u0000-\u001f\u007f]/.test(text);
+  return text !== '' && !urlLike.test(text) && !domainLike.test(text) && !tokenLike.test(text) && !hasControl(text);
 }
 
 /** A path segment that names a record rather than a topic: numbers, uuids, hex, long codes, emails. */
