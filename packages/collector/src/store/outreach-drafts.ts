@@ -33,9 +33,11 @@ export interface DraftRow {
 const draftColumns = `d.id, d.subject, d.body, d.status, d.intent, d.created_at, d.updated_at, d.sent_at, d.contact_id,
   ct.first_name, ct.last_name, ct.email, ct.job_title,
   co.id AS company_id, co.name AS company_name, co.domain AS company_domain, co.lead_score`;
-// A contact's company is the one of their email domain.
+// A contact's company: the one of their company domain, else of their email's domain (a
+// free-mail domain is never a company's, so it finds none).
+const companyDomainSql = (ct: string) => `coalesce(${ct}.company_domain, substr(${ct}.email, instr(${ct}.email, '@') + 1))`;
 const draftJoins = `JOIN contacts ct ON ct.id = d.contact_id
-  LEFT JOIN companies co ON co.site_id = ct.site_id AND co.domain = ct.company_domain`;
+  LEFT JOIN companies co ON co.site_id = ct.site_id AND co.domain = ${companyDomainSql('ct')}`;
 
 export function getDraft(db: Db, siteId: string, id: string): DraftRow | null {
   return prepared<[string, string], DraftRow>(db, `SELECT ${draftColumns} FROM outreach_drafts d ${draftJoins} WHERE d.id = ? AND d.site_id = ?`).get(id, siteId) ?? null;
@@ -73,22 +75,21 @@ export interface DraftContact {
 }
 
 export function findDraftContact(db: Db, siteId: string, by: { contactId: string } | { email: string }): DraftContact | null {
+  const select = `SELECT ct.id, ct.first_name, ct.last_name, ct.job_title, ct.company_name, co.name AS name, co.domain AS domain
+    FROM contacts ct LEFT JOIN companies co ON co.site_id = ct.site_id AND co.domain = ${companyDomainSql('ct')}`;
   const row =
     'contactId' in by
-      ? prepared<[string, string], Record<string, string | null>>(db, 'SELECT * FROM contacts WHERE id = ? AND site_id = ?').get(by.contactId, siteId)
-      : prepared<[string, string], Record<string, string | null>>(db, 'SELECT * FROM contacts WHERE email = ? AND site_id = ?').get(by.email.toLowerCase(), siteId);
+      ? prepared<[string, string], Record<string, string | null>>(db, `${select} WHERE ct.id = ? AND ct.site_id = ?`).get(by.contactId, siteId)
+      : prepared<[string, string], Record<string, string | null>>(db, `${select} WHERE ct.email = ? AND ct.site_id = ?`).get(by.email.toLowerCase(), siteId);
   if (!row) return null;
-  const company = row.company_domain
-    ? prepared<[string, string], string | null>(db, 'SELECT name FROM companies WHERE site_id = ? AND domain = ?').pluck(true).get(siteId, row.company_domain)
-    : undefined;
   return {
     id: row.id!,
     siteId,
     firstName: row.first_name ?? null,
     lastName: row.last_name ?? null,
     jobTitle: row.job_title ?? null,
-    companyName: company ?? row.company_name ?? null,
-    companyDomain: row.company_domain ?? null,
+    companyName: row.name ?? row.company_name ?? null,
+    companyDomain: row.domain ?? null,
   };
 }
 
@@ -127,12 +128,14 @@ export function draftPages(
     .pluck(true)
     .get(contact.siteId, contact.companyDomain);
   if (company === undefined) return { pagesOf: 'company', pages: [] };
-  const pages = prepared<[number, number, number], { path: string; title: string | null; views: number }>(
+  const rows = prepared<[number, number, number], { path: string; views: number; last: number }>(
     db,
-    `SELECT path, (SELECT title FROM page_view_rows t WHERE t.id = max(p.id)) AS title, count(*) AS views
-       FROM page_view_rows p INDEXED BY page_view_rows_company
+    `SELECT path, count(*) AS views, max(id) AS last FROM page_view_rows INDEXED BY page_view_rows_company
       WHERE site = ? AND company = ? AND is_bot = 0 AND ts >= ? GROUP BY path`,
   ).all(site, company, since);
+  // The title each page had when last viewed.
+  const title = prepared<[number], string | null>(db, 'SELECT title FROM page_view_rows WHERE id = ?').pluck(true);
+  const pages = rows.map((r) => ({ path: r.path, title: title.get(r.last) ?? null, views: r.views }));
   return { pagesOf: 'company', pages };
 }
 
