@@ -10,6 +10,7 @@ import { listPageViews, type PageViewFilters } from '../../packages/collector/sr
 import { readInsightSums } from '../../packages/collector/src/store/insight-queries.js';
 import { followPageViews, rebuildSlice, startRebuild } from '../../packages/collector/src/store/insight-rollups.js';
 import { siteNumber } from '../../packages/collector/src/store/keys.js';
+import { listDrafts } from '../../packages/collector/src/store/outreach-drafts.js';
 import { createSite } from '../../packages/collector/src/store/sites.js';
 import { listVisitors } from '../../packages/collector/src/store/visitor-queries.js';
 import { pageViewRecord } from '../helpers/records.js';
@@ -163,7 +164,7 @@ describe('the query plans of the list reads', () => {
     expect(stated, stated.join('\n\n')).toEqual([]);
   });
 
-  it('seek an index for the insight rollups: the follower, the rebuild, the change queue and the reads', () => {
+  it('seek an index for the insight rollups (the follower, the rebuild, the change queue, the reads) and the outreach drafts', () => {
     statements.clear();
     followPageViews(db, 1_000_000);
     // A page view resolved late and one deleted: the follower recounts their sightings.
@@ -173,7 +174,12 @@ describe('the query plans of the list reads', () => {
     startRebuild(db, siteNumber(db, siteId)!);
     while (rebuildSlice(db, siteNumber(db, siteId)!, 50) > 0);
     for (const from of [t0 - 86_400_000 * 365, t0 - 20_700_000, t0]) readInsightSums(db, siteId, from);
-    const reads = [...statements].filter((sql) => /^\s*SELECT/i.test(sql) && /\b(insight_\w+|page_view_rows|companies)\b/.test(sql) && !/\bEXPLAIN\b/.test(sql));
+    for (const status of ['pending', 'sent', 'all'] as const) {
+      for (const contactId of [undefined, 'ct_plan']) listDrafts(db, siteId, { status, contactId }, { limit: 20, offset: 20 });
+    }
+    const reads = [...statements].filter(
+      (sql) => /^\s*SELECT/i.test(sql) && /\b(insight_\w+|page_view_rows|companies|outreach_drafts)\b/.test(sql) && !/\bEXPLAIN\b/.test(sql),
+    );
     expect(reads.length).toBeGreaterThan(10);
     const problems: string[] = [];
     for (const sql of reads) {

@@ -191,8 +191,9 @@ CREATE TABLE outreach_drafts (
   sent_at     INTEGER
 ) STRICT;
 CREATE UNIQUE INDEX outreach_drafts_pending ON outreach_drafts (contact_id) WHERE status = 'pending';
--- The list, newest first, by status or for one contact.
+-- The list, newest first: by status, of every status, or for one contact.
 CREATE INDEX outreach_drafts_list ON outreach_drafts (site_id, status, created_at, id);
+CREATE INDEX outreach_drafts_all ON outreach_drafts (site_id, created_at, id);
 CREATE INDEX outreach_drafts_contact ON outreach_drafts (site_id, contact_id, created_at, id);
 -- An erased contact takes its drafts with it.
 CREATE TRIGGER outreach_drafts_contact_delete AFTER DELETE ON contacts BEGIN

@@ -35,8 +35,10 @@ export const rebuildSliceRows = 20_000;
 
 /**
  * Rebuilds one site's rollups from its raw page views (clearview rollups rebuild): emptied,
- * then counted slice by slice. A running collector keeps following meanwhile; its insights
- * are partial until the rebuild ends. Resolves with the page views counted.
+ * then counted slice by slice, then the follower is brought up to the newest page view (on
+ * a database the follower has not read yet, that is most of the work). A running collector
+ * keeps following meanwhile; its insights are partial until the rebuild ends. Resolves with
+ * the page views read.
  */
 export async function rebuildInsights(db: Db, siteId: string, onSlice?: (counted: number) => void): Promise<number> {
   const site = siteNumber(db, siteId);
@@ -45,9 +47,10 @@ export async function rebuildInsights(db: Db, siteId: string, onSlice?: (counted
   let counted = 0;
   for (;;) {
     const read = rebuildSlice(db, site, rebuildSliceRows);
-    if (read === 0) return counted;
+    if (read === 0) break;
     counted += read;
     onSlice?.(counted);
     await new Promise((resolve) => setImmediate(resolve));
   }
+  return counted + (await followInsights(db, rebuildSliceRows));
 }
