@@ -85,8 +85,7 @@ CREATE TABLE insight_company_last (
   PRIMARY KEY (site, company)
 ) STRICT, WITHOUT ROWID;
 
--- The latest non-bot page view of each (path, company): the companies behind a page, whose
--- current scores are averaged at answer time.
+-- The latest non-bot page view of each (path, company): the companies behind a page.
 CREATE TABLE insight_path_companies (
   site     INTEGER NOT NULL,
   path     TEXT NOT NULL,
@@ -94,7 +93,31 @@ CREATE TABLE insight_path_companies (
   last_ts  INTEGER NOT NULL,
   PRIMARY KEY (site, path, company)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX insight_path_companies_recent ON insight_path_companies (site, path, last_ts, company);
+-- A company's pages, for the triggers below.
+CREATE INDEX insight_path_companies_company ON insight_path_companies (site, company, path, last_ts);
+
+-- Per path and bucket: how many companies' latest view of the path is in it, and the sum of
+-- their lead scores now. Joining each page's companies to their scores at answer time reads
+-- every (page, company) pair of the window; these marks make it a few hundred rows. The
+-- trigger below moves a company's score in them in the transaction that changes its score,
+-- so the average is the one of the current scores at any time.
+CREATE TABLE insight_path_marks (
+  site       INTEGER NOT NULL,
+  grain      INTEGER NOT NULL,
+  bucket     INTEGER NOT NULL,
+  path       TEXT NOT NULL,
+  companies  INTEGER NOT NULL,
+  score_sum  INTEGER NOT NULL,
+  PRIMARY KEY (site, grain, bucket, path)
+) STRICT, WITHOUT ROWID;
+
+CREATE TRIGGER insight_company_score AFTER UPDATE OF lead_score ON companies WHEN old.lead_score IS NOT new.lead_score BEGIN
+  INSERT INTO insight_path_marks (site, grain, bucket, path, companies, score_sum)
+    SELECT p.site, g.grain, p.last_ts / g.ms, p.path, 0, new.lead_score - old.lead_score
+      FROM insight_path_companies p, (SELECT 0 AS grain, 900000 AS ms UNION ALL SELECT 1, 86400000) g
+     WHERE p.site = (SELECT num FROM site_numbers WHERE site_id = new.site_id) AND p.company = new.num
+    ON CONFLICT (site, grain, bucket, path) DO UPDATE SET score_sum = score_sum + excluded.score_sum;
+END;
 
 -- Per company and bucket: 1 when the company's latest sighting is in it (companies), and how
 -- many of its visitors' latest sightings are (visitors).
@@ -136,8 +159,7 @@ CREATE TRIGGER insight_company_facets AFTER UPDATE OF industry, size ON companie
     ON CONFLICT (site, grain, bucket, facet, value) DO UPDATE SET companies = companies + excluded.companies, visitors = visitors + excluded.visitors;
 END;
 
--- An erased company leaves every insight: its marks leave the segments, its sightings go (its
--- page sightings stay, unread: the page read joins companies, which no longer has it).
+-- An erased company leaves every insight: its marks leave the segments and the pages, its sightings go.
 CREATE TRIGGER insight_company_delete AFTER DELETE ON companies BEGIN
   INSERT INTO insight_segments (site, facet, value, grain, bucket, companies, visitors)
     SELECT m.site, f.facet, f.value, m.grain, m.bucket, -m.companies, -m.visitors
@@ -148,6 +170,12 @@ CREATE TRIGGER insight_company_delete AFTER DELETE ON companies BEGIN
   DELETE FROM insight_company_marks WHERE company = old.num AND site = (SELECT num FROM site_numbers WHERE site_id = old.site_id);
   DELETE FROM insight_company_visitors WHERE company = old.num AND site = (SELECT num FROM site_numbers WHERE site_id = old.site_id);
   DELETE FROM insight_company_last WHERE company = old.num AND site = (SELECT num FROM site_numbers WHERE site_id = old.site_id);
+  INSERT INTO insight_path_marks (site, grain, bucket, path, companies, score_sum)
+    SELECT p.site, g.grain, p.last_ts / g.ms, p.path, -1, -old.lead_score
+      FROM insight_path_companies p, (SELECT 0 AS grain, 900000 AS ms UNION ALL SELECT 1, 86400000) g
+     WHERE p.site = (SELECT num FROM site_numbers WHERE site_id = old.site_id) AND p.company = old.num
+    ON CONFLICT (site, grain, bucket, path) DO UPDATE SET companies = companies + excluded.companies, score_sum = score_sum + excluded.score_sum;
+  DELETE FROM insight_path_companies WHERE company = old.num AND site = (SELECT num FROM site_numbers WHERE site_id = old.site_id);
 END;
 
 -- A page view the follower has counted whose company changes afterwards (resolved late, by

@@ -43,17 +43,23 @@ export function readInsightSums(db: Db, siteId: string, fromMs: number): Insight
     db,
     `SELECT path, sum(views) AS views FROM (${inWindow('path, views', 'insight_path_views')}) GROUP BY path ORDER BY views DESC, path LIMIT @limit`,
   ).all({ ...r, limit: rankedPaths });
-  const pages = top.map((p) => {
-    // Current scores, read now: the distinct companies whose latest view of the page is in the window.
-    const companies = prepared<[number, string, number], { companies: number; scoreSum: number | null }>(
+  // Current scores: the marks hold each company's score as it is now (migration 011's trigger).
+  const marks = new Map(
+    prepared<typeof r, { path: string; companies: number; scoreSum: number }>(
       db,
-      `SELECT count(*) AS companies, sum(c.lead_score) AS scoreSum
-         FROM insight_path_companies p JOIN companies c ON c.num = p.company
-        WHERE p.site = ? AND p.path = ? AND p.last_ts >= ?`,
-    ).get(site, p.path, fromMs)!;
-    const title = prepared<[number, string], string>(db, 'SELECT title FROM insight_path_titles WHERE site = ? AND path = ?').pluck(true).get(site, p.path) ?? null;
-    return { path: p.path, title, views: p.views, companies: companies.companies, scoreSum: companies.scoreSum ?? 0 };
-  });
+      `SELECT path, sum(companies) AS companies, sum(score_sum) AS scoreSum FROM (${inWindow('path, companies, score_sum', 'insight_path_marks')}) GROUP BY path`,
+    )
+      .all(r)
+      .map((m) => [m.path, m]),
+  );
+  const title = prepared<[number, string], string>(db, 'SELECT title FROM insight_path_titles WHERE site = ? AND path = ?').pluck(true);
+  const pages = top.map((p) => ({
+    path: p.path,
+    title: title.get(site, p.path) ?? null,
+    views: p.views,
+    companies: marks.get(p.path)?.companies ?? 0,
+    scoreSum: marks.get(p.path)?.scoreSum ?? 0,
+  }));
   const referrers = prepared<typeof r, { domain: string; visits: number }>(
     db,
     `SELECT domain, sum(visits) AS visits FROM (${inWindow('domain, visits', 'insight_referrers')}) GROUP BY domain`,

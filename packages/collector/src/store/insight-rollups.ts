@@ -56,8 +56,21 @@ class Slice {
   readonly pathSeen = new Map<string, number>();
   /** Mark moves: site|company|grain|bucket -> [companies, visitors]. */
   readonly marks = new Map<string, [number, number]>();
+  /** Page mark moves: site|grain|bucket|path -> [companies, score sum]. */
+  readonly pathMarks = new Map<string, [number, number]>();
 
   constructor(readonly db: Db) {}
+
+  pathMark(site: number, path: string, ts: number | null, score: number, sign: 1 | -1): void {
+    if (ts === null) return;
+    for (let g = 0; g < grains.length; g++) {
+      const key = `${site}|${g}|${Math.floor(ts / grains[g]!)}|${path}`;
+      let entry = this.pathMarks.get(key);
+      if (!entry) this.pathMarks.set(key, (entry = [0, 0]));
+      entry[0] += sign;
+      entry[1] += sign * score;
+    }
+  }
 
   mark(site: number, company: number, ts: number | null, kind: 0 | 1, sign: 1 | -1): void {
     if (ts === null) return;
@@ -135,12 +148,31 @@ function foldSightings(db: Db, slice: Slice): void {
     const site = Number(parts[0]);
     const company = Number(parts[1]);
     const path = parts.slice(2).join('|');
+    const known = prepared<[number, string, number], number>(db, 'SELECT last_ts FROM insight_path_companies WHERE site = ? AND path = ? AND company = ?')
+      .pluck(true)
+      .get(site, path, company);
+    setPathSeen(db, slice, site, path, company, known ?? null, known === undefined || ts > known ? ts : known);
+  }
+}
+
+/** The company's lead score now, or null when it was erased (its sightings then count nowhere). */
+function scoreOf(db: Db, company: number): number | null {
+  return prepared<[number], number>(db, 'SELECT lead_score FROM companies WHERE num = ?').pluck(true).get(company) ?? null;
+}
+
+function setPathSeen(db: Db, slice: Slice, site: number, path: string, company: number, before: number | null, after: number | null): void {
+  if (before === after) return;
+  const score = scoreOf(db, company);
+  if (score === null) return;
+  slice.pathMark(site, path, before, score, -1);
+  slice.pathMark(site, path, after, score, 1);
+  if (after === null) prepared(db, 'DELETE FROM insight_path_companies WHERE site = ? AND path = ? AND company = ?').run(site, path, company);
+  else
     prepared(
       db,
       `INSERT INTO insight_path_companies (site, path, company, last_ts) VALUES (?, ?, ?, ?)
-       ON CONFLICT (site, path, company) DO UPDATE SET last_ts = max(last_ts, excluded.last_ts)`,
-    ).run(site, path, company, ts);
-  }
+       ON CONFLICT (site, path, company) DO UPDATE SET last_ts = excluded.last_ts`,
+    ).run(site, path, company, after);
 }
 
 function setVisitorSeen(db: Db, slice: Slice, site: number, company: number, visitor: number, before: number | null, after: number | null): void {
@@ -204,6 +236,15 @@ function writeSlice(db: Db, slice: Slice): void {
        ON CONFLICT (site, path) DO UPDATE SET ts = excluded.ts, title = excluded.title WHERE excluded.ts >= ts`,
     ).run(Number(parts[0]), parts.slice(1).join('|'), ts, title);
   }
+  for (const [key, [companies, scoreSum]] of slice.pathMarks) {
+    if (companies === 0 && scoreSum === 0) continue;
+    const parts = splitKey(key);
+    prepared(
+      db,
+      `INSERT INTO insight_path_marks (site, grain, bucket, path, companies, score_sum) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (site, grain, bucket, path) DO UPDATE SET companies = companies + excluded.companies, score_sum = score_sum + excluded.score_sum`,
+    ).run(Number(parts[0]), Number(parts[1]), Number(parts[2]), parts.slice(3).join('|'), companies, scoreSum);
+  }
   for (const [key, [companies, visitors]] of slice.marks) {
     if (companies === 0 && visitors === 0) continue;
     const [site, company, grain, bucket] = splitKey(key).map(Number) as [number, number, number, number];
@@ -251,6 +292,10 @@ function recount(db: Db, slice: Slice, change: ChangeRow): void {
         .pluck(true)
         .get(change.site, company) ?? null;
     setCompanySeen(db, slice, change.site, company, companyBefore, companyNow);
+    const pathBefore =
+      prepared<[number, string, number], number>(db, 'SELECT last_ts FROM insight_path_companies WHERE site = ? AND path = ? AND company = ?')
+        .pluck(true)
+        .get(change.site, change.path, company) ?? null;
     const pathNow =
       prepared<[number, number, string], number | null>(
         db,
@@ -258,13 +303,7 @@ function recount(db: Db, slice: Slice, change: ChangeRow): void {
       )
         .pluck(true)
         .get(change.site, company, change.path) ?? null;
-    if (pathNow === null) prepared(db, 'DELETE FROM insight_path_companies WHERE site = ? AND path = ? AND company = ?').run(change.site, change.path, company);
-    else
-      prepared(
-        db,
-        `INSERT INTO insight_path_companies (site, path, company, last_ts) VALUES (?, ?, ?, ?)
-         ON CONFLICT (site, path, company) DO UPDATE SET last_ts = excluded.last_ts`,
-      ).run(change.site, change.path, company, pathNow);
+    setPathSeen(db, slice, change.site, change.path, company, pathBefore, pathNow);
   }
 }
 
@@ -312,6 +351,7 @@ export function startRebuild(db: Db, site: number): void {
       'insight_company_visitors',
       'insight_company_last',
       'insight_path_companies',
+      'insight_path_marks',
       'insight_company_marks',
       'insight_segments',
     ]) {
