@@ -37,7 +37,7 @@ async function call(collector: CollectorProcess, method: string, path: string, k
     headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) };
+  return { status: res.status, body: await res.json() };
 }
 
 function progress(): { last: number; newest: number; queued: number } {
