@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endpoints } from '../../packages/collector/src/api/app.js';
+import { makeDraft } from '../../packages/collector/src/make-draft.js';
 import { createApiKey, revokeApiKey } from '../../packages/collector/src/store/api-keys.js';
 import { upsertContact } from '../../packages/collector/src/store/contacts.js';
 import { insertSignal } from '../../packages/collector/src/store/signals.js';
@@ -89,6 +90,11 @@ function requestFor(method: string, path: string): { path: string; body?: unknow
       return { path: `/api/v1/signals/${signalId}` };
     case 'PATCH /api/v1/settings':
       return { path, body: { name: 'Renamed' } };
+    case 'POST /api/dashboard/outreach':
+      return { path, body: { contactId } };
+    case 'PATCH /api/dashboard/outreach':
+      // An edit keeps the draft pending, so every level's request finds it editable.
+      return { path, body: { id: makeDraft(api.server.ctx.db, site.id, { contactId }, Date.now())!.id, subject: 'Edited' } };
     default:
       return { path };
   }

@@ -7,6 +7,10 @@ import { migrate, type Db } from '../../packages/collector/src/store/db.js';
 import { writeEvent } from '../../packages/collector/src/store/events.js';
 import type { ListPage, PageRequest } from '../../packages/collector/src/store/list-page.js';
 import { listPageViews, type PageViewFilters } from '../../packages/collector/src/store/page-view-queries.js';
+import { readInsightSums } from '../../packages/collector/src/store/insight-queries.js';
+import { followPageViews, rebuildSlice, startRebuild } from '../../packages/collector/src/store/insight-rollups.js';
+import { siteNumber } from '../../packages/collector/src/store/keys.js';
+import { listDrafts } from '../../packages/collector/src/store/outreach-drafts.js';
 import { createSite } from '../../packages/collector/src/store/sites.js';
 import { insertSignal, listSignals, type SignalFilters } from '../../packages/collector/src/store/signals.js';
 import { listVisitors } from '../../packages/collector/src/store/visitor-queries.js';
@@ -186,5 +190,33 @@ describe('the query plans of the list reads', () => {
     const stated = [...new Set(reads.flatMap(problemsOf))];
     expect(unstated, unstated.join('\n\n')).toEqual([]);
     expect(stated, stated.join('\n\n')).toEqual([]);
+  });
+
+  it('seek an index for the insight rollups (the follower, the rebuild, the change queue, the reads) and the outreach drafts', () => {
+    statements.clear();
+    followPageViews(db, 1_000_000);
+    // A page view resolved late and one deleted: the follower recounts their sightings.
+    db.prepare('UPDATE page_view_rows SET company = NULL WHERE id = (SELECT min(id) FROM page_view_rows WHERE company IS NOT NULL)').run();
+    db.prepare('DELETE FROM page_view_rows WHERE id = (SELECT max(id) FROM page_view_rows WHERE company IS NOT NULL)').run();
+    followPageViews(db, 1_000_000);
+    startRebuild(db, siteNumber(db, siteId)!);
+    while (rebuildSlice(db, siteNumber(db, siteId)!, 50) > 0);
+    for (const from of [t0 - 86_400_000 * 365, t0 - 20_700_000, t0]) readInsightSums(db, siteId, from);
+    for (const status of ['pending', 'sent', 'all'] as const) {
+      for (const contactId of [undefined, 'ct_plan']) listDrafts(db, siteId, { status, contactId }, { limit: 20, offset: 20 });
+    }
+    const reads = [...statements].filter(
+      (sql) => /^\s*SELECT/i.test(sql) && /\b(insight_\w+|page_view_rows|companies|outreach_drafts)\b/.test(sql) && !/\bEXPLAIN\b/.test(sql),
+    );
+    expect(reads.length).toBeGreaterThan(10);
+    const problems: string[] = [];
+    for (const sql of reads) {
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((row) => row.detail);
+      // A rollup read sums the window's rows and groups them (a small sort is allowed); none scans a table
+      // whole but the change queue, which every slice empties from its start.
+      for (const line of plan)
+        if (/^SCAN (?!\(|CONSTANT|insight_changes$)/.test(line)) problems.push(`${sql.replace(/\s+/g, ' ').slice(0, 300)}\n    ${plan.join('\n    ')}`);
+    }
+    expect(problems, problems.join('\n\n')).toEqual([]);
   });
 });

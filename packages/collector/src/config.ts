@@ -37,6 +37,8 @@ export interface Config {
   writerThread: boolean;
   /** Threads that run the API's reads, each with its own connection (CLEARVIEW_READ_THREADS, default 1). */
   readThreads: number;
+  /** How often the insight rollups follow new page views, in ms (CLEARVIEW_INSIGHTS_EVERY_MS, default 2,000; 0: never, e.g. to measure without). */
+  insightsEveryMs: number;
   cityDbPath: string | null;
   /** Where `clearview data update` installs IP data (CLEARVIEW_DATA_DIR, default ip-data beside the database); null for an in-memory database. */
   dataDir: string | null;
@@ -208,6 +210,7 @@ export function loadConfig(env: Env = process.env): Config {
     synchronous: env.CLEARVIEW_SYNCHRONOUS === 'FULL' ? 'FULL' : 'NORMAL',
     writerThread: env.CLEARVIEW_WRITER_THREAD !== '0',
     readThreads: integer(env, 'CLEARVIEW_READ_THREADS', 1, 1),
+    insightsEveryMs: integer(env, 'CLEARVIEW_INSIGHTS_EVERY_MS', 2_000),
     cityDbPath: env.CLEARVIEW_CITY_DB || null,
     dataDir: env.CLEARVIEW_DATA_DIR || (dbPath === ':memory:' ? null : join(dirname(dbPath), 'ip-data')),
     enterpriseFiles: (env.CLEARVIEW_ENTERPRISES_FILES ?? '')

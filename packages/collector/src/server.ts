@@ -18,11 +18,13 @@ import { notFound } from './errors.js';
 import { startIntake } from './intake/start-intake.js';
 import { deliveryJob } from './jobs/deliveries.js';
 import { dropSummaryJob } from './jobs/drop-summary.js';
-import { startJob } from './jobs/job.js';
+import { startJob, type RunningJob } from './jobs/job.js';
+import { insightRollupsJob } from './jobs/insight-rollups.js';
 import { scoreRefreshJob } from './jobs/score-refresh.js';
 import { createSignalFollower, signalFollowJob, type SignalFollower } from './jobs/signal-follower.js';
 import { createWatchedDomains } from './alerts/watched-domains.js';
 import { createLogger, type Logger } from './logger.js';
+import { draftOnContactIdentified } from './make-draft.js';
 import { createMetrics } from './metrics.js';
 import { installedIpData } from './ip-data/files.js';
 import { createResolver, type Resolver } from './resolve/resolver.js';
@@ -108,7 +110,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { writer, committer } = startIntake({ config, db, logger, metrics, now, onIdentityChanged: (siteId) => resolver.invalidateSite(siteId) });
   // Signals follow what was committed, on this thread's connection, in short transactions of their own.
   const watched = createWatchedDomains({ version: () => watchListVersion(db), domains: (siteId) => listWatchedDomains(db, siteId) });
-  const signals = createSignalFollower(db, { now, watched, outbox: [enqueueDeliveries, ...(options.outboxWriters ?? [])] });
+  const signals = createSignalFollower(db, {
+    now,
+    watched,
+    outbox: [enqueueDeliveries, draftOnContactIdentified((error) => logger.error({ err: error }, 'could not make an outreach draft')), ...(options.outboxWriters ?? [])],
+  });
   // Alerts: what the outbox owes is sent by a job, never on the beacon path or inside a commit.
   setEmailAvailable(db, config.smtp !== null);
   const outbound = { allowPrivate: config.allowPrivateWebhooks, resolve: options.outbound?.resolve, timeoutMs: options.outbound?.timeoutMs };
@@ -128,12 +134,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       email: email ?? noEmail,
     },
   });
-  const jobs = [
+  const jobs: RunningJob[] = [
     startJob(scoreRefreshJob(committer, now), { logger, metrics }),
     startJob(signalFollowJob(signals), { logger, metrics }),
     startJob(deliveries.spec, { logger, metrics }),
     startJob(dropSummaryJob(metrics, logger), { logger, metrics }),
   ];
+  if (config.insightsEveryMs > 0) jobs.push(startJob(insightRollupsJob(committer, config.insightsEveryMs), { logger, metrics }));
   // API reads get their own threads and connections: a slow list must never hold up the thread that answers beacons.
   const reads =
     config.dbPath === ':memory:'
@@ -206,7 +213,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     resolver.swap(next);
     logger.info({ resolver: next.info, data: installedIpData(config.dataDir)?.dir ?? 'shipped' }, 'IP data reloaded');
   };
-  return { port, url: `http://127.0.0.1:${port}`, server, ctx, signals, close, reloadIpData, metricsPort: metricsServer ? (metricsServer.address() as AddressInfo).port : null };
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    server,
+    ctx,
+    signals,
+    close,
+    reloadIpData,
+    metricsPort: metricsServer ? (metricsServer.address() as AddressInfo).port : null,
+  };
 }
 
 /** CLEARVIEW_METRICS_ADDR: /metrics on a listener of its own, off the public one. */

@@ -7,8 +7,10 @@ import { contactEndpoints } from './contacts.js';
 import { docsAssets } from './docs-page.js';
 import { mountEndpoints, type Endpoint } from './endpoint.js';
 import { ingestEndpoints } from './ingest.js';
+import { insightEndpoints } from './insights.js';
 import { keyEndpoints } from './keys.js';
 import { buildOpenApi } from './openapi.js';
+import { outreachEndpoints } from './outreach.js';
 import { pageViewEndpoints } from './page-views.js';
 import { createRateLimiter } from './rate-limit.js';
 import { logFailedRequests } from './request-log.js';
@@ -42,7 +44,7 @@ const openApiEndpoint: Endpoint = {
   },
 };
 
-/** Every /api/v1 endpoint Express serves (the beacon path is server.ts's). */
+/** Every /api/v1 and /api/dashboard endpoint Express serves (the beacon path is server.ts's). */
 export const endpoints: readonly Endpoint[] = [
   ...companyEndpoints,
   ...visitorEndpoints,
@@ -56,6 +58,8 @@ export const endpoints: readonly Endpoint[] = [
   ...settingsEndpoints,
   ...watchListEndpoints,
   ...signalEndpoints,
+  ...insightEndpoints,
+  ...outreachEndpoints,
   openApiEndpoint,
 ];
 

@@ -235,81 +235,86 @@ function ingest(ctx: AppContext, siteId: string, body: Record<Collection, unknow
   const links: Array<{ ip: string; email: string; companyDomain: string; companyName: string | undefined }> = [];
 
   const firsts: FirstRecord[] = [];
-  ctx.db.transaction(() => {
-    for (const { record } of valid('companies', ingestCompany, body.companies)) {
-      const { created, id } = upsertExplicitCompany(ctx.db, siteId, record, now);
-      stats.companies[created ? 'created' : 'updated'] += 1;
-      if (created) firsts.push({ kind: 'company', siteId, companyId: id, domain: record.domain, name: record.name ?? null });
-      touched.add(id);
-    }
-    for (const { record } of valid('contacts', ingestContact, body.contacts)) {
-      const companyDomain = record.companyDomain ?? companyDomainFromEmail(record.email);
-      const { created, id } = upsertContact(ctx.db, siteId, { ...record, companyDomain }, 'ingest', now);
-      stats.contacts[created ? 'created' : 'updated'] += 1;
-      if (created) firsts.push({ kind: 'contact', siteId, contactId: id });
-    }
-    let identityChanged = false;
-    for (const { index, record } of valid('visitors', ingestVisitor, body.visitors)) {
-      const range = rangeOf(record.ip);
-      if (typeof range === 'string') {
-        refuse('visitors', index, range);
-        continue;
+  // IMMEDIATE: the write lock is taken (waiting for it) before the first read. A deferred
+  // transaction that reads first cannot upgrade once the writer thread or a job commits
+  // meanwhile, and fails at once with SQLITE_BUSY however long the busy timeout.
+  ctx.db
+    .transaction(() => {
+      for (const { record } of valid('companies', ingestCompany, body.companies)) {
+        const { created, id } = upsertExplicitCompany(ctx.db, siteId, record, now);
+        stats.companies[created ? 'created' : 'updated'] += 1;
+        if (created) firsts.push({ kind: 'company', siteId, companyId: id, domain: record.domain, name: record.name ?? null });
+        touched.add(id);
       }
-      const existing = findIdentityRange(ctx.db, siteId, range.lo, range.hi);
-      putIdentityRange(ctx.db, { siteId, ...range, companyDomain: record.companyDomain, source: 'ingest' }, now);
-      identityChanged = true;
-      stats.visitors[existing ? 'updated' : 'created'] += 1;
-      touched.add(ensureCompany(ctx.db, siteId, record.companyDomain, record.companyName ?? null, now));
-      const single = range.prefix === 128 ? normalizeIp(record.ip.trim()) : null;
-      if (single && record.userAgent !== undefined) userAgents.set(single, record.userAgent);
-      if (single && record.email) links.push({ ip: single, email: record.email, companyDomain: record.companyDomain, companyName: record.companyName });
-    }
-    // Page views below resolve through the mappings just written.
-    if (identityChanged) ctx.resolver.invalidateSite(siteId);
-    for (const { index, record } of valid('pageViews', ingestPageView, body.pageViews)) {
-      const ip = normalizeIp(record.visitorIp.trim());
-      if (!ip) {
-        refuse('pageViews', index, 'visitorIp must be an IP address such as 203.0.113.42');
-        continue;
+      for (const { record } of valid('contacts', ingestContact, body.contacts)) {
+        const companyDomain = record.companyDomain ?? companyDomainFromEmail(record.email);
+        const { created, id } = upsertContact(ctx.db, siteId, { ...record, companyDomain }, 'ingest', now);
+        stats.contacts[created ? 'created' : 'updated'] += 1;
+        if (created) firsts.push({ kind: 'contact', siteId, contactId: id });
       }
-      const ts = Date.parse(record.timestamp);
-      if (ts > now + 3_600_000 || ts < Date.UTC(2000, 0, 1)) {
-        refuse('pageViews', index, 'timestamp must be between 2000-01-01 and one hour from now');
-        continue;
+      let identityChanged = false;
+      for (const { index, record } of valid('visitors', ingestVisitor, body.visitors)) {
+        const range = rangeOf(record.ip);
+        if (typeof range === 'string') {
+          refuse('visitors', index, range);
+          continue;
+        }
+        const existing = findIdentityRange(ctx.db, siteId, range.lo, range.hi);
+        putIdentityRange(ctx.db, { siteId, ...range, companyDomain: record.companyDomain, source: 'ingest' }, now);
+        identityChanged = true;
+        stats.visitors[existing ? 'updated' : 'created'] += 1;
+        touched.add(ensureCompany(ctx.db, siteId, record.companyDomain, record.companyName ?? null, now));
+        const single = range.prefix === 128 ? normalizeIp(record.ip.trim()) : null;
+        if (single && record.userAgent !== undefined) userAgents.set(single, record.userAgent);
+        if (single && record.email) links.push({ ip: single, email: record.email, companyDomain: record.companyDomain, companyName: record.companyName });
       }
-      const resolution = ctx.resolver.resolve(siteId, ip);
-      const userAgent = record.userAgent ?? userAgents.get(ip);
-      const client = userAgent === undefined ? null : parseClient(userAgent);
-      const pageView = pageViewRecord({
-        siteId,
-        visitorId: ingestVisitorId(siteId, ip),
-        pageViewId: record.id ?? ingestPageViewId(ip, record.url, ts),
-        ts,
-        url: pageOf(record.url),
-        referrer: referrerOf(record.referrer),
-        title: record.title ?? null,
-        screenWidth: null,
-        ip,
-        network: { ...resolution, company: resolution.company ? withLogo(resolution.company) : null },
-        client,
-        // By evidence only: a placeholder user agent in imported data must not hide the record (collect/bot-evidence.ts).
-        botUserAgent: userAgent !== undefined && isRecognisedBot(userAgent),
-        source: 'ingest',
-        engagedMs: Math.round((record.duration ?? 0) * 1000),
-      });
-      const outcome = writeEvent(ctx.db, pageView);
-      if (outcome.first) firsts.push(outcome.first);
-      if (outcome.duplicate) stats.pageViews.duplicates += 1;
-      else stats.pageViews.created += 1;
-      if (outcome.companyId) touched.add(outcome.companyId);
-    }
-    // People seen from an address, linked last: the visitor then already carries the
-    // times of its page views, and a link alone does not count as a visit.
-    for (const link of links) {
-      const contact = upsertContact(ctx.db, siteId, { email: link.email, companyDomain: link.companyDomain, companyName: link.companyName }, 'ingest', now);
-      linkVisitorContact(ctx.db, siteId, ingestVisitorId(siteId, link.ip), contact.id, now, link.ip);
-    }
-  })();
+      // Page views below resolve through the mappings just written.
+      if (identityChanged) ctx.resolver.invalidateSite(siteId);
+      for (const { index, record } of valid('pageViews', ingestPageView, body.pageViews)) {
+        const ip = normalizeIp(record.visitorIp.trim());
+        if (!ip) {
+          refuse('pageViews', index, 'visitorIp must be an IP address such as 203.0.113.42');
+          continue;
+        }
+        const ts = Date.parse(record.timestamp);
+        if (ts > now + 3_600_000 || ts < Date.UTC(2000, 0, 1)) {
+          refuse('pageViews', index, 'timestamp must be between 2000-01-01 and one hour from now');
+          continue;
+        }
+        const resolution = ctx.resolver.resolve(siteId, ip);
+        const userAgent = record.userAgent ?? userAgents.get(ip);
+        const client = userAgent === undefined ? null : parseClient(userAgent);
+        const pageView = pageViewRecord({
+          siteId,
+          visitorId: ingestVisitorId(siteId, ip),
+          pageViewId: record.id ?? ingestPageViewId(ip, record.url, ts),
+          ts,
+          url: pageOf(record.url),
+          referrer: referrerOf(record.referrer),
+          title: record.title ?? null,
+          screenWidth: null,
+          ip,
+          network: { ...resolution, company: resolution.company ? withLogo(resolution.company) : null },
+          client,
+          // By evidence only: a placeholder user agent in imported data must not hide the record (collect/bot-evidence.ts).
+          botUserAgent: userAgent !== undefined && isRecognisedBot(userAgent),
+          source: 'ingest',
+          engagedMs: Math.round((record.duration ?? 0) * 1000),
+        });
+        const outcome = writeEvent(ctx.db, pageView);
+        if (outcome.first) firsts.push(outcome.first);
+        if (outcome.duplicate) stats.pageViews.duplicates += 1;
+        else stats.pageViews.created += 1;
+        if (outcome.companyId) touched.add(outcome.companyId);
+      }
+      // People seen from an address, linked last: the visitor then already carries the
+      // times of its page views, and a link alone does not count as a visit.
+      for (const link of links) {
+        const contact = upsertContact(ctx.db, siteId, { email: link.email, companyDomain: link.companyDomain, companyName: link.companyName }, 'ingest', now);
+        linkVisitorContact(ctx.db, siteId, ingestVisitorId(siteId, link.ip), contact.id, now, link.ip);
+      }
+    })
+    .immediate();
 
   // Logged once the transaction has committed: a rolled-back ingest created nothing.
   for (const first of firsts.slice(0, 50)) logFirst(ctx.logger, first);

@@ -4,9 +4,11 @@ import { signalTypes } from '../alerts/signal.js';
 import type { AppContext } from '../context.js';
 import { unprocessable } from '../errors.js';
 import { mergeScoringModel, scoringModelPatchSchema, type ScoringModel } from '../score/model.js';
+import { isTimeZone } from '../insights/calendar.js';
+import { mergeOutreach, outreachPatchSchema, outreachSettingsOf, templateProblems } from '../outreach/settings.js';
 import { normalizeSiteDomain } from '../site-domain.js';
 import { listSiteCompanyIds } from '../store/company-queries.js';
-import { getSiteSettings, scoringModelOf, scoringPatchOf, updateSite, webhookAcceptsSiteKey, type SiteSettings } from '../store/site-settings.js';
+import { getSiteSettings, scoringModelOf, siteTimeZone, scoringPatchOf, updateSite, webhookAcceptsSiteKey, type SiteSettings } from '../store/site-settings.js';
 import { getSite } from '../store/sites.js';
 import { callerOf, type Endpoint } from './endpoint.js';
 import { outboundUrlOrRefuse } from './webhook-endpoints.js';
@@ -62,6 +64,13 @@ export const settingsPatchBody = z.strictObject({
     .partial()
     .optional()
     .describe('Alert rules and channels; the fields given replace the stored ones, the others are kept'),
+  outreach: outreachPatchSchema.optional(),
+  timezone: z
+    .string({ error: 'timezone must be a string' })
+    .max(64, 'timezone must be an IANA time zone such as Europe/Berlin')
+    .refine(isTimeZone, 'timezone must be an IANA time zone such as Europe/Berlin')
+    .optional()
+    .describe('The IANA time zone GET /api/dashboard/insights counts days in when the request names none (default UTC)'),
   webhook: z
     .strictObject({ acceptSiteKey: z.boolean({ error: 'acceptSiteKey must be true or false' }) })
     .optional()
@@ -80,6 +89,13 @@ export const settingsModel = z.object({
     email: z.object({ recipients: z.array(z.string()), events: z.array(z.enum(signalTypes)) }),
   }),
   webhook: z.object({ acceptSiteKey: z.boolean() }),
+  timezone: z.string(),
+  outreach: z.object({
+    autoGenerate: z.boolean(),
+    senderName: z.string(),
+    highIntentPatterns: z.array(z.string()),
+    templates: z.object({ highIntent: z.object({ subject: z.string(), body: z.string() }), general: z.object({ subject: z.string(), body: z.string() }) }),
+  }),
 });
 
 const rescoreSlice = 2_000;
@@ -138,6 +154,8 @@ function settingsView(ctx: AppContext, siteId: string): z.infer<typeof settingsM
     scoring: scoringModelOf(settings) as unknown as Record<string, unknown>,
     alerts: alertsOf(settings?.alerts),
     webhook: { acceptSiteKey: webhookAcceptsSiteKey(settings) },
+    timezone: siteTimeZone(ctx.db, siteId),
+    outreach: outreachSettingsOf(settings?.outreach),
   };
 }
 
@@ -193,6 +211,26 @@ export const settingsEndpoints: Endpoint[] = [
       if (body.scoring) change.scoring = mergeScoringModel(scoringPatchOf(current) as ScoringModel, body.scoring);
       if (body.alerts) change.alerts = mergeAlerts(alertsOf(current?.alerts), body.alerts);
       if (body.webhook) change.webhook = { ...(current?.webhook ?? {}), ...body.webhook };
+      if (body.timezone !== undefined) change.timezone = body.timezone;
+      if (body.outreach) {
+        // Stored merged over what was stored (objects merge, lists replace); checked whole, so
+        // a template already stored with an unknown placeholder cannot slip through either.
+        const stored = outreachPatchSchema.safeParse(current?.outreach ?? {});
+        const merged = mergeOutreach(outreachSettingsOf(current?.outreach), body.outreach);
+        const problems = templateProblems(merged);
+        if (problems.length > 0) throw unprocessable(`Unknown placeholder in ${problems.map((p) => `${p.field}: ${p.message.split(';')[0]}`).join(', ')}`, problems);
+        change.outreach = {
+          ...(stored.success ? stored.data : {}),
+          ...body.outreach,
+          templates: {
+            ...(stored.success ? stored.data.templates : {}),
+            ...(body.outreach.templates?.highIntent
+              ? { highIntent: { ...(stored.success ? stored.data.templates?.highIntent : {}), ...body.outreach.templates.highIntent } }
+              : {}),
+            ...(body.outreach.templates?.general ? { general: { ...(stored.success ? stored.data.templates?.general : {}), ...body.outreach.templates.general } } : {}),
+          },
+        };
+      }
       updateSite(ctx.db, siteId, { name: body.name, domains, settings: change });
       // The collector caches sites by key: new domains must count from the next beacon on.
       if (domains) ctx.siteCache.clear();

@@ -107,22 +107,25 @@ export const webhookEndpoints: Endpoint[] = [
         ]);
       }
       const now = ctx.now();
-      const result = ctx.db.transaction(() => {
-        const company = upsertExplicitCompany(ctx.db, caller.siteId, { ...mapping.company, domain, custom: mapping.custom }, now, source);
-        const contact = mapping.contact
-          ? upsertContact(ctx.db, caller.siteId, { ...mapping.contact, companyDomain: domain, companyName: mapping.company.name }, 'webhook', now, source)
-          : null;
-        recordWebhookEvent(ctx.db, {
-          siteId: caller.siteId,
-          receivedAt: now,
-          auth: caller.via,
-          companyId: company.id,
-          payload,
-          mapped: mapping.mapped,
-          custom: Object.keys(mapping.custom),
-        });
-        return { company, contact };
-      })();
+      // IMMEDIATE, as ingest's: a deferred one fails with SQLITE_BUSY when another connection commits between its read and its write.
+      const result = ctx.db
+        .transaction(() => {
+          const company = upsertExplicitCompany(ctx.db, caller.siteId, { ...mapping.company, domain, custom: mapping.custom }, now, source);
+          const contact = mapping.contact
+            ? upsertContact(ctx.db, caller.siteId, { ...mapping.contact, companyDomain: domain, companyName: mapping.company.name }, 'webhook', now, source)
+            : null;
+          recordWebhookEvent(ctx.db, {
+            siteId: caller.siteId,
+            receivedAt: now,
+            auth: caller.via,
+            companyId: company.id,
+            payload,
+            mapped: mapping.mapped,
+            custom: Object.keys(mapping.custom),
+          });
+          return { company, contact };
+        })
+        .immediate();
       ctx.rescore([result.company.id]);
       res.json({
         success: true,

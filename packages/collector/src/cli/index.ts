@@ -8,6 +8,7 @@ import { BackupRefused, backupDatabase, intakeDir, restoreDatabase } from './bac
 import { DatabaseLocked, lockDatabase, type DatabaseLock } from '../intake/db-lock.js';
 import { describeRepair, repairIntakeLog } from '../intake/log-repair.js';
 import { describeScan, scanIntakeLog } from '../intake/log-scan.js';
+import { rebuildInsights } from '../jobs/insight-rollups.js';
 import { readIntakeProgress } from '../store/intake-progress.js';
 import { createApiKey, listApiKeys, permissions, revokeApiKey, type ApiKey, type Permission } from '../store/api-keys.js';
 import { openDatabase, type Db } from '../store/db.js';
@@ -52,6 +53,7 @@ const commands = {
     usage: 'restore FILE [--json]',
     about: 'replaces the database with a backup; needs the collector stopped; the old intake folder is moved aside, never replayed onto it',
   },
+  'rollups rebuild': { usage: 'rollups rebuild --site SITE_ID [--json]', about: "recounts the site's insight rollups from its page views" },
   'intake verify': { usage: 'intake verify [--json]', about: 'checks the intake log against the database (exit 1 if it is damaged); needs the collector stopped' },
   'intake repair': { usage: 'intake repair [--json]', about: 'writes every readable event, keeps each damaged line in intake_failures; needs the collector stopped' },
 } as const;
@@ -226,6 +228,15 @@ async function run(db: Db, dbPath: string, argv: string[], out: Out['print']): P
       const id = required(positionals[0], 'KEY_ID');
       if (!revokeApiKey(db, id)) throw new UsageError(`no active key with id ${id}`);
       out(`Key ${id} revoked`, { id, revoked: true });
+      return;
+    }
+    case 'rollups rebuild': {
+      const { values } = parse(rest, { site: { type: 'string' } });
+      const site = requireSite(db, required(values.site as string, '--site'));
+      const started = performance.now();
+      const pageViews = await rebuildInsights(db, site.id);
+      const seconds = Math.round((performance.now() - started) / 100) / 10;
+      out(`Rebuilt the insight rollups of ${site.id} from ${pageViews} page views in ${seconds} s`, { siteId: site.id, pageViews, seconds });
       return;
     }
     case 'intake verify': {

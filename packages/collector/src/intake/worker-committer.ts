@@ -17,12 +17,17 @@ export interface RefreshRequest {
   id: number;
   now: number;
 }
+export interface FollowRequest {
+  type: 'follow';
+  id: number;
+}
 
 export type WorkerReply =
   | { type: 'committed'; id: number; results: CommitResult[] | null; summary: CommitSummary; seconds: number; error: string | null }
   /** The batch as a whole could not be written (nothing of it, or only a prefix, is committed). */
   | { type: 'failed'; id: number; error: string }
   | { type: 'refreshed'; id: number; count: number; error: string | null }
+  | { type: 'followed'; id: number; count: number; error: string | null }
   | { type: 'closed' };
 
 /** The compiled worker; tests run the TypeScript sources, whose worker is the built one (npm test builds first). */
@@ -54,10 +59,10 @@ export function createWorkerCommitter(path: string, onError: (error: unknown) =>
         closed?.();
         return;
       }
-      if (message.type === 'refreshed') {
+      if (message.type === 'refreshed' || message.type === 'followed') {
         const refresh = refreshes.get(message.id);
         refreshes.delete(message.id);
-        if (message.error) refresh?.reject(new Error(`score refresh failed: ${message.error}`));
+        if (message.error) refresh?.reject(new Error(`${message.type === 'refreshed' ? 'score refresh' : 'insight rollups'} failed: ${message.error}`));
         else refresh?.resolve(message.count);
         return;
       }
@@ -95,6 +100,14 @@ export function createWorkerCommitter(path: string, onError: (error: unknown) =>
         const id = nextId++;
         refreshes.set(id, { resolve, reject });
         worker.postMessage({ type: 'refresh', id, now } satisfies RefreshRequest);
+      });
+    },
+    followInsights() {
+      if (closing) return Promise.resolve(0);
+      return new Promise((resolve, reject) => {
+        const id = nextId++;
+        refreshes.set(id, { resolve, reject });
+        worker.postMessage({ type: 'follow', id } satisfies FollowRequest);
       });
     },
     async close() {

@@ -2,7 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../store/db.js';
 import { createBatchCommit, describeError } from './commit.js';
 import { lowerThreadPriority } from '../thread-priority.js';
-import type { CommitRequest, RefreshRequest, WorkerReply } from './worker-committer.js';
+import type { CommitRequest, FollowRequest, RefreshRequest, WorkerReply } from './worker-committer.js';
+import { followInsights } from '../jobs/insight-rollups.js';
 
 /**
  * The batch writer's thread: its own connection commits the batches the main
@@ -25,7 +26,7 @@ const writer = createBatchCommit(db, (e) => {
 const port = parentPort!;
 const reply = (message: WorkerReply) => port.postMessage(message);
 
-port.on('message', (message: CommitRequest | RefreshRequest | { type: 'close' }) => {
+port.on('message', (message: CommitRequest | RefreshRequest | FollowRequest | { type: 'close' }) => {
   if (message.type === 'close') {
     try {
       db.pragma('wal_checkpoint(TRUNCATE)');
@@ -41,6 +42,14 @@ port.on('message', (message: CommitRequest | RefreshRequest | { type: 'close' })
     writer.refreshStale(message.now).then(
       (count) => reply({ type: 'refreshed', id: message.id, count, error: null }),
       (e: unknown) => reply({ type: 'refreshed', id: message.id, count: 0, error: describeError(e) }),
+    );
+    return;
+  }
+  if (message.type === 'follow') {
+    // Slices too: the rollups never hold up a batch for more than one slice.
+    followInsights(db).then(
+      (count) => reply({ type: 'followed', id: message.id, count, error: null }),
+      (e: unknown) => reply({ type: 'followed', id: message.id, count: 0, error: describeError(e) }),
     );
     return;
   }

@@ -4,6 +4,7 @@ import { serviceUnavailable } from '../errors.js';
 import { createBatchCommit, isFailedWrite, type CommitRequestBatch, type CommitResult, type CommitSummary, type LoggedRange } from './commit.js';
 import type { IntakeLog, LoggedRun } from './intake-log.js';
 import { encodeLogRecord } from './log-line.js';
+import { followInsights } from '../jobs/insight-rollups.js';
 
 export interface WriterOptions {
   /** Most events in one transaction. */
@@ -39,6 +40,8 @@ export interface BatchCommitter {
   commit(batch: CommitRequestBatch, now: number): Promise<CommitAnswer>;
   /** Rescores the scores decay has made stale, beside the commits; resolves with how many. */
   refreshScores(now: number): Promise<number>;
+  /** Brings the insight rollups up to the page views stored (jobs/insight-rollups.ts); resolves with how many rows it read. */
+  followInsights(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -51,6 +54,7 @@ export function createInlineCommitter(db: Db, onError: (error: unknown) => void)
       return { ...answer, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
     },
     refreshScores: (now) => writer.refreshStale(now),
+    followInsights: () => followInsights(db),
     async close() {},
   };
 }

@@ -191,9 +191,11 @@ export function createRescorer(
       // Deferred: most checks change nothing and never take the write lock.
       return db.transaction(rescoreNow)(keys, checking, until);
     } catch (error) {
-      // Another connection (the writer thread) committed between our reads and our first
-      // write; holding the write lock from the start, the retry cannot lose that race.
-      if (!(error instanceof SqliteError) || error.code !== 'SQLITE_BUSY_SNAPSHOT') throw error;
+      // Another connection (the writer thread, the insight follower) committed between our
+      // reads and our first write, or held the write lock when we wanted it (a read that
+      // upgrades does not wait for it); holding the write lock from the start, the retry
+      // waits for it and cannot lose that race.
+      if (!(error instanceof SqliteError) || (error.code !== 'SQLITE_BUSY_SNAPSHOT' && error.code !== 'SQLITE_BUSY')) throw error;
       return db.transaction(rescoreNow).immediate(keys, checking, until);
     }
   };

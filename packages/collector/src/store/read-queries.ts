@@ -2,6 +2,7 @@ import { getCompany, getCompanyByDomain, listCompanies, listCompanyTopPaths } fr
 import { getContact, listCompanyContacts, listContacts } from './contact-queries.js';
 import type { Db } from './db.js';
 import { listEndpointDeliveries } from './deliveries.js';
+import { readInsightSums } from './insight-queries.js';
 import { listPageViews, listRecentCompanyPageViews } from './page-view-queries.js';
 import { getSignal, listSignals } from './signals.js';
 import { findAddressFacts, listCompanyVisitors, listVisitors } from './visitor-queries.js';
@@ -30,6 +31,7 @@ export const readQueries = {
   listSignals,
   getSignal,
   listEndpointDeliveries,
+  readInsightSums,
 } satisfies Record<string, (db: Db, ...args: never[]) => unknown>;
 
 export type ReadQueries = typeof readQueries;

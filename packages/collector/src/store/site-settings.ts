@@ -10,6 +10,8 @@ import { setSiteDomains } from './sites.js';
  *            fields never changed follow the defaults, as score/rescore.ts reads it)
  *   alerts   where alerts go (see api/settings.ts)
  *   webhook  { acceptSiteKey: boolean } (absent = true)
+ *   timezone the IANA zone insights count days in by default (absent = UTC)
+ *   outreach the outreach draft settings (outreach/settings.ts)
  */
 export type SiteSettings = Record<string, unknown>;
 
@@ -44,6 +46,8 @@ export function webhookAcceptsSiteKey(settings: SiteSettings | null): boolean {
  * given) in one transaction; keys not given are kept as stored.
  */
 export function updateSite(db: Db, siteId: string, change: { name?: string; domains?: string[]; settings?: SiteSettings }): void {
+  // IMMEDIATE: it reads the stored settings before writing them, and a read cannot become a
+  // write once another connection (the writer thread, a job) has committed meanwhile.
   db.transaction(() => {
     if (change.name !== undefined) prepared(db, 'UPDATE sites SET name = ? WHERE id = ?').run(change.name, siteId);
     if (change.domains !== undefined) setSiteDomains(db, siteId, change.domains);
@@ -51,5 +55,11 @@ export function updateSite(db: Db, siteId: string, change: { name?: string; doma
       const current = getSiteSettings(db, siteId) ?? {};
       prepared(db, 'UPDATE sites SET settings = ? WHERE id = ?').run(JSON.stringify({ ...current, ...change.settings }), siteId);
     }
-  })();
+  }).immediate();
+}
+
+/** The zone the site's insights count days in when the request names none: its timezone setting, else UTC. */
+export function siteTimeZone(db: Db, siteId: string): string {
+  const tz = getSiteSettings(db, siteId)?.timezone;
+  return typeof tz === 'string' && tz !== '' ? tz : 'UTC';
 }
