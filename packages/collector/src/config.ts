@@ -24,6 +24,10 @@ export interface Config {
   trackerFile: string;
   /** Domain registered for the first site on a brand-new database. */
   firstSiteDomain: string;
+  /** The collector's address as browsers reach it (CLEARVIEW_PUBLIC_URL, no trailing slash), for links it prints; null: http://localhost:PORT. */
+  publicUrl: string | null;
+  /** The built dashboard (packages/dashboard/dist), served at /dashboard/. */
+  dashboardDir: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -34,6 +38,19 @@ function integer(env: Env, name: string, fallback: number, min = 0): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer of at least ${min}, got "${raw}"`);
   return value;
+}
+
+/** CLEARVIEW_PUBLIC_URL as an origin plus optional path, without a trailing slash; a value that is not an http(s) URL stops the start. */
+function publicUrl(raw: string | undefined): string | null {
+  if (raw === undefined || raw.trim() === '') return null;
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new Error(`CLEARVIEW_PUBLIC_URL must be an http(s) URL such as https://clearview.example.com, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`CLEARVIEW_PUBLIC_URL must start with http:// or https://, got "${raw}"`);
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -70,5 +87,7 @@ export function loadConfig(env: Env = process.env): Config {
     logoUrlTemplate: env.CLEARVIEW_LOGO_URL_TEMPLATE || null,
     trackerFile: env.CLEARVIEW_TRACKER_FILE || new URL('../../tracker/dist/t.js', import.meta.url).pathname,
     firstSiteDomain: env.CLEARVIEW_DOMAIN || 'localhost',
+    publicUrl: publicUrl(env.CLEARVIEW_PUBLIC_URL),
+    dashboardDir: env.CLEARVIEW_DASHBOARD_DIR || new URL('../../dashboard/dist/', import.meta.url).pathname,
   };
 }

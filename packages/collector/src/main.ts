@@ -1,5 +1,6 @@
 import { bootstrapFirstSite, scriptTag } from './bootstrap.js';
 import { loadConfig } from './config.js';
+import { collectorBaseUrl, createDashboardLink } from './dashboard-link.js';
 import { DatabaseLocked, lockDatabase, type DatabaseLock } from './intake/db-lock.js';
 import { IntakeLogDamaged } from './intake/log-scan.js';
 import { createLogger } from './logger.js';
@@ -37,6 +38,8 @@ try {
 
 if (first) {
   const origin = `http://localhost:${running.port}`;
+  // A link, not the key, so signing in to the dashboard needs nothing copied by hand; it works once.
+  const link = createDashboardLink(running.ctx.db, { siteId: first.siteId, permission: 'admin' }, collectorBaseUrl(config, running.port));
   // Printed once, to the terminal only: the API key is never logged or shown again.
   process.stdout.write(
     [
@@ -50,6 +53,10 @@ if (first) {
       '',
       '  Paste this tag into your pages (use your public collector URL):',
       `  ${scriptTag(origin, first.siteKey)}`,
+      '',
+      '  Open the dashboard (this sign-in link works once, within 10 minutes;',
+      `  make another with: npx clearview dashboard-link --site ${first.siteId} --permission admin):`,
+      `  ${link.url}`,
       '',
       '  Add your real domain: npx clearview sites update ' + first.siteId + ' --domain example.com',
       '',

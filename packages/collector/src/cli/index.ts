@@ -8,6 +8,7 @@ import { createApiKey, listApiKeys, permissions, revokeApiKey, type ApiKey, type
 import { openDatabase, type Db } from '../store/db.js';
 import { createSite, getSite, listSites, setSiteDomains, type Site } from '../store/sites.js';
 import { normalizeSiteDomain } from '../site-domain.js';
+import { collectorBaseUrl, createDashboardLink } from '../dashboard-link.js';
 
 /** An error the user can fix: printed alone on stderr, exit code 2. */
 class UsageError extends Error {}
@@ -20,6 +21,9 @@ const usage = `Usage: clearview <command> [options]
   keys create --site SITE_ID --permission read|write|admin --label LABEL [--json]
   keys list --site SITE_ID [--json]
   keys revoke KEY_ID [--json]
+  dashboard-link --site SITE_ID --permission read|write|admin [--json]
+                           a sign-in link to the dashboard, good once within 10 minutes
+                           (on CLEARVIEW_PUBLIC_URL, else http://localhost:PORT)
   backup FILE
   intake verify [--json]   checks the intake log against the database (exit 1 if it is damaged)
   intake repair [--json]   writes every readable event, keeps each damaged line in intake_failures
@@ -75,6 +79,20 @@ type Out = { json: boolean; print: (human: string, json: unknown) => void };
 async function run(db: Db, dbPath: string, argv: string[], out: Out['print']): Promise<number | void> {
   const [group, action, ...rest] = argv;
   const command = `${group ?? ''} ${action ?? ''}`.trim();
+  if (group === 'dashboard-link') {
+    const { values } = parse(argv.slice(1), { site: { type: 'string' }, permission: { type: 'string' } });
+    const site = requireSite(db, required(values.site as string, '--site'));
+    const permission = required(values.permission as string, '--permission') as Permission;
+    if (!permissions.includes(permission)) throw new UsageError('--permission must be read, write or admin');
+    const { url, expiresAt } = createDashboardLink(db, { siteId: site.id, permission }, collectorBaseUrl(loadConfig()));
+    out(`Open this link within 10 minutes to sign in to the dashboard (${permission}); it works once:\n  ${url}`, {
+      url,
+      siteId: site.id,
+      permission,
+      expiresAt: new Date(expiresAt).toISOString(),
+    });
+    return;
+  }
   if (group === 'backup') {
     const { positionals } = parse(argv.slice(1), {});
     const file = required(positionals[0], 'FILE');
