@@ -153,3 +153,14 @@ describe('a dashboard session', () => {
     expect((await fetch(`${server.url}/api/v1/companies`, { headers: { Cookie: cookie } })).status).toBe(401);
   });
 });
+describe('the dashboard’s files', () => {
+  it('are where / redirects, under a strict CSP', async () => {
+    const root = await fetch(`${server.url}/`, { redirect: 'manual' });
+    expect(root.status).toBe(302);
+    expect(root.headers.get('location')).toBe('/dashboard/');
+    const page = await fetch(`${server.url}/dashboard/companies?min_score=10`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toMatch(/^default-src 'self'; img-src 'self' data:; frame-ancestors 'none'/);
+    expect(await page.text()).not.toMatch(/<script>|<style>| style=/);
+  });
+});
