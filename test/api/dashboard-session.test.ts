@@ -158,9 +158,17 @@ describe('the dashboard’s files', () => {
     const root = await fetch(`${server.url}/`, { redirect: 'manual' });
     expect(root.status).toBe(302);
     expect(root.headers.get('location')).toBe('/dashboard/');
+    const bare = await fetch(`${server.url}/dashboard`, { redirect: 'manual' });
+    expect(bare.headers.get('location')).toBe('/dashboard/');
+    expect((await fetch(`${server.url}/dashboard/`)).status).toBe(200);
     const page = await fetch(`${server.url}/dashboard/companies?min_score=10`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toMatch(/^default-src 'self'; img-src 'self' data:; frame-ancestors 'none'/);
     expect(await page.text()).not.toMatch(/<script>|<style>| style=/);
+    const script = await fetch(`${server.url}/dashboard/assets/app.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect((await fetch(`${server.url}/dashboard/assets/app.css`)).headers.get('content-type')).toBe('text/css; charset=utf-8');
+    expect((await fetch(`${server.url}/dashboard/assets/nothing.js`)).status).toBe(404);
   });
 });

@@ -49,12 +49,13 @@ export function dashboardFiles(app: Express, dir: string): void {
   };
 
   app.get('/', (_req, res) => res.redirect(302, '/dashboard/'));
-  app.get('/dashboard', (_req, res) => res.redirect(301, '/dashboard/'));
+  // Express matches /dashboard/ here too (routing is not strict): only the bare path is redirected.
+  app.get('/dashboard', (req, res, next) => (req.path === '/dashboard' ? res.redirect(301, '/dashboard/') : next()));
   app.use('/dashboard', (req: Request, res: Response, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     const asset = /^\/assets\/([a-z0-9-]+\.(?:js|css|svg))$/.exec(req.path)?.[1];
     if (asset) {
-      const body = file(asset);
+      const body = file(`assets/${asset}`);
       return body ? send(res, asset, body) : next();
     }
     if (req.path.startsWith('/assets/')) return next();

@@ -220,6 +220,11 @@ async function watchedOnly(view: View): Promise<void> {
   );
 }
 
+function countText(total: number, filtered: boolean): string {
+  const noun = total === 1 ? 'company' : 'companies';
+  return filtered ? `${num(total)} ${noun} ${total === 1 ? 'matches' : 'match'}.` : `${num(total)} ${noun}.`;
+}
+
 export const companiesPage: Page = {
   title: 'Companies',
   async render(view) {
@@ -247,7 +252,7 @@ export const companiesPage: Page = {
       view.main,
       h('div', { class: 'title-row' }, h('h1', null, 'Companies'), exportButton(query)),
       filterForm(view),
-      h('p', { class: 'muted', role: 'status' }, filtered ? `${num(list.pagination.total)} companies match.` : `${num(list.pagination.total)} companies.`),
+      h('p', { class: 'muted', role: 'status', id: 'company-count' }, countText(list.pagination.total, filtered)),
       list.companies.length === 0
         ? status('No company matches these filters.')
         : table('Companies', headers, companyRows(view, list.companies, watched), { numeric: [6] }),
