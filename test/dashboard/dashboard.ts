@@ -64,7 +64,7 @@ export interface Watched {
   page: Page;
   context: BrowserContext;
   /** Console errors (CSP violations among them), failed requests and error answers seen so far. */
-  problems(): string[];
+  problems: () => string[];
 }
 
 /** A new browser context at a size, signed in with a one-time link, with everything that goes wrong recorded. */
