@@ -17,9 +17,10 @@ interface Insights {
 const dayChoices = [7, 30, 90, 365];
 const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
-function zones(): string[] {
+/** The zone asked for is always offered: browsers list some zones by older names (Asia/Calcutta for Asia/Kolkata). */
+function zones(current: string): string[] {
   const supported = (Intl as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
-  return [...new Set(['UTC', browserZone, ...supported])];
+  return [...new Set(['UTC', browserZone, current, ...supported])];
 }
 
 function pickers(view: View, days: string, tz: string): HTMLFormElement {
@@ -43,7 +44,7 @@ function pickers(view: View, days: string, tz: string): HTMLFormElement {
       h(
         'select',
         { name: 'tz' },
-        zones().map((z) => h('option', { value: z, selected: z === tz }, z)),
+        zones(tz).map((z) => h('option', { value: z, selected: z === tz }, z)),
       ),
     ),
     h('button', { type: 'submit' }, 'Show'),
