@@ -8,7 +8,7 @@ export function failure(error: unknown, what: string): HTMLElement {
       'div',
       { class: 'notice', role: 'status' },
       h('p', null, h('strong', null, `${what} is not available on this collector yet.`)),
-      h('p', null, 'Its API has not been installed: update ClearView to a version that includes it. Nothing is lost meanwhile.'),
+      h('p', null, 'The collector answers that it has no such API: it comes with a later version of ClearView.'),
     );
   }
   const message = error instanceof Error ? error.message : String(error);

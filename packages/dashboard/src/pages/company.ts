@@ -5,14 +5,16 @@ import type { CompanyDetail, Draft, Pagination, PageView, Signal } from '../type
 import { act, failure, scoreBar, section, table } from '../ui.js';
 import { canWrite, type Page, type View } from '../view.js';
 
-const factText = (value: unknown): string =>
-  typeof value === 'number'
-    ? num(Math.round(value * 100) / 100)
-    : Array.isArray(value)
-      ? value.map(factText).join(', ')
-      : typeof value === 'object' && value !== null
-        ? JSON.stringify(value)
-        : String(value);
+/** A score fact in words: numbers through Intl, epoch times as dates, nested facts as "name value" pairs. */
+function factText(value: unknown, name = ''): string {
+  if (typeof value === 'number') return /Ms$/.test(name) && value > 1e12 ? dateTime(new Date(value).toISOString()) : num(Math.round(value * 100) / 100);
+  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map((item) => factText(item)).join('; ');
+  if (typeof value === 'object' && value !== null)
+    return Object.entries(value)
+      .map(([key, inner]) => `${key} ${factText(inner, key)}`)
+      .join(', ');
+  return String(value);
+}
 
 function firmographics(detail: CompanyDetail): HTMLElement {
   const c = detail.company;
@@ -55,7 +57,7 @@ function breakdown(detail: CompanyDetail): HTMLElement {
         h(
           'ul',
           { class: 'plain' },
-          Object.entries(component.facts).map(([name, value]) => h('li', null, h('span', { class: 'muted' }, `${name}: `), factText(value))),
+          Object.entries(component.facts).map(([name, value]) => h('li', null, h('span', { class: 'muted' }, `${name}: `), factText(value, name))),
         ),
       ]),
       { numeric: [1] },
