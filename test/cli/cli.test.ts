@@ -122,6 +122,23 @@ describe('the clearview CLI', () => {
     expect(JSON.parse((await cli('keys', 'list', '--site', siteId, '--json')).stdout).keys[0].revoked).toBe(true);
   });
 
+  it('prints a one-time dashboard sign-in link on CLEARVIEW_PUBLIC_URL, storing only its digest', async () => {
+    const { code, stdout } = await exec(process.execPath, [cliBin, 'dashboard-link', '--site', siteId, '--permission', 'read', '--json'], {
+      env: { ...process.env, CLEARVIEW_DB: dbPath, CLEARVIEW_PUBLIC_URL: 'https://cv.example.com/' },
+    }).then((r) => ({ code: 0, stdout: r.stdout }));
+    expect(code).toBe(0);
+    const link = JSON.parse(stdout);
+    expect(link.url).toMatch(/^https:\/\/cv\.example\.com\/dashboard\/#token=[A-Za-z0-9]{43}$/);
+    expect(link).toMatchObject({ siteId, permission: 'read' });
+    const token = link.url.split('#token=')[1];
+    const db = new Database(dbPath, { readonly: true });
+    const rows = db.prepare('SELECT token_hash, permission FROM dashboard_link_tokens').all() as Array<{ token_hash: string; permission: string }>;
+    db.close();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.token_hash).not.toContain(token);
+    expect((await cli('dashboard-link', '--site', siteId, '--permission', 'owner')).code).toBe(2);
+  });
+
   it('reports errors on stderr with a non-zero exit', async () => {
     const bad = await cli('keys', 'create', '--site', siteId, '--permission', 'owner', '--label', 'x', '--json');
     expect(bad.code).not.toBe(0);
@@ -165,6 +182,7 @@ describe('npm start on a brand-new database', () => {
     // A localhost site: the tracker sends from a local page only with data-allow-local.
     expect(out).toMatch(/<script defer src="http:\/\/localhost:\d+\/t\.js" data-site-key="site_[A-Za-z0-9]{24}" data-allow-local><\/script>/);
     expect(out).toMatch(/npx clearview sites update st_\w+ --domain example\.com/);
+    expect(out).toMatch(/http:\/\/localhost:\d+\/dashboard\/#token=[A-Za-z0-9]{43}/);
 
     const second = await spawnCollector({ CLEARVIEW_DB: fresh });
     second.child.kill('SIGTERM');

@@ -55,6 +55,8 @@ export interface Config {
   smtp: { url: string; from: string } | null;
   /** Settings that were ignored or look wrong, for the log at start. */
   warnings: string[];
+  /** The built dashboard (packages/dashboard/dist), served at /dashboard/. */
+  dashboardDir: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -106,6 +108,7 @@ const knownVariables = new Set([
   'CLEARVIEW_METRICS_TOKEN',
   'CLEARVIEW_METRICS_ADDR',
   'CLEARVIEW_MAX_CONNECTIONS',
+  'CLEARVIEW_DASHBOARD_DIR',
 ]);
 
 function logLevel(env: Env, warnings: string[]): LogLevel {
@@ -224,5 +227,6 @@ export function loadConfig(env: Env = process.env): Config {
     allowPrivateWebhooks: env.CLEARVIEW_ALLOW_PRIVATE_WEBHOOKS === '1' || env.CLEARVIEW_ALLOW_PRIVATE_WEBHOOKS === 'true',
     smtp: smtpOf(env),
     warnings,
+    dashboardDir: env.CLEARVIEW_DASHBOARD_DIR || new URL('../../dashboard/dist/', import.meta.url).pathname,
   };
 }

@@ -1,5 +1,6 @@
 import { bootstrapFirstSite, firstStartBanner } from './bootstrap.js';
 import { loadConfig } from './config.js';
+import { collectorBaseUrl, createDashboardLink } from './dashboard-link.js';
 import { DatabaseLocked, lockDatabase, type DatabaseLock } from './intake/db-lock.js';
 import { IntakeLogDamaged } from './intake/log-scan.js';
 import { createLogger } from './logger.js';
@@ -46,6 +47,11 @@ logger.info({ url: config.publicUrl ?? `http://localhost:${running.port}`, port:
 if (first) {
   // On stderr, straight to the terminal: the banner holds a key shown once, which must never pass through the logger.
   process.stderr.write(firstStartBanner(first, config.firstSiteDomain, config.publicUrl ?? `http://localhost:${running.port}`));
+  // A link, not the key, so signing in to the dashboard needs nothing copied by hand; it works once.
+  const link = createDashboardLink(running.ctx.db, { siteId: first.siteId, permission: 'admin' }, collectorBaseUrl(config, running.port));
+  process.stderr.write(
+    `  Open the dashboard (this sign-in link works once, within 10 minutes;\n  make another with: npx clearview dashboard-link --site ${first.siteId} --permission admin):\n  ${link.url}\n\n`,
+  );
 }
 
 // `clearview data update` sends SIGHUP to the collector holding the database lock: new IP data, no restart.

@@ -4,6 +4,8 @@ import { HttpError, badRequest, notFound, payloadTooLarge, toHttpError } from '.
 import type { AppContext } from '../context.js';
 import { companyEndpoints } from './companies.js';
 import { contactEndpoints } from './contacts.js';
+import { dashboardFiles } from '../http/dashboard-files.js';
+import { dashboardSessionEndpoints } from './dashboard-session.js';
 import { docsAssets } from './docs-page.js';
 import { mountEndpoints, type Endpoint } from './endpoint.js';
 import { ingestEndpoints } from './ingest.js';
@@ -60,6 +62,7 @@ export const endpoints: readonly Endpoint[] = [
   ...signalEndpoints,
   ...insightEndpoints,
   ...outreachEndpoints,
+  ...dashboardSessionEndpoints,
   openApiEndpoint,
 ];
 
@@ -107,8 +110,7 @@ export function createApiApp(ctx: AppContext): Express {
 
   mountEndpoints(app, endpoints, { ctx, limiter: createRateLimiter(ctx.now), webhookCaller });
   docsAssets(app);
-  // The front page: the API reference until the dashboard (packages/dashboard) takes / over.
-  app.get('/', (_req, res) => res.redirect(302, '/docs'));
+  dashboardFiles(app, ctx.config.dashboardDir);
 
   app.use((req, _res, next) => next(notFound(`No route for ${req.method} ${req.path.slice(0, 200)}; see /api/v1/openapi.json or /docs`)));
 

@@ -14,8 +14,8 @@ export const permits = (has: Permission, needs: Permission): boolean => rank[has
 export interface Caller {
   siteId: string;
   key: ApiKey | null;
-  /** How the caller proved who it is. */
-  via: 'api_key' | 'site_key' | 'secret';
+  /** How the caller proved who it is (session: the dashboard's cv_session cookie, acting as the key it was opened with). */
+  via: 'api_key' | 'site_key' | 'secret' | 'session';
 }
 
 function single(value: string | string[] | undefined): string | undefined {

@@ -6,6 +6,7 @@ import { jsonBodyProblem } from '../http/json-limits.js';
 import { findActiveApiKey, touchApiKey, type Permission } from '../store/api-keys.js';
 import { authenticateKey, keyFromHeaders, requirePermission, type Caller } from './auth.js';
 import { rateLimitHeaders, type RateLimiter } from './rate-limit.js';
+import { sessionCaller, sessionCookieOf } from './session-auth.js';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 export type LimitClass = 'read' | 'write' | 'ingest';
@@ -71,8 +72,13 @@ function guard(endpoint: Endpoint, deps: GuardDeps, touched: Map<string, number>
     let caller: Caller;
     if (endpoint.auth === 'webhook') caller = deps.webhookCaller(ctx, req);
     else {
-      const key = authenticateKey(keyFromHeaders(req.headers, endpoint.auth === 'bearer'), (k) => findActiveApiKey(ctx.db, k));
-      caller = { siteId: key.siteId, key, via: 'api_key' };
+      // The dashboard's cookie stands in for a key when no key is sent (never on Bearer-only endpoints).
+      const session = endpoint.auth === 'api_key' && !req.headers.authorization && !req.headers['x-api-key'] ? sessionCookieOf(req) : undefined;
+      if (session !== undefined) caller = sessionCaller(ctx, req, res, session);
+      else {
+        const key = authenticateKey(keyFromHeaders(req.headers, endpoint.auth === 'bearer'), (k) => findActiveApiKey(ctx.db, k));
+        caller = { siteId: key.siteId, key, via: 'api_key' };
+      }
     }
     res.locals.caller = caller;
     // API keys are limited per key and endpoint class; the webhook per site and
@@ -86,6 +92,7 @@ function guard(endpoint: Endpoint, deps: GuardDeps, touched: Map<string, number>
     }
     if (caller.key) {
       requirePermission(caller.key, endpoint.permission);
+      if (caller.via === 'session') return next();
       // last_used_at is for people auditing keys: once a minute is precise enough
       // and keeps a write off every read request.
       const t = ctx.now();

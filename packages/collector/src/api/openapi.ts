@@ -104,7 +104,7 @@ export function buildOpenApi(endpoints: readonly Endpoint[], version: string): J
           ? [{ BearerAuth: [] }]
           : e.auth === 'webhook'
             ? [{ WebhookSecret: [] }, { SiteKey: [] }, { ApiKeyHeader: [] }, { BearerAuth: [] }]
-            : [{ ApiKeyHeader: [] }, { BearerAuth: [] }];
+            : [{ ApiKeyHeader: [] }, { BearerAuth: [] }, { DashboardSession: [] }];
     const permissionNote = authenticated
       ? `\n\nPermission: **${e.permission}**${e.permission === 'admin' ? '' : ' (or higher)'}. Rate limit: the ${e.limit} class${e.auth === 'webhook' ? ', counted per site' : ', counted per key'}.`
       : '';
@@ -185,6 +185,13 @@ export function buildOpenApi(endpoints: readonly Endpoint[], version: string): J
         BearerAuth: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer cv_live_...' },
         SiteKey: { type: 'apiKey', in: 'header', name: 'X-Site-Key', description: 'The public site key (webhook only; can be turned off)' },
         WebhookSecret: { type: 'apiKey', in: 'header', name: 'X-Webhook-Secret', description: "The site's webhook secret (webhook only)" },
+        DashboardSession: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'cv_session',
+          description:
+            'The dashboard session from POST /api/dashboard/session, acting as its key (site and permission). Used only when no key header is sent. A request that changes state with it needs an Origin equal to the collector’s own, else 403.',
+        },
       },
       headers: {
         'X-RateLimit-Limit': { description: 'Requests allowed per minute for this key and endpoint class', schema: { type: 'integer' } },
@@ -210,6 +217,7 @@ export function buildOpenApi(endpoints: readonly Endpoint[], version: string): J
 
 const tagDescriptions: Record<string, string> = {
   Companies: 'Companies identified on the site, with lead scores',
+  Dashboard: 'Signing in to the web dashboard at /dashboard/: a cv_session cookie that acts as a key',
   Visitors: 'Visitors and their resolved companies',
   'Page views': 'Individual page views',
   Contacts: 'People known on the site',

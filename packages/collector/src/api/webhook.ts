@@ -117,7 +117,8 @@ export const webhookEndpoints: Endpoint[] = [
           recordWebhookEvent(ctx.db, {
             siteId: caller.siteId,
             receivedAt: now,
-            auth: caller.via,
+            // The webhook takes no cookie (its guard reads only its own headers): a session never gets here.
+            auth: caller.via === 'session' ? 'api_key' : caller.via,
             companyId: company.id,
             payload,
             mapped: mapping.mapped,

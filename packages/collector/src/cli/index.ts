@@ -14,6 +14,7 @@ import { createApiKey, listApiKeys, permissions, revokeApiKey, type ApiKey, type
 import { openDatabase, type Db } from '../store/db.js';
 import { createSite, getSite, listSites, setSiteDomains, type Site } from '../store/sites.js';
 import { normalizeSiteDomain } from '../site-domain.js';
+import { collectorBaseUrl, createDashboardLink } from '../dashboard-link.js';
 
 /** An error the user can fix: printed on stderr with the usage that helps, exit code 2. */
 class UsageError extends Error {
@@ -40,6 +41,10 @@ const commands = {
   'keys create': { usage: 'keys create --site SITE_ID --permission read|write|admin --label LABEL [--json]', about: 'creates an API key (shown once)' },
   'keys list': { usage: 'keys list --site SITE_ID [--json]', about: "lists a site's API keys, never the keys themselves" },
   'keys revoke': { usage: 'keys revoke KEY_ID [--json]', about: 'revokes an API key' },
+  'dashboard-link': {
+    usage: 'dashboard-link --site SITE_ID --permission read|write|admin [--json]',
+    about: 'a sign-in link to the dashboard, good once within 10 minutes (on CLEARVIEW_PUBLIC_URL, else http://localhost:PORT)',
+  },
   'data update': {
     usage: 'data update [--source URL|DIR] [--json]',
     about:
@@ -150,6 +155,20 @@ type Out = { json: boolean; print: (human: string, json: unknown) => void };
 async function run(db: Db, dbPath: string, argv: string[], out: Out['print']): Promise<number | void> {
   const [group, action, ...rest] = argv;
   const command = `${group ?? ''} ${action ?? ''}`.trim();
+  if (group === 'dashboard-link') {
+    const { values } = parse(argv.slice(1), { site: { type: 'string' }, permission: { type: 'string' } });
+    const site = requireSite(db, required(values.site as string, '--site'));
+    const permission = required(values.permission as string, '--permission') as Permission;
+    if (!permissions.includes(permission)) throw new UsageError('--permission must be read, write or admin');
+    const { url, expiresAt } = createDashboardLink(db, { siteId: site.id, permission }, collectorBaseUrl(loadConfig()));
+    out(`Open this link within 10 minutes to sign in to the dashboard (${permission}); it works once:\n  ${url}`, {
+      url,
+      siteId: site.id,
+      permission,
+      expiresAt: new Date(expiresAt).toISOString(),
+    });
+    return;
+  }
   if (group === 'init') {
     parse(argv.slice(1), {});
     out(`Database ready at ${resolve(dbPath)}`, { database: resolve(dbPath) });

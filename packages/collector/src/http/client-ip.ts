@@ -52,6 +52,12 @@ export function trustedProxies(trust: Config['trustProxy']): TrustedProxies {
  * `hops` from the right is the one our outermost proxy saw; it trusts the header whoever
  * connects, so it is right only when nothing but the proxies can reach the collector.
  */
+/** Whether the request's headers were written by a proxy we trust (X-Forwarded-Proto, say), by the same rule as clientIp. */
+export function fromTrustedProxy(req: IncomingMessage, trust: TrustedProxies): boolean {
+  if (trust.isProxy === null) return trust.hops > 0;
+  return trust.isProxy(normalizeMapped(req.socket.remoteAddress ?? ''));
+}
+
 export function clientIp(req: IncomingMessage, trust: TrustedProxies): string {
   const socketIp = normalizeMapped(req.socket.remoteAddress ?? '');
   if (trust.isProxy === null && trust.hops <= 0) return socketIp;

@@ -1,0 +1,61 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestServer, TestSite } from '../helpers/server.js';
+import { apiGet, hasApi, launch, screenshot, scrollsSideways, signedIn, startSeededServer, type Size } from './dashboard.js';
+
+let server: TestServer;
+let site: TestSite;
+let browser: Browser;
+let insightsApi = false;
+
+beforeAll(async () => {
+  ({ server, site } = await startSeededServer());
+  browser = await launch();
+  insightsApi = await hasApi(server, site.keys.read, '/api/dashboard/insights');
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('the insights page', () => {
+  it('says plainly that insights are not on this collector yet, until their API lands', async (ctx) => {
+    if (insightsApi) ctx.skip();
+    const { page, context, problems } = await signedIn(browser, server, site.id, 'read', 'desktop', '/dashboard/insights?days=7&tz=Asia%2FKolkata');
+    await page.getByText('Insights is not available on this collector yet.').waitFor();
+    expect(await page.getByLabel('Days').inputValue()).toBe('7');
+    expect(await page.getByLabel('Time zone').inputValue()).toBe('Asia/Kolkata');
+    expect(problems()).toEqual([]);
+    await context.close();
+  });
+
+  it('charts the five fields with tables holding the API’s numbers, for the days and zone picked', async (ctx) => {
+    if (!insightsApi) ctx.skip();
+    const { page, context, problems } = await signedIn(browser, server, site.id, 'read', 'desktop', '/dashboard/insights');
+    await page.getByLabel('Days').selectOption('90');
+    await page.getByLabel('Time zone').selectOption('Asia/Tokyo');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.waitForURL(/days=90&tz=Asia%2FTokyo/);
+    const api = await apiGet(server, site.keys.read, '/api/dashboard/insights?days=90&tz=Asia/Tokyo');
+    const days = page.getByRole('table', { name: 'Activity by day of week' });
+    await days.waitFor();
+    expect(await days.locator('tbody tr td:first-child').allTextContents()).toEqual(api.dayOfWeekActivity.map((d: { day: string }) => d.day));
+    expect(await days.locator('tbody tr td:nth-child(2)').allTextContents()).toEqual(
+      api.dayOfWeekActivity.map((d: { pageViews: number }) => new Intl.NumberFormat('en-US').format(d.pageViews)),
+    );
+    expect(await page.locator('main svg.chart').count()).toBe(5);
+    expect(problems()).toEqual([]);
+    await context.close();
+  });
+
+  for (const size of ['desktop', 'phone'] as Size[]) {
+    it(`fits a ${size} screen without scrolling sideways`, async () => {
+      const { page, context, problems } = await signedIn(browser, server, site.id, 'read', size, '/dashboard/insights');
+      await page.locator('main .notice, main .chart, main .status').first().waitFor();
+      expect(await scrollsSideways(page)).toBe(false);
+      expect(problems()).toEqual([]);
+      await screenshot(page, `insights-${size}`);
+      await context.close();
+    });
+  }
+});
