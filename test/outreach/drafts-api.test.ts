@@ -28,7 +28,8 @@ beforeAll(async () => {
   api = await startApi({}, { now: () => now });
   site = api.addSite(['clearview.example']);
   other = api.addSite(['other.example']);
-  await api.call('PATCH', '/api/v1/settings', { key: site.keys.admin, body: { name: 'ClearView', outreach: { senderName: 'Sam Lee' } } });
+  // These tests make drafts by POST: automatic drafts on contact.identified are tested apart (auto-drafts.test.ts).
+  await api.call('PATCH', '/api/v1/settings', { key: site.keys.admin, body: { name: 'ClearView', outreach: { senderName: 'Sam Lee', autoGenerate: false } } });
   await ingest(site.keys.write, {
     companies: [{ domain: 'acme.example', name: 'Acme Corp', industry: 'Software' }],
     visitors: [
