@@ -31,7 +31,7 @@ describe('the watch list page', () => {
     if (!watchListApi) ctx.skip();
     const { page, context, problems } = await signedIn(browser, server, site.id, 'write', 'desktop', '/dashboard/watch-list');
     await page.getByRole('heading', { name: /Watched domains/ }).waitFor();
-    await page.getByLabel('Domain').focus();
+    await page.getByLabel('Domain', { exact: true }).focus();
     expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).not.toBe('none');
     await page.keyboard.type('acme.com');
     await page.keyboard.press('Tab');
@@ -42,7 +42,7 @@ describe('the watch list page', () => {
     await page.getByRole('table', { name: 'Watched domains' }).getByText('acme.com').waitFor();
     let answer = await apiGet(server, site.keys.read, '/api/dashboard/watch-list');
     expect(answer.watchList).toEqual([expect.objectContaining({ domain: 'acme.com', notes: 'Met at the fair' })]);
-    await page.getByLabel('Notes for acme.com').focus();
+    await page.getByLabel('Notes for acme.com', { exact: true }).focus();
     await page.keyboard.press('Control+A');
     await page.keyboard.type('Call in March');
     await page.keyboard.press('Tab');
@@ -61,7 +61,7 @@ describe('the watch list page', () => {
   it('pastes many and says what was added, skipped and invalid', async (ctx) => {
     if (!watchListApi) ctx.skip();
     const { page, context, problems } = await signedIn(browser, server, site.id, 'write', 'desktop', '/dashboard/watch-list');
-    await page.getByLabel(/Domains, one a line/).fill('globex.com\ninitech.com, globex.com\nnot a domain\n10.0.0.1');
+    await page.getByLabel(/Domains, one a line/).fill('globex.com\ninitech.com, globex.com\nnot_a_domain\n10.0.0.1');
     await page.getByRole('button', { name: 'Add all' }).click();
     await page.getByText(/^Added 2, skipped 1/).waitFor();
     expect(await page.getByRole('table', { name: 'Invalid values' }).locator('tbody tr').count()).toBe(2);

@@ -125,7 +125,8 @@ export function createApiApp(ctx: AppContext): Express {
     httpError ??= toHttpError(error);
     // A client's mistake is one line at info; only our own failures are errors with their stack.
     if (httpError.status === 500) ctx.logger.error({ err: error }, 'unhandled API error');
-    else ctx.logger.info({ method: req.method, path: req.path.slice(0, 200), status: httpError.status, message: httpError.message }, 'client error');
+    // A client's mistake is logged once, by request-log.ts, with the message it was answered with.
+    else res.locals.errorMessage = httpError.message;
     if (res.headersSent) {
       res.destroy();
       return;
