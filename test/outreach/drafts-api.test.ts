@@ -207,9 +207,13 @@ describe('outreach settings and automatic drafts', () => {
         { email: 'new2@acme.example', firstName: 'Bo' },
       ],
     });
+    // Their contact.identified signals pass while automatic drafts are off (beforeAll); then they are turned on.
+    await api.server.signals.followAll();
     const set = await api.call('PATCH', '/api/v1/settings', {
       key: site.keys.admin,
-      body: { outreach: { templates: { highIntent: { subject: 'For {{companyName}}: {{intent}}', body: 'Hi {{firstName}} ({{jobTitle}})\n{{pages}}' } } } },
+      body: {
+        outreach: { autoGenerate: true, templates: { highIntent: { subject: 'For {{companyName}}: {{intent}}', body: 'Hi {{firstName}} ({{jobTitle}})\n{{pages}}' } } },
+      },
     });
     expect(set.status).toBe(200);
     const db = api.server.ctx.db;
