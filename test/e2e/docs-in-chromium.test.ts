@@ -28,8 +28,7 @@ describe('/docs in Chromium', () => {
     page.on('response', (response) => {
       if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
     });
-    // GET / leads to the reference (until the dashboard takes it).
-    const answer = await page.goto(`${server.url}/`);
+    const answer = await page.goto(`${server.url}/docs`);
     expect(page.url()).toBe(`${server.url}/docs`);
     expect(answer!.headers()['content-security-policy']).toMatch(/script-src 'self';/);
 
