@@ -7,7 +7,16 @@ import { startTestServer, type TestServer } from '../helpers/server.js';
 /** Answered by server.ts before a request reaches Express, so no walk of the Express app can find them. */
 const servedBeforeExpress = ['POST /api/v1/collect'];
 /** The interactive reference, its assets, and the pages that lead to it or to the dashboard: pages about the API, not operations of it. */
-const outsideTheDocument = ['GET /', 'GET /dashboard', 'GET /docs', 'GET /docs/', 'GET /docs/docs.css', 'GET /docs/docs.js', 'GET /docs/swagger-ui-bundle.js', 'GET /docs/swagger-ui.css'];
+const outsideTheDocument = [
+  'GET /',
+  'GET /dashboard',
+  'GET /docs',
+  'GET /docs/',
+  'GET /docs/docs.css',
+  'GET /docs/docs.js',
+  'GET /docs/swagger-ui-bundle.js',
+  'GET /docs/swagger-ui.css',
+];
 
 const operationMethods = ['get', 'put', 'post', 'patch', 'delete', 'head', 'options', 'trace'];
 

@@ -53,7 +53,12 @@ export const settingsPatchBody = z.strictObject({
         .min(1, 'dedupeMinutes must be 1-1440')
         .max(1440, 'dedupeMinutes must be 1-1440')
         .describe("A company's page views with no gap longer than this many minutes are one visit and one watchlist.hit (default 30)"),
-      slack: z.strictObject({ webhookUrl: outboundUrl('slack.webhookUrl').nullable().describe('A Slack incoming-webhook URL (https, public address), or null for no Slack alerts'), events: alertEvents('slack.events') }).partial(),
+      slack: z
+        .strictObject({
+          webhookUrl: outboundUrl('slack.webhookUrl').nullable().describe('A Slack incoming-webhook URL (https, public address), or null for no Slack alerts'),
+          events: alertEvents('slack.events'),
+        })
+        .partial(),
       email: z
         .strictObject({
           recipients: z.array(z.email({ error: 'each recipient must be an email address' }), { error: 'recipients must be a list' }).max(20, 'at most 20 recipients'),
