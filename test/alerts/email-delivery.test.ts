@@ -69,7 +69,7 @@ describe('email alerts', () => {
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toContain('<script>');
     expect(html).not.toContain('<b>x</b>');
-    expect(html).toContain('<a href="https://cv.example.com/companies/comp_acme12345678">Open in ClearView</a>');
+    expect(html).toContain('<a href="https://cv.example.com/dashboard/companies/comp_acme12345678">Open in ClearView</a>');
     await until(() => (db.prepare("SELECT status FROM deliveries WHERE signal_id = ? AND channel = 'email'").get(signal.id) as any)?.status === 'delivered', 'recorded');
   });
 });

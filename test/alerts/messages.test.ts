@@ -50,7 +50,7 @@ describe('Slack messages', () => {
         },
       },
       { type: 'section', text: { type: 'mrkdwn', text: '*Watch-list notes*\n&lt;@U123&gt; call them' } },
-      { type: 'section', text: { type: 'mrkdwn', text: '<https://cv.example.com/companies/comp_acme12345678|Open in ClearView>' } },
+      { type: 'section', text: { type: 'mrkdwn', text: '<https://cv.example.com/dashboard/companies/comp_acme12345678|Open in ClearView>' } },
     ]);
   });
 
@@ -94,7 +94,7 @@ describe('alert emails', () => {
         '',
         'Watch-list notes: <@U123> call them',
         '',
-        'Open in ClearView: https://cv.example.com/companies/comp_acme12345678',
+        'Open in ClearView: https://cv.example.com/dashboard/companies/comp_acme12345678',
         '',
       ].join('\n'),
     );
@@ -103,6 +103,6 @@ describe('alert emails', () => {
     expect(message.html).not.toContain('javascript:');
     expect(message.html).not.toContain('<b>x</b>');
     expect(message.html).toContain('<td>Acme &amp; &lt;Sons&gt;</td>');
-    expect(message.html).toContain('<a href="https://cv.example.com/companies/comp_acme12345678">Open in ClearView</a>');
+    expect(message.html).toContain('<a href="https://cv.example.com/dashboard/companies/comp_acme12345678">Open in ClearView</a>');
   });
 });

@@ -33,7 +33,7 @@ describe('Slack alerts', () => {
     expect(text).toContain('&lt;!channel&gt; &lt;b&gt;x&lt;/b&gt;');
     expect(text).not.toContain('<!channel>');
     expect(text).not.toContain('<b>');
-    expect(text).toContain('<https://cv.example.com/companies/comp_acme12345678|Open in ClearView>');
+    expect(text).toContain('<https://cv.example.com/dashboard/companies/comp_acme12345678|Open in ClearView>');
     expect(message.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'A watched company is on your site' } });
     await until(() => slackRow(signal.id)?.status === 'delivered', 'the delivery is recorded');
   });

@@ -48,7 +48,7 @@ export function alertFacts(payload: OutboxPayload, publicUrl: string | null): Al
     pages: pagesOf(payload.data),
     notes: notesOf(payload.data),
     at: payload.completedAt ?? payload.createdAt,
-    companyUrl: company && publicUrl ? `${publicUrl}/companies/${encodeURIComponent(company.id)}` : null,
+    companyUrl: company && publicUrl ? `${publicUrl}/dashboard/companies/${encodeURIComponent(company.id)}` : null,
   };
 }
 
