@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer, TestSite } from '../helpers/server.js';
-import { apiGet, hasApi, launch, screenshot, scrollsSideways, signedIn, startSeededServer } from './dashboard.js';
+import { apiGet, launch, screenshot, scrollsSideways, signedIn, startSeededServer } from './dashboard.js';
 
 let server: TestServer;
 let site: TestSite;
@@ -56,15 +56,6 @@ describe('the company page', () => {
     expect(await page.locator('main').innerText()).toContain('<b>bold</b> <script>alert(1)</script>');
     expect(await page.locator('main img, main b, main script').count()).toBe(0);
     expect(await page.title()).not.toBe('pwned');
-    expect(problems()).toEqual([]);
-    await context.close();
-  });
-
-  it('says plainly when the signals and outreach APIs are not on the collector yet', async (ctx) => {
-    if ((await hasApi(server, site.keys.read, '/api/v1/signals')) || (await hasApi(server, site.keys.read, '/api/dashboard/outreach'))) ctx.skip();
-    const { page, context, problems } = await signedIn(browser, server, site.id, 'read', 'desktop', `/dashboard/companies/${acmeId}`);
-    await page.getByText('Signals is not available on this collector yet.').waitFor();
-    await page.getByText('Outreach drafts is not available on this collector yet.').waitFor();
     expect(problems()).toEqual([]);
     await context.close();
   });

@@ -1,17 +1,15 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer, TestSite } from '../helpers/server.js';
-import { apiGet, hasApi, launch, screenshot, scrollsSideways, signedIn, startSeededServer, type Size } from './dashboard.js';
+import { apiGet, launch, screenshot, scrollsSideways, signedIn, startSeededServer, type Size } from './dashboard.js';
 
 let server: TestServer;
 let site: TestSite;
 let browser: Browser;
-let insightsApi = false;
 
 beforeAll(async () => {
   ({ server, site } = await startSeededServer());
   browser = await launch();
-  insightsApi = await hasApi(server, site.keys.read, '/api/dashboard/insights');
 });
 afterAll(async () => {
   await browser?.close();
@@ -19,18 +17,7 @@ afterAll(async () => {
 });
 
 describe('the insights page', () => {
-  it('says plainly that insights are not on this collector yet, until their API lands', async (ctx) => {
-    if (insightsApi) ctx.skip();
-    const { page, context, problems } = await signedIn(browser, server, site.id, 'read', 'desktop', '/dashboard/insights?days=7&tz=Asia%2FKolkata');
-    await page.getByText('Insights is not available on this collector yet.').waitFor();
-    expect(await page.getByLabel('Days').inputValue()).toBe('7');
-    expect(await page.getByLabel('Time zone').inputValue()).toBe('Asia/Kolkata');
-    expect(problems()).toEqual([]);
-    await context.close();
-  });
-
-  it('charts the five fields with tables holding the API’s numbers, for the days and zone picked', async (ctx) => {
-    if (!insightsApi) ctx.skip();
+  it('charts the five fields with tables holding the API’s numbers, for the days and zone picked', async () => {
     const { page, context, problems } = await signedIn(browser, server, site.id, 'read', 'desktop', '/dashboard/insights');
     await page.getByLabel('Days').selectOption('90');
     await page.getByLabel('Time zone').selectOption('Asia/Tokyo');

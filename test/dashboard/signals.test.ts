@@ -1,17 +1,15 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer, TestSite } from '../helpers/server.js';
-import { apiGet, hasApi, launch, screenshot, scrollsSideways, signedIn, startSeededServer, type Size } from './dashboard.js';
+import { apiGet, launch, screenshot, scrollsSideways, signedIn, startSeededServer, type Size } from './dashboard.js';
 
 let server: TestServer;
 let site: TestSite;
 let browser: Browser;
-let signalsApi = false;
 
 beforeAll(async () => {
   ({ server, site } = await startSeededServer());
   browser = await launch();
-  signalsApi = await hasApi(server, site.keys.read, '/api/v1/signals');
 });
 afterAll(async () => {
   await browser?.close();
@@ -19,17 +17,7 @@ afterAll(async () => {
 });
 
 describe('the signals page', () => {
-  it('says plainly that the feed is not on this collector yet, until its API lands', async (ctx) => {
-    if (signalsApi) ctx.skip();
-    const { page, context, problems } = await signedIn(browser, server, site.id, 'read', 'desktop', '/dashboard/signals?type=lead.hot');
-    await page.getByText('The signals feed is not available on this collector yet.').waitFor();
-    expect(await page.getByLabel('Type').inputValue()).toBe('lead.hot');
-    expect(problems()).toEqual([]);
-    await context.close();
-  });
-
-  it('lists the signals the API lists, by type', async (ctx) => {
-    if (!signalsApi) ctx.skip();
+  it('lists the signals the API lists, by type', async () => {
     const { page, context, problems } = await signedIn(browser, server, site.id, 'read', 'desktop', '/dashboard/signals?type=company.identified');
     const api = await apiGet(server, site.keys.read, '/api/v1/signals?type=company.identified&limit=50');
     await page.locator('main ul.feed, main .status').first().waitFor();

@@ -1,17 +1,15 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer, TestSite } from '../helpers/server.js';
-import { apiGet, hasApi, launch, screenshot, scrollsSideways, signedIn, startSeededServer, type Size } from './dashboard.js';
+import { apiGet, launch, screenshot, scrollsSideways, signedIn, startSeededServer, type Size } from './dashboard.js';
 
 let server: TestServer;
 let site: TestSite;
 let browser: Browser;
-let watchListApi = false;
 
 beforeAll(async () => {
   ({ server, site } = await startSeededServer());
   browser = await launch();
-  watchListApi = await hasApi(server, site.keys.read, '/api/dashboard/watch-list');
 });
 afterAll(async () => {
   await browser?.close();
@@ -19,16 +17,7 @@ afterAll(async () => {
 });
 
 describe('the watch list page', () => {
-  it('says plainly that the watch list is not on this collector yet, until its API lands', async (ctx) => {
-    if (watchListApi) ctx.skip();
-    const { page, context, problems } = await signedIn(browser, server, site.id, 'write', 'desktop', '/dashboard/watch-list');
-    await page.getByText('The watch list is not available on this collector yet.').waitFor();
-    expect(problems()).toEqual([]);
-    await context.close();
-  });
-
-  it('adds one, edits its notes and removes it by keyboard alone, with a visible focus', async (ctx) => {
-    if (!watchListApi) ctx.skip();
+  it('adds one, edits its notes and removes it by keyboard alone, with a visible focus', async () => {
     const { page, context, problems } = await signedIn(browser, server, site.id, 'write', 'desktop', '/dashboard/watch-list');
     await page.getByRole('heading', { name: /Watched domains/ }).waitFor();
     await page.getByLabel('Domain', { exact: true }).focus();
@@ -58,8 +47,7 @@ describe('the watch list page', () => {
     await context.close();
   });
 
-  it('pastes many and says what was added, skipped and invalid', async (ctx) => {
-    if (!watchListApi) ctx.skip();
+  it('pastes many and says what was added, skipped and invalid', async () => {
     const { page, context, problems } = await signedIn(browser, server, site.id, 'write', 'desktop', '/dashboard/watch-list');
     await page.getByLabel(/Domains, one a line/).fill('globex.com\ninitech.com, globex.com\nnot_a_domain\n10.0.0.1');
     await page.getByRole('button', { name: 'Add all' }).click();
