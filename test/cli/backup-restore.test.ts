@@ -1,14 +1,11 @@
 import Database from 'better-sqlite3';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliBin, spawnCollector, type CollectorProcess } from '../helpers/process.js';
+import { runCli, spawnCollector, type CollectorProcess } from '../helpers/process.js';
 
 // Issue 14, finding 8: backup and restore match the intake log.
-const exec = promisify(execFile);
 let dir: string;
 let dbPath: string;
 
@@ -18,15 +15,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [cliBin, ...args], { env: { ...process.env, CLEARVIEW_DB: dbPath } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (...args: string[]) => runCli(dbPath, ...args);
 
 const count = (path: string, sql: string) => {
   const db = new Database(path, { readonly: true });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliBin, spawnCollector } from '../helpers/process.js';
+import { cliBin, runCli, spawnCollector } from '../helpers/process.js';
 
 const exec = promisify(execFile);
 let dir: string;
@@ -17,15 +17,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [cliBin, ...args], { env: { ...process.env, CLEARVIEW_DB: dbPath } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const cli = (...args: string[]) => runCli(dbPath, ...args);
 
 describe('the clearview CLI', () => {
   let siteId = '';

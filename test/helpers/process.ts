@@ -1,7 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 export const collectorMain = fileURLToPath(new URL('../../packages/collector/dist/main.js', import.meta.url));
 export const cliBin = fileURLToPath(new URL('../../packages/collector/bin/clearview.js', import.meta.url));
@@ -84,4 +85,17 @@ export function postBeacon(agent: Agent, port: number, body: string, ip: string)
     req.on('error', () => resolve(null));
     req.end(body);
   });
+}
+
+const exec = promisify(execFile);
+
+/** Runs the clearview CLI on a database and answers with its exit code and output, a failure included. */
+export async function runCli(dbPath: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [cliBin, ...args], { env: { ...process.env, CLEARVIEW_DB: dbPath } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
 }
