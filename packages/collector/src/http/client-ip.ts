@@ -27,8 +27,20 @@ export function isProxyEntry(entry: string): boolean {
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
-/** The matcher for the configured proxies (entries checked by config.ts). */
+// One matcher per configuration: the dashboard's session code asks for it on every request.
+const matchers = new WeakMap<Config['trustProxy'], TrustedProxies>();
+
+/** The matcher for the configured proxies (entries checked by config.ts), built once per configuration. */
 export function trustedProxies(trust: Config['trustProxy']): TrustedProxies {
+  let matcher = matchers.get(trust);
+  if (!matcher) {
+    matcher = buildTrustedProxies(trust);
+    matchers.set(trust, matcher);
+  }
+  return matcher;
+}
+
+function buildTrustedProxies(trust: Config['trustProxy']): TrustedProxies {
   if (trust.proxies.length === 0) return { hops: trust.hops, isProxy: null };
   const list = new BlockList();
   for (const entry of trust.proxies.flatMap((e) => namedRanges[e] ?? [e])) {
