@@ -164,8 +164,13 @@ const companyProfile = (i) => ({
   country: countries[(i * 13) % countries.length],
 });
 
+// On a terminal a percentage in place; otherwise (a log file) a line every 5%, with the time so far.
 const progress = (what, i, n) => {
-  if (process.stdout.isTTY && i % Math.max(1, Math.floor(n / 50)) === 0) process.stdout.write(`  ${what} ${Math.round((100 * i) / n)}%   \r`);
+  if (process.stdout.isTTY) {
+    if (i % Math.max(1, Math.floor(n / 50)) === 0) process.stdout.write(`  ${what} ${Math.round((100 * i) / n)}%   \r`);
+  } else if (Math.floor((20 * i) / n) !== Math.floor((20 * Math.max(0, i - 10_000)) / n) || i === 0) {
+    console.log(`  ${what} ${Math.round((100 * i) / n)}% after ${Math.round((Date.now() - started) / 1000)} s`);
+  }
 };
 
 // The site's identity data: each identified visitor's address maps to its company, so

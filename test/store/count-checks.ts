@@ -1,7 +1,7 @@
 import type { Db } from '../../packages/collector/src/store/db.js';
 
 /**
- * Every count the store keeps beside its rows (migrations 003 and 007), each compared with
+ * Every count the store keeps beside its rows (migrations 003, 007 and 014), each compared with
  * COUNT(*) over the rows it counts: the rows where the two differ, as text. Kept rows at 0
  * and groups with no rows are the same. The first column of each side is the site (its id
  * or its number), so that one site can be checked alone.
@@ -18,6 +18,11 @@ const checks: Array<[string, string, string]> = [
     `SELECT site_id AS site, 'industry', lower(industry), lead_score, COUNT(*) FROM companies WHERE industry IS NOT NULL GROUP BY 1, 3, 4
      UNION ALL SELECT site_id, 'country', lower(country), lead_score, COUNT(*) FROM companies WHERE country IS NOT NULL GROUP BY 1, 3, 4
      UNION ALL SELECT site_id, 'size', size, lead_score, COUNT(*) FROM companies WHERE size IS NOT NULL GROUP BY 1, 3, 4`,
+  ],
+  [
+    'company_seen_hours',
+    'SELECT site_id AS site, hour, n FROM company_seen_hours WHERE n <> 0',
+    'SELECT site_id AS site, seen_last / 3600000, COUNT(*) FROM companies GROUP BY 1, 2',
   ],
   [
     'visitor_counts',

@@ -213,6 +213,17 @@ function pickSearchWalk(matches: number, companies: number, wanted: number): boo
 export type CompanySearchPlan = 'none' | 'sorted' | 'walk';
 
 /**
+ * The index a list walks: the order's own, or, for the score order with an industry, country
+ * or size, that facet's index in score order (migration 014), which starts at the facet's
+ * first company instead of passing every company of the others.
+ */
+function indexOf(order: Order, filters: CompanyFilters): string {
+  if (order.index !== 'companies_score') return order.index;
+  const facet = (['industry', 'country', 'size'] as const).find((f) => filters[f] !== undefined);
+  return facet ? `companies_${facet}_score` : order.index;
+}
+
+/**
  * One list query: no search, a search whose few matches are sorted (at most
  * SORTED_SEARCH_MAX rows, by the LIMIT in its subquery), or a walk of the sort's index
  * that keeps the matches. Exported for the query-plan test.
@@ -222,7 +233,7 @@ export function companyListSql(filters: CompanyFilters, sort: CompanySort, searc
   const dir = order.descending ? 'DESC' : 'ASC';
   const where = [whereOf(filters, dropped).sql];
   if (after) where.push(afterKeySql([...order.columns, 'rowid'], order.descending));
-  let from = `companies INDEXED BY ${order.index}`;
+  let from = `companies INDEXED BY ${indexOf(order, filters)}`;
   if (search === 'sorted') {
     from = 'companies NOT INDEXED';
     where.push(`rowid IN (${searchRowids} LIMIT ${SORTED_SEARCH_MAX + 1})`);
@@ -273,16 +284,37 @@ function countCompanies(db: Db, siteId: string, site: number, filters: CompanyFi
       .pluck(true)
       .get({ ...where.params, siteId, match, site })!;
   }
-  // A window alone is counted in companies_seen_last, with a minimum score in companies_score;
+  if (onlyKeys(filters, ['seenAfter', 'seenBefore'])) return countSeenWindow(db, siteId, seenLowerBound(filters)!, filters.seenBefore ?? Number.MAX_SAFE_INTEGER);
+  // A window with a minimum score is counted in companies_score;
   // with an industry, country or size in companies_filters (with a window too, row by row).
-  const index = onlyKeys(filters, ['seenAfter', 'seenBefore'])
-    ? 'companies_seen_last'
-    : onlyKeys(filters, ['seenAfter', 'seenBefore', 'minScore'])
-      ? 'companies_score'
-      : 'companies_filters';
+  const index = onlyKeys(filters, ['seenAfter', 'seenBefore', 'minScore']) ? 'companies_score' : 'companies_filters';
   return prepared<[Record<string, unknown>], number>(db, `SELECT COUNT(*) FROM companies INDEXED BY ${index} WHERE ${where.sql}`)
     .pluck(true)
     .get({ ...where.params, siteId })!;
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * Companies last seen in [lo, hi]: the whole hours between its ends from company_seen_hours
+ * (migration 014), the partial hours at its ends counted in companies_seen_last, so the cost
+ * follows the companies of two hours rather than of the window.
+ */
+function countSeenWindow(db: Db, siteId: string, lo: number, hi: number): number {
+  const inRange = (from: number, to: number) =>
+    from > to
+      ? 0
+      : prepared<[string, number, number], number>(db, 'SELECT COUNT(*) FROM companies INDEXED BY companies_seen_last WHERE site_id = ? AND seen_last BETWEEN ? AND ?')
+          .pluck(true)
+          .get(siteId, from, to)!;
+  const first = Math.floor(lo / HOUR);
+  const last = Math.floor(Math.min(hi, Number.MAX_SAFE_INTEGER) / HOUR);
+  if (first === last) return inRange(lo, hi);
+  const whole =
+    prepared<[string, number, number], number | null>(db, 'SELECT SUM(n) FROM company_seen_hours WHERE site_id = ? AND hour > ? AND hour < ?')
+      .pluck(true)
+      .get(siteId, first, last) ?? 0;
+  return inRange(lo, (first + 1) * HOUR - 1) + whole + inRange(last * HOUR, hi);
 }
 
 /** One page of a site's companies and the total that match. */
