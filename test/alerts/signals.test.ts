@@ -4,6 +4,7 @@ import { parseCidr } from '../../packages/collector/src/resolve/ip.js';
 import { putIdentityRange } from '../../packages/collector/src/store/identity.js';
 import { expectErrorShape, startApi, type Api } from '../api/client.js';
 import { sendBeacon, wireId, type TestSite } from '../helpers/server.js';
+import { countMismatches } from '../store/count-checks.js';
 
 let api: Api;
 let site: TestSite;
@@ -205,5 +206,9 @@ describe('GET /api/v1/signals', () => {
     expect(res.status).toBe(404);
     expectErrorShape(res.body, 404);
     expect((await api.call('GET', '/api/v1/signals/not-a-uuid', { key: site.keys.read })).status).toBe(404);
+  });
+
+  it('keeps every kept count equal to COUNT(*) of its rows after all of the above', () => {
+    expect(countMismatches(api.server.ctx.db)).toEqual([]);
   });
 });

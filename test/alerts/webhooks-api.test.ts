@@ -7,6 +7,7 @@ import { migrate } from '../../packages/collector/src/store/db.js';
 import { endpointSecrets } from '../../packages/collector/src/store/webhook-endpoints.js';
 import type { TestSite } from '../helpers/server.js';
 import { startApi, type Api } from '../api/client.js';
+import { countMismatches } from '../store/count-checks.js';
 
 // Without CLEARVIEW_ALLOW_PRIVATE_WEBHOOKS: the guard's rules as in production.
 let api: Api;
@@ -180,5 +181,9 @@ describe('migration 010', () => {
       ['st_a', { alerts: { minScore: 50 }, webhook: { acceptSiteKey: false } }],
       ['st_b', { alerts: {} }],
     ]);
+  });
+
+  it('keeps every kept count equal to COUNT(*) of its rows after all of the above', () => {
+    expect(countMismatches(api.server.ctx.db)).toEqual([]);
   });
 });

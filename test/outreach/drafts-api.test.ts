@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { draftForNewContact } from '../../packages/collector/src/make-draft.js';
 import { startApi, type Api } from '../api/client.js';
 import type { TestSite } from '../helpers/server.js';
+import { countMismatches } from '../store/count-checks.js';
 
 const now = Date.parse('2026-05-04T10:00:00Z');
 const ago = (hours: number) => new Date(now - hours * 3_600_000).toISOString();
@@ -231,5 +232,9 @@ describe('outreach settings and automatic drafts', () => {
     expect(draftForNewContact(db, site.id, await contactId(site, 'new2@acme.example'), now)).toBeNull();
     const none = await api.call('GET', `/api/dashboard/outreach?status=all&contact_id=${await contactId(site, 'new2@acme.example')}`, { key: site.keys.read });
     expect(none.body.drafts).toEqual([]);
+  });
+
+  it('keeps every kept count equal to COUNT(*) of its rows after all of the above', () => {
+    expect(countMismatches(api.server.ctx.db)).toEqual([]);
   });
 });

@@ -52,6 +52,17 @@ const checks: Array<[string, string, string]> = [
     'SELECT site, id, page_views, bot_page_views FROM visitor_rows WHERE page_views <> 0 OR bot_page_views <> 0',
     'SELECT site, visitor, COUNT(*), SUM(is_bot) FROM page_view_rows GROUP BY 1, 2',
   ],
+  ['signal_counts', 'SELECT site_id AS site, type, n FROM signal_counts WHERE n <> 0', 'SELECT site_id AS site, type, COUNT(*) FROM signals GROUP BY 1, 2'],
+  [
+    'outreach_draft_counts',
+    'SELECT site_id AS site, status, n FROM outreach_draft_counts WHERE n <> 0',
+    'SELECT site_id AS site, status, COUNT(*) FROM outreach_drafts GROUP BY 1, 2',
+  ],
+  [
+    'endpoint_delivery_counts',
+    'SELECT e.site_id AS site, c.endpoint_id, c.n FROM endpoint_delivery_counts c JOIN webhook_endpoints e ON e.id = c.endpoint_id WHERE c.n <> 0',
+    'SELECT site_id AS site, endpoint_id, COUNT(*) FROM deliveries WHERE endpoint_id IS NOT NULL GROUP BY 1, 2',
+  ],
   [
     'company_search entries',
     'SELECT rowid / 1099511627776 AS site, rowid FROM company_search',

@@ -135,5 +135,6 @@ describe('the kept counts', () => {
       }),
       { numRuns: 250 },
     );
-  });
+    // 250 random histories, each checked whole: seconds on a quiet machine, more on a loaded one.
+  }, 120_000);
 });

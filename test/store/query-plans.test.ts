@@ -190,7 +190,8 @@ describe('the query plans of the list reads', () => {
     const stated = [...new Set(reads.flatMap(problemsOf))];
     expect(unstated, unstated.join('\n\n')).toEqual([]);
     expect(stated, stated.join('\n\n')).toEqual([]);
-  });
+    // Hundreds of statements explained twice: seconds on a quiet machine, more on a loaded one.
+  }, 120_000);
 
   it('seek an index for the insight rollups (the follower, the rebuild, the change queue, the reads) and the outreach drafts', () => {
     statements.clear();

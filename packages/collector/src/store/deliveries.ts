@@ -2,6 +2,7 @@ import type { OutboxPayload } from '../alerts/outbox-payload.js';
 import type { Signal, SignalType } from '../alerts/signal.js';
 import type { Db } from './db.js';
 import { newDeliveryId } from './ids.js';
+import { onSnapshot } from './list-page.js';
 import { prepared } from './prepared.js';
 import { getSiteSettings } from './site-settings.js';
 import { subscribedEndpointIds } from './webhook-endpoints.js';
@@ -118,12 +119,15 @@ export function getDelivery(db: Db, siteId: string, endpointId: string, id: stri
 
 /** One page of an endpoint's deliveries, newest first, and how many it has. */
 export function listEndpointDeliveries(db: Db, siteId: string, endpointId: string, page: { limit: number; offset: number }): { rows: DeliveryRow[]; total: number } {
-  const rows = prepared<[string, string, number, number], DeliveryRow>(
-    db,
-    'SELECT * FROM deliveries WHERE endpoint_id = ? AND site_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?',
-  ).all(endpointId, siteId, page.limit, page.offset);
-  const total = prepared<[string, string], { n: number }>(db, 'SELECT count(*) AS n FROM deliveries WHERE endpoint_id = ? AND site_id = ?').get(endpointId, siteId)!.n;
-  return { rows, total };
+  return onSnapshot(db, () => {
+    const rows = prepared<[string, string, number, number], DeliveryRow>(
+      db,
+      'SELECT * FROM deliveries WHERE endpoint_id = ? AND site_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?',
+    ).all(endpointId, siteId, page.limit, page.offset);
+    // The endpoint's kept count (migration 014); the endpoint was found in the caller's site, and its deliveries are all of that site.
+    const total = prepared<[string], number>(db, 'SELECT n FROM endpoint_delivery_counts WHERE endpoint_id = ?').pluck(true).get(endpointId) ?? 0;
+    return { rows, total };
+  });
 }
 
 /** Sends a delivery again, whatever became of it: due now, with a fresh 72-hour retry window and backoff from its first step. */

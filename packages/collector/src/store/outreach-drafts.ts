@@ -1,6 +1,7 @@
 import type { Db } from './db.js';
 import { randomBase62 } from './ids.js';
 import { siteNumber } from './keys.js';
+import { onSnapshot } from './list-page.js';
 import { prepared } from './prepared.js';
 
 /** Outreach drafts (migration 011) and the facts a draft is made from. */
@@ -54,14 +55,25 @@ export function listDrafts(db: Db, siteId: string, filters: DraftFilters, page: 
   if (filters.status !== 'all') where.push('d.status = @status');
   if (filters.contactId !== undefined) where.push('d.contact_id = @contactId');
   const params = { siteId, status: filters.status, contactId: filters.contactId ?? null, limit: page.limit, offset: page.offset };
-  const rows = prepared<typeof params, DraftRow>(
-    db,
-    `SELECT ${draftColumns} FROM outreach_drafts d ${draftJoins} WHERE ${where.join(' AND ')} ORDER BY d.created_at DESC, d.id DESC LIMIT @limit OFFSET @offset`,
-  ).all(params);
-  const total = prepared<typeof params, number>(db, `SELECT count(*) FROM outreach_drafts d WHERE ${where.join(' AND ')}`)
-    .pluck(true)
-    .get(params)!;
-  return { rows, total };
+  return onSnapshot(db, () => {
+    const rows = prepared<typeof params, DraftRow>(
+      db,
+      `SELECT ${draftColumns} FROM outreach_drafts d ${draftJoins} WHERE ${where.join(' AND ')} ORDER BY d.created_at DESC, d.id DESC LIMIT @limit OFFSET @offset`,
+    ).all(params);
+    // A site's drafts, or those of one status, from the kept counts (migration 014); one contact's through its index.
+    const total =
+      filters.contactId === undefined
+        ? (prepared<typeof params, number | null>(
+            db,
+            `SELECT SUM(n) FROM outreach_draft_counts WHERE site_id = @siteId${filters.status !== 'all' ? ' AND status = @status' : ''}`,
+          )
+            .pluck(true)
+            .get(params) ?? 0)
+        : prepared<typeof params, number>(db, `SELECT count(*) FROM outreach_drafts d WHERE ${where.join(' AND ')}`)
+            .pluck(true)
+            .get(params)!;
+    return { rows, total };
+  });
 }
 
 export interface DraftContact {

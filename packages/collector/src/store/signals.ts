@@ -249,7 +249,16 @@ export function listSignals(db: Db, siteId: string, filters: SignalFilters, page
           ? 'signals_type'
           : 'signals_recent';
   return onSnapshot(db, () => {
-    const total = prepared<[Record<string, unknown>], number>(db, `SELECT COUNT(*) FROM signals INDEXED BY ${index} WHERE ${filter}`).pluck(true).get(params)!;
+    // The whole feed, or one type of it, from the kept counts (migration 014); a company's, a domain's or a window's through its index.
+    const kept = filters.domain === undefined && filters.companyId === undefined && filters.completedAfter === undefined && filters.completedBefore === undefined;
+    const total = kept
+      ? (prepared<[Record<string, unknown>], number | null>(
+          db,
+          `SELECT SUM(n) FROM signal_counts WHERE site_id = @siteId${filters.type !== undefined ? ' AND type = @type' : ''}`,
+        )
+          .pluck(true)
+          .get(params) ?? 0)
+      : prepared<[Record<string, unknown>], number>(db, `SELECT COUNT(*) FROM signals INDEXED BY ${index} WHERE ${filter}`).pluck(true).get(params)!;
     const rows = prepared<[Record<string, unknown>], SignalRow>(
       db,
       `SELECT num, id, site_id, type, body, created_at, completed_at, last_at FROM signals INDEXED BY ${index}
