@@ -1,5 +1,6 @@
 // API read latency on large sites: p50/p99 of every list endpoint (each company sort, q
-// search and the common filters; visitors, page views, contacts), first page and page 50,
+// search and the common filters; visitors, page views, contacts; signals, watch list,
+// outreach drafts and webhook deliveries, seeded by bench/seed-lists.mjs), first page and page 50,
 // and of GET /api/v1/resolve, against the compiled collector (`npm run build`) on the
 // synthetic sites of bench/generate-site.mjs (made first if missing). Rate limits off, one
 // keep-alive connection on 127.0.0.1, requests one after another, so each figure is a
@@ -22,6 +23,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, saveResult, table } from './lib.mjs';
+import { seedLists } from './seed-lists.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runs = Number(process.env.BENCH_RUNS ?? 3);
@@ -62,6 +64,8 @@ async function measureSize(sizeName) {
     env: { ...process.env, BENCH_DB: dbPath, BENCH_COMPANIES: '', BENCH_PAGE_VIEWS: '' },
   });
   if (generated.status !== 0) process.exit(generated.status ?? 1);
+  // The signals, watch list, drafts and deliveries a live site would have by now.
+  const seeded = await seedLists(dbPath);
   const meta = JSON.parse(readFileSync(`${dbPath}.json`, 'utf8'));
   const port = await freePort();
   const child = spawn(process.execPath, [join(root, 'packages/collector/dist/main.js')], {
@@ -85,11 +89,14 @@ async function measureSize(sizeName) {
   const getOnce = (path) =>
     new Promise((resolve, reject) => {
       const started = process.hrtime.bigint();
-      const req = request({ host: '127.0.0.1', port, path, agent, headers: { 'X-Api-Key': meta.readKey } }, (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6, body: Buffer.concat(chunks) }));
-      });
+      const req = request(
+        { host: '127.0.0.1', port, path, agent, headers: { 'X-Api-Key': path.startsWith('/api/v1/webhooks') ? seeded.writeKey : meta.readKey } },
+        (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6, body: Buffer.concat(chunks) }));
+        },
+      );
       req.setTimeout(30_000, () => req.destroy(new Error(`timeout: ${path}`)));
       req.on('error', reject);
       req.end();
@@ -144,7 +151,8 @@ async function measureSize(sizeName) {
     'companies sort=name': '/api/v1/companies?sort=name&',
     'companies sort=-visitorCount': '/api/v1/companies?sort=-visitorCount&',
     'companies sort=leadScore': '/api/v1/companies?sort=leadScore&',
-    'companies q=company1': '/api/v1/companies?q=company1&',
+    'companies q=company1 (11% of names)': '/api/v1/companies?q=company1&',
+    'companies q=company1234 (a name)': '/api/v1/companies?q=company1234&',
     'companies industry=Software': '/api/v1/companies?industry=Software&',
     'companies country=DE': '/api/v1/companies?country=DE&',
     'companies seen_after (30 days)': `/api/v1/companies?seen_after=${monthAgo}&`,
@@ -159,6 +167,13 @@ async function measureSize(sizeName) {
     contacts: '/api/v1/contacts?',
     'contacts q=person1': '/api/v1/contacts?q=person1&',
     'contacts company_domain': `/api/v1/contacts?company_domain=${encodeURIComponent(busiest.domain ?? 'company0.example')}&`,
+    signals: '/api/v1/signals?',
+    'signals type=watchlist.hit': '/api/v1/signals?type=watchlist.hit&',
+    'signals domain': '/api/v1/signals?domain=company0.example&',
+    'watch-list': '/api/dashboard/watch-list?',
+    'watch-list q=company1': '/api/dashboard/watch-list?q=company1&',
+    'outreach drafts': '/api/dashboard/outreach?',
+    'webhook deliveries': `/api/v1/webhooks/${seeded.endpointId}/deliveries?`,
   };
   const ipOf = (n) => `${11 + Math.floor(n / 16_777_216)}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
   let ipCounter = 0;
