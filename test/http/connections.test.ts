@@ -90,6 +90,44 @@ describe('bounded connections', () => {
     });
   }
 
+  it('answers a chunked API body that keeps sending past its limit with 413 and Connection: close at once, not at the body deadline', { timeout: 45_000 }, async () => {
+    // The body deadline is the default 30 s here, so a server that drained the body would answer only then.
+    const patient = await startTestServer({ config: { connections: { ...limits, bodyTimeoutMs: 30_000 } } });
+    const patientSite = patient.addSite();
+    try {
+      const socket = connect(patient.port, '127.0.0.1');
+      const started = Date.now();
+      let text = '';
+      socket.on('data', (d: Buffer) => (text += d.toString()));
+      socket.on('error', () => undefined);
+      const closed = new Promise<number>((done) => socket.once('close', () => done(Date.now() - started)));
+      socket.write(
+        `POST /api/v1/webhook HTTP/1.1\r\nHost: x\r\nX-Webhook-Secret: ${patientSite.webhookSecret}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`,
+      );
+      // Keep sending 64 KiB chunks: a server that went on reading would never close before its deadline.
+      const chunk = Buffer.concat([Buffer.from('10000\r\n'), Buffer.alloc(64 * 1024, 97), Buffer.from('\r\n')]);
+      const pump = setInterval(() => socket.writable && socket.write(chunk), 5);
+      const ms = await closed;
+      clearInterval(pump);
+      expect(text).toMatch(/^HTTP\/1\.1 413 /);
+      expect(text).toMatch(/connection: close/i);
+      expect(text).toContain('"code":"PAYLOAD_TOO_LARGE"');
+      expect(ms).toBeLessThan(5_000);
+      expect((await fetch(`${patient.url}/healthz`)).status).toBe(200);
+      // A chunked body within the limit is still read and stored.
+      const within = new Blob([JSON.stringify({ company_name: 'Chunked Corp', domain: 'chunked.example' })]).stream();
+      const stored = await fetch(`${patient.url}/api/v1/webhook`, {
+        method: 'POST',
+        headers: { 'X-Webhook-Secret': patientSite.webhookSecret, 'Content-Type': 'application/json' },
+        body: within,
+        duplex: 'half',
+      } as RequestInit);
+      expect(stored.status).toBe(200);
+    } finally {
+      await patient.stop();
+    }
+  });
+
   it('refuses connections past CLEARVIEW_MAX_CONNECTIONS', async () => {
     const small = await startTestServer({ config: { connections: { ...limits, max: 3, headersTimeoutMs: 5_000, bodyTimeoutMs: 5_000 } } });
     try {
