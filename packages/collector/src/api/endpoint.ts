@@ -147,6 +147,14 @@ function refuseTooLarge(limitBytes: number): RequestHandler {
   };
 }
 
+/**
+ * After refuseTooLarge answered 413, body-parser can still finish the body (a compressed one
+ * under the limit once inflated): the handler must not act on a request already refused.
+ */
+const stopWhenAnswered: RequestHandler = (_req, res, next) => {
+  if (!res.headersSent) next();
+};
+
 const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 
 /** Mounts the endpoints, and a 405 with Allow for every other method on their paths. */
@@ -162,6 +170,7 @@ export function mountEndpoints(app: Express, endpoints: readonly Endpoint[], dep
       const handlers: RequestHandler[] = [guard(endpoint, deps, touched)];
       if (endpoint.bodyLimit) handlers.push(refuseTooLarge(endpoint.bodyLimit));
       if (endpoint.bodyLimit) handlers.push(express.json({ limit: endpoint.bodyLimit, type: () => true, strict: true, verify: verifyJsonBody }));
+      if (endpoint.bodyLimit) handlers.push(stopWhenAnswered);
       handlers.push(async (req: Request, res: Response, next: NextFunction) => {
         try {
           await endpoint.handle(deps.ctx, req, res);
