@@ -218,6 +218,31 @@ describe('fuzzed requests', () => {
     expect(api.server.ctx.db.prepare("SELECT COUNT(*) AS n FROM companies WHERE domain = 'utf.example'").get()).toEqual({ n: 0 });
   });
 
+  it('never answer 5xx to fuzzed bytes on any JSON body or beacon: invalid UTF-8, deep nesting and junk mixed', async () => {
+    // Random bytes alone are rarely JSON: some sit inside a valid start, or in custom data nested to any depth.
+    const inner = fc.oneof(fc.constant(Buffer.from('1')), fc.uint8Array({ maxLength: 40 }));
+    const body = fc.oneof(
+      fc.uint8Array({ maxLength: 300 }),
+      fc
+        .tuple(fc.integer({ min: 0, max: 3_000 }), inner)
+        .map(([depth, bytes]) =>
+          Buffer.concat([Buffer.from(`{"domain":"fuzz.example","custom":{"x":${'['.repeat(depth)}`), bytes, Buffer.from(`${']'.repeat(depth)}}}`)]),
+        ),
+      fc.uint8Array({ maxLength: 60 }).map((tail) => Buffer.concat([Buffer.from('{"domain":"fuzz.example","custom":{"x":"'), tail, Buffer.from('"}}')])),
+    );
+    const surfaces = [...jsonBodies(), { method: 'POST', path: '/api/v1/collect', headers: {} as Record<string, string> }];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...surfaces), body, async ({ method, path, headers }, bytes) => {
+        const res = await fetch(`${api.url}${path}`, { method, headers: { ...headers, 'Content-Type': 'application/json' }, body: bytes });
+        const text = await res.text();
+        expect(res.status, `${method} ${path} ${Buffer.from(bytes).toString('hex').slice(0, 80)}`).toBeLessThan(500);
+        if (res.status >= 400) expectErrorShape(JSON.parse(text), res.status);
+      }),
+      { numRuns: 60 },
+    );
+    expect(logged.filter((line) => line.level >= 50)).toEqual([]);
+  });
+
   it('say so when a gzip body does not decompress', async () => {
     const res = await fetch(`${api.url}/api/v1/webhook`, {
       method: 'POST',
@@ -244,6 +269,10 @@ describe('fuzzed requests', () => {
       ['a negative Content-Length', 'POST /api/v1/webhook HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n', 400],
       ['headers over 16 KB', `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(17 * 1024)}\r\n\r\n`, 431],
       ['a request line that is not HTTP', 'HELLO WORLD\r\n\r\n', 400],
+      ['a chunk size that is not hexadecimal', 'POST /api/v1/collect HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n', 400],
+      ['two different Content-Lengths', 'POST /api/v1/webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}', 400],
+      ['a header name with a space', 'GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n', 400],
+      ['a NUL in a header value', 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: a\u0000b\r\n\r\n', 400],
     ];
     for (const [name, bytes, status] of cases) {
       const text = await rawExchange(bytes);

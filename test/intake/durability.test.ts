@@ -186,4 +186,47 @@ describe('durability', () => {
     const counts = storedCounts(dbPath);
     expect(acked.filter((pvId) => counts.get(pvId) !== 1)).toEqual([]);
   });
+
+  it('exits 1 on SIGTERM naming how many acknowledged events it left uncommitted, and the next start stores every one', backstop, async () => {
+    const { dbPath, siteKey } = newSiteDb('sigterm-uncommitted');
+    const collector = await spawnCollector({ CLEARVIEW_DB: dbPath });
+    // Another connection holds the write lock, as a long CLI job could: every commit waits out the busy
+    // timeout and fails, so each beacon below is acknowledged (in the log) and none is committed.
+    const holder = new Database(dbPath);
+    holder.exec('BEGIN IMMEDIATE');
+    const acked: string[] = [];
+    let engagements = 0;
+    try {
+      await flood(
+        collector.port,
+        siteKey,
+        60,
+        // One sender: every third event is an engagement for a page view already acknowledged.
+        1,
+        ({ pvId, kind }) => (kind === 'pageview' ? acked.push(pvId) : engagements++),
+        () => false,
+      );
+      expect(acked.length).toBe(40);
+      expect(engagements).toBe(20);
+      collector.child.kill('SIGTERM');
+      expect(await collector.exited).toBe(1);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+    const uncommitted = acked.length + engagements;
+    expect(collector.stdout()).toContain(`stopped with ${uncommitted} acknowledged events not committed`);
+    expect(collector.stdout()).toContain(`"uncommitted":${uncommitted}`);
+    expect(storedCounts(dbPath).size).toBe(0);
+
+    // The next start replays them from the intake log, each once.
+    const again = await spawnCollector({ CLEARVIEW_DB: dbPath });
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
+    const counts = storedCounts(dbPath);
+    expect(acked.filter((pvId) => counts.get(pvId) !== 1)).toEqual([]);
+    expect(counts.size).toBe(acked.length);
+    const engagement = storedEngagement(dbPath);
+    expect([...engagement.values()].reduce((sum, ms) => sum + ms, 0)).toBe(engagements * engagedMs);
+  });
 });

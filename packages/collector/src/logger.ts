@@ -1,5 +1,7 @@
+import { createRequire } from 'node:module';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { PinoPretty } from 'pino-pretty';
+
+const require = createRequire(import.meta.url);
 
 export type { Logger };
 
@@ -22,6 +24,10 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
   };
   if (destination) return pino(options, destination);
   // Synchronous, in this thread: a worker-thread transport would cost a thread for a few lines a minute.
-  if (process.stdout.isTTY) return pino(options, PinoPretty({ sync: true, ignore: 'pid,hostname,service', translateTime: 'SYS:HH:MM:ss' }));
+  if (process.stdout.isTTY) {
+    // Loaded only for a terminal: a service's JSON logs never need it, and importing it costs every start.
+    const { PinoPretty } = require('pino-pretty') as typeof import('pino-pretty');
+    return pino(options, PinoPretty({ sync: true, ignore: 'pid,hostname,service', translateTime: 'SYS:HH:MM:ss' }));
+  }
   return pino(options);
 }

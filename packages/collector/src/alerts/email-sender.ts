@@ -1,7 +1,9 @@
-import { createTransport } from 'nodemailer';
+import { createRequire } from 'node:module';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import { emailMessage } from './email-message.js';
 import type { Sender } from './sender.js';
+
+const require = createRequire(import.meta.url);
 
 /**
  * Alert email through the operator's SMTP server (CLEARVIEW_SMTP_URL). The server is the
@@ -17,6 +19,8 @@ export function emailSender(deps: {
 } {
   const timeout = deps.timeoutMs ?? 10_000;
   const options: SMTPTransport.Options = { url: deps.smtp.url, connectionTimeout: timeout, greetingTimeout: timeout, socketTimeout: timeout };
+  // Loaded here, only when email is configured: importing nodemailer costs a start that sends no email.
+  const { createTransport } = require('nodemailer') as typeof import('nodemailer');
   const transport = createTransport(options);
   return {
     async send(delivery, payload, { signal }) {

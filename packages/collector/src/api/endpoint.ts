@@ -117,14 +117,43 @@ function verifyJsonBody(_req: unknown, _res: unknown, bytes: Buffer): void {
 /**
  * A declared Content-Length past the limit is refused before body-parser runs, which
  * would read (and discard) the whole body first; the 413 closes the connection instead.
+ * A body without one (chunked) is counted as it arrives: body-parser would stop at the limit
+ * but then drain the rest before answering, up to the body deadline, so the 413 goes out here.
  */
-function refuseDeclaredTooLarge(limitBytes: number): RequestHandler {
-  return (req, _res, next) => {
+function refuseTooLarge(limitBytes: number): RequestHandler {
+  return (req, res, next) => {
     const declared = req.headers['content-length'];
-    if (declared !== undefined && req.headers['transfer-encoding'] === undefined && Number(declared) > limitBytes) throw payloadTooLarge(limitBytes);
+    if (req.headers['transfer-encoding'] === undefined) {
+      if (declared !== undefined && Number(declared) > limitBytes) throw payloadTooLarge(limitBytes);
+      next();
+      return;
+    }
+    // Bytes as sent: a compressed body past the limit would only be larger once inflated.
+    let received = 0;
+    const count = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received <= limitBytes) return;
+      req.off('data', count);
+      if (res.headersSent) return;
+      const error = payloadTooLarge(limitBytes);
+      res.locals.errorMessage = error.message;
+      // Connection: close makes Node close the socket once this is written, which stops the reading;
+      // body-parser's own 413 then finds the answer sent and goes no further.
+      res.status(error.status).set(error.headers).json(error.toBody());
+    };
+    // Attached in the same turn as body-parser's listener (next() is synchronous), so both see every chunk.
+    req.on('data', count);
     next();
   };
 }
+
+/**
+ * After refuseTooLarge answered 413, body-parser can still finish the body (a compressed one
+ * under the limit once inflated): the handler must not act on a request already refused.
+ */
+const stopWhenAnswered: RequestHandler = (_req, res, next) => {
+  if (!res.headersSent) next();
+};
 
 const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
 
@@ -139,8 +168,9 @@ export function mountEndpoints(app: Express, endpoints: readonly Endpoint[], dep
     if (allowed.includes('GET')) allowed.splice(allowed.indexOf('GET') + 1, 0, 'HEAD');
     for (const endpoint of list) {
       const handlers: RequestHandler[] = [guard(endpoint, deps, touched)];
-      if (endpoint.bodyLimit) handlers.push(refuseDeclaredTooLarge(endpoint.bodyLimit));
+      if (endpoint.bodyLimit) handlers.push(refuseTooLarge(endpoint.bodyLimit));
       if (endpoint.bodyLimit) handlers.push(express.json({ limit: endpoint.bodyLimit, type: () => true, strict: true, verify: verifyJsonBody }));
+      if (endpoint.bodyLimit) handlers.push(stopWhenAnswered);
       handlers.push(async (req: Request, res: Response, next: NextFunction) => {
         try {
           await endpoint.handle(deps.ctx, req, res);

@@ -7,8 +7,11 @@ import { join } from 'node:path';
  */
 export const ipDataFiles = { v4: 'asn-ipv4-num.csv', v6: 'asn-ipv6-num.csv', country: 'geo-whois-asn-country.mmdb' } as const;
 
-/** Where `clearview data update` fetches from by default: the upstream project's latest release, over HTTPS. */
-export const defaultIpDataSource = 'https://github.com/sapics/ip-location-db/releases/download/latest/';
+/**
+ * Where `clearview data update` fetches from by default: the upstream's README sends users to its GitHub
+ * Releases, and GitHub's latest/download path names the newest release's asset whatever its tag.
+ */
+export const defaultIpDataSource = 'https://github.com/sapics/ip-location-db/releases/latest/download/';
 
 /** Paths of an installed data set, for the resolver. */
 export interface InstalledIpData {
