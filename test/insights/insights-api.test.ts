@@ -145,6 +145,19 @@ describe('GET /api/dashboard/insights', () => {
       await expectMatches(days, tz);
   });
 
+  it('counts a page view at the first instant of a local day on that day, and one a millisecond before on the day before', async () => {
+    // Kathmandu is +05:45 all year: its days start at 18:15 UTC.
+    const start = Date.parse('2026-03-17T00:00:00+05:45');
+    const sent: SentPageView[] = [
+      { ip: '192.0.101.1', path: '/pricing', title: 'pricing | Test site', ts: start, referrer: null, bot: false },
+      { ip: '192.0.101.2', path: '/pricing', title: 'pricing | Test site', ts: start - 1, referrer: null, bot: false },
+    ];
+    for (const pv of sent) data.ips.set(pv.ip, null);
+    await sendPageViews(sent);
+    data.pageViews.push(...sent);
+    await expectMatches(7, 'Asia/Kathmandu');
+  });
+
   it('shows a company under the industry ingest gives it, at once', async () => {
     // Counted under its old industry first, so the change must move what the rollups hold.
     await caughtUp();
