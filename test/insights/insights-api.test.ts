@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rebuildInsights } from '../../packages/collector/src/jobs/insight-rollups.js';
 import { startApi, type Api } from '../api/client.js';
 import type { TestSite } from '../helpers/server.js';
 import { expectedInsights, makeDataset, type Dataset, type SentCompany, type SentPageView } from './model.js';
@@ -111,6 +112,50 @@ describe('GET /api/dashboard/insights', () => {
     const explicit = await insights('?days=30&tz=Asia/Kathmandu');
     expect(body).toEqual(explicit);
     await api.call('PATCH', '/api/v1/settings', { key: site.keys.admin, body: { timezone: 'UTC' } });
+  });
+
+  it('counts a referrer only where its session starts, followed and rebuilt in slices of one page view', async () => {
+    // Each visitor's page views in the order sent: the second of a session is no visit
+    // however it was referred; one after a 30-minute gap starts a new session, and is one.
+    const sent: SentPageView[] = [
+      { ip: '192.0.100.1', path: '/pricing', title: 'pricing | Test site', ts: now - 3 * 3_600_000, referrer: null, bot: false },
+      {
+        ip: '192.0.100.1',
+        path: '/demo',
+        title: 'demo | Test site',
+        ts: now - 3 * 3_600_000 + 60_000,
+        referrer: 'https://www.linkedin.com/feed',
+        bot: false,
+        continuesSession: true,
+      },
+      { ip: '192.0.100.2', path: '/', title: 'Home | Test site', ts: now - 5 * 3_600_000, referrer: null, bot: false },
+      { ip: '192.0.100.2', path: '/docs', title: 'docs | Test site', ts: now - 2 * 3_600_000, referrer: 'https://www.linkedin.com/feed', bot: false },
+    ];
+    for (const pv of sent) data.ips.set(pv.ip, null);
+    for (const pv of sent) await sendPageViews([pv]);
+    data.pageViews.push(...sent);
+    await expectMatches(7, 'Asia/Kathmandu');
+    // One page view a slice: a session's earlier page view is always in an earlier slice.
+    expect(await rebuildInsights(api.server.ctx.db, site.id, undefined, 1)).toBe(data.pageViews.filter((pv) => !pv.bot).length);
+    for (const [days, tz] of [
+      [7, 'Asia/Kathmandu'],
+      [30, 'America/Los_Angeles'],
+      [365, 'Asia/Kolkata'],
+    ] as const)
+      await expectMatches(days, tz);
+  });
+
+  it('counts a page view at the first instant of a local day on that day, and one a millisecond before on the day before', async () => {
+    // Kathmandu is +05:45 all year: its days start at 18:15 UTC.
+    const start = Date.parse('2026-03-17T00:00:00+05:45');
+    const sent: SentPageView[] = [
+      { ip: '192.0.101.1', path: '/pricing', title: 'pricing | Test site', ts: start, referrer: null, bot: false },
+      { ip: '192.0.101.2', path: '/pricing', title: 'pricing | Test site', ts: start - 1, referrer: null, bot: false },
+    ];
+    for (const pv of sent) data.ips.set(pv.ip, null);
+    await sendPageViews(sent);
+    data.pageViews.push(...sent);
+    await expectMatches(7, 'Asia/Kathmandu');
   });
 
   it('shows a company under the industry ingest gives it, at once', async () => {

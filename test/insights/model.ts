@@ -11,6 +11,8 @@ export interface SentPageView {
   ts: number;
   referrer: string | null;
   bot: boolean;
+  /** Sent within its visitor's session, after an earlier page view of it: no visit, whatever its referrer. */
+  continuesSession?: boolean;
 }
 
 export interface SentCompany {
@@ -193,7 +195,7 @@ export function expectedInsights(
     .slice(0, 10);
   const visits = new Map<string, number>();
   for (const pv of inWindow) {
-    if (!pv.referrer) continue;
+    if (!pv.referrer || pv.continuesSession) continue;
     const domain = new URL(pv.referrer).hostname.replace(/^www\./, '');
     if (options.siteDomains.some((d) => domain === d || domain.endsWith(`.${d}`))) continue;
     visits.set(domain, (visits.get(domain) ?? 0) + 1);

@@ -201,22 +201,25 @@ describe('the query plans of the list reads', () => {
     db.prepare('DELETE FROM page_view_rows WHERE id = (SELECT max(id) FROM page_view_rows WHERE company IS NOT NULL)').run();
     followPageViews(db, 1_000_000);
     startRebuild(db, siteNumber(db, siteId)!);
-    while (rebuildSlice(db, siteNumber(db, siteId)!, 50) > 0);
-    for (const from of [t0 - 86_400_000 * 365, t0 - 20_700_000, t0]) readInsightSums(db, siteId, from);
+    while (rebuildSlice(db, siteNumber(db, siteId)!, 50) !== null);
+    for (const from of [t0 - 86_400_000 * 365, t0 - 20_700_000, t0]) readInsightSums(db, siteId, from, [from, from + 86_400_000, from + 2 * 86_400_000]);
     for (const status of ['pending', 'sent', 'all'] as const) {
       for (const contactId of [undefined, 'ct_plan']) listDrafts(db, siteId, { status, contactId }, { limit: 20, offset: 20 });
     }
+    // The rebuild's temp tables hold one slice, which it reads whole by design.
     const reads = [...statements].filter(
-      (sql) => /^\s*SELECT/i.test(sql) && /\b(insight_\w+|page_view_rows|companies|outreach_drafts)\b/.test(sql) && !/\bEXPLAIN\b/.test(sql),
+      (sql) => /^\s*SELECT/i.test(sql) && /\b(insight_\w+|page_view_rows|companies|outreach_drafts)\b/.test(sql) && !/\bEXPLAIN\b/.test(sql) && !/\btemp\./.test(sql),
     );
     expect(reads.length).toBeGreaterThan(10);
     const problems: string[] = [];
     for (const sql of reads) {
       const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((row) => row.detail);
       // A rollup read sums the window's rows and groups them (a small sort is allowed); none scans a table
-      // whole but the change queue, which every slice empties from its start.
+      // whole but the change queue, which every slice empties from its start, the rebuilds in progress (a row a site) and
+      // the list of local days a read is given (json_each).
       for (const line of plan)
-        if (/^SCAN (?!\(|CONSTANT|insight_changes$)/.test(line)) problems.push(`${sql.replace(/\s+/g, ' ').slice(0, 300)}\n    ${plan.join('\n    ')}`);
+        if (/^SCAN (?!\(|CONSTANT|\w+ VIRTUAL TABLE|insight_changes$|insight_rebuilds$)/.test(line))
+          problems.push(`${sql.replace(/\s+/g, ' ').slice(0, 300)}\n    ${plan.join('\n    ')}`);
     }
     expect(problems, problems.join('\n\n')).toEqual([]);
   });

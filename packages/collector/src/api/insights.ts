@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { isTimeZone, weekdayCounts, weekdays, windowOf } from '../insights/calendar.js';
+import { isTimeZone, localDays, weekdayCounts, weekdays, windowOf } from '../insights/calendar.js';
 import { sizeBreakdown, topIndustries, topPagesByScore, topReferrers } from '../insights/cohorts.js';
-import { quarterMs } from '../store/insight-rollups.js';
 import { siteTimeZone } from '../store/site-settings.js';
 import { callerOf, type Endpoint } from './endpoint.js';
 import { iso } from './render.js';
@@ -51,8 +50,9 @@ export const insightEndpoints: Endpoint[] = [
       const { siteId } = callerOf(res);
       const tz = query.tz ?? siteTimeZone(ctx.db, siteId);
       const { from, to } = windowOf(tz, ctx.now(), query.days);
-      const sums = await ctx.reads.run('readInsightSums', siteId, from);
-      const days = weekdayCounts(tz, from, sums.quarters, quarterMs);
+      const { dates, edges } = localDays(tz, from, to);
+      const sums = await ctx.reads.run('readInsightSums', siteId, from, edges);
+      const days = weekdayCounts(dates, sums.days);
       const body: z.infer<typeof insightsModel> = {
         period: { from: iso(from), to: iso(to), days: query.days, tz },
         topIndustries: topIndustries(sums.segments),

@@ -72,6 +72,22 @@ export function localDateOf(tz: string, t: number): number {
  * that exists that day.
  */
 export function startOfLocalDate(tz: string, date: number): number {
+  // A date's start never changes for a zone, and each answer asks for one per day of the
+  // window (up to 365, several Intl calls each): kept, up to a bound, for the next answer.
+  const key = `${tz} ${date}`;
+  const known = dayStarts.get(key);
+  if (known !== undefined) return known;
+  const start = computeStartOfLocalDate(tz, date);
+  if (dayStarts.size >= maxDayStarts) dayStarts.clear();
+  dayStarts.set(key, start);
+  return start;
+}
+
+const dayStarts = new Map<string, number>();
+/** About two years of days in each of a few dozen zones. */
+const maxDayStarts = 50_000;
+
+function computeStartOfLocalDate(tz: string, date: number): number {
   // Two guesses settle it: the offset just before the day's start is the one in force at it,
   // unless a change falls between, which the second guess sees.
   let t = date - offsetAt(tz, date);
@@ -100,23 +116,29 @@ export function windowOf(tz: string, now: number, days: number): { from: number;
 export const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
 
 /**
- * Page views by local day of the week, Sunday first, from counts per quarter-hour at or
- * after `from` (a local day's start) in ascending order. Each local day is the range
- * between two local day starts, so a 23- or 25-hour day (a clock change) counts whole,
- * and a +05:45 zone's days start on their own quarter-hours.
+ * The local days of a window from `from` (a local day's start) to `to`: each day's date (as
+ * its UTC midnight) and its start, then the end of the last day. Each local day is the range
+ * between two local day starts, so a 23- or 25-hour day (a clock change) counts whole, and a
+ * +05:45 zone's days start on their own quarter-hours.
  */
-export function weekdayCounts(tz: string, from: number, quarters: ReadonlyArray<{ bucket: number; views: number }>, quarterMs: number): number[] {
-  const counts = [0, 0, 0, 0, 0, 0, 0];
+export function localDays(tz: string, from: number, to: number): { dates: number[]; edges: number[] } {
+  const dates: number[] = [];
+  const edges: number[] = [];
   let date = localDateOf(tz, from);
-  let end = startOfLocalDate(tz, date + dayMs);
-  for (const q of quarters) {
-    const t = q.bucket * quarterMs;
-    if (t < from) continue;
-    while (t >= end) {
-      date += dayMs;
-      end = startOfLocalDate(tz, date + dayMs);
-    }
-    counts[new Date(date).getUTCDay()]! += q.views;
+  let start = startOfLocalDate(tz, date);
+  while (start <= to) {
+    dates.push(date);
+    edges.push(start);
+    date += dayMs;
+    start = startOfLocalDate(tz, date);
   }
+  edges.push(start);
+  return { dates, edges };
+}
+
+/** Page views by local day of the week, Sunday first, from the views of each local day (dates as localDays gives them). */
+export function weekdayCounts(dates: readonly number[], views: readonly number[]): number[] {
+  const counts = [0, 0, 0, 0, 0, 0, 0];
+  dates.forEach((date, i) => (counts[new Date(date).getUTCDay()]! += views[i] ?? 0));
   return counts;
 }

@@ -30,27 +30,31 @@ export async function followInsights(db: Db, sliceRows = followSliceRows): Promi
   }
 }
 
-/** Page views a rebuild slice reads: larger than the follower's (an operator waits for it), short enough not to hold a running collector's writer for long. */
-export const rebuildSliceRows = 20_000;
+/**
+ * Page view ids a rebuild slice spans: each slice is one set-based transaction, short enough
+ * not to hold a running collector's writer for long.
+ */
+export const rebuildSliceRows = 100_000;
 
 /**
  * Rebuilds one site's rollups from its raw page views (clearview rollups rebuild): emptied,
- * then counted slice by slice, then the follower is brought up to the newest page view (on
- * a database the follower has not read yet, that is most of the work). A running collector
+ * then counted slice by slice up to the newest page view, set-based, then the follower is
+ * brought up to date (other sites' page views it has not read yet). A running collector
  * keeps following meanwhile; its insights are partial until the rebuild ends. Resolves with
- * the page views read.
+ * the site's page views counted.
  */
-export async function rebuildInsights(db: Db, siteId: string, onSlice?: (counted: number) => void): Promise<number> {
+export async function rebuildInsights(db: Db, siteId: string, onSlice?: (counted: number) => void, sliceRows = rebuildSliceRows): Promise<number> {
   const site = siteNumber(db, siteId);
   if (site === null) return 0;
   startRebuild(db, site);
   let counted = 0;
   for (;;) {
-    const read = rebuildSlice(db, site, rebuildSliceRows);
-    if (read === 0) break;
+    const read = rebuildSlice(db, site, sliceRows);
+    if (read === null) break;
     counted += read;
     onSlice?.(counted);
     await new Promise((resolve) => setImmediate(resolve));
   }
-  return counted + (await followInsights(db, rebuildSliceRows));
+  await followInsights(db, followSliceRows);
+  return counted;
 }

@@ -8,8 +8,8 @@ export interface InsightSums {
   segments: Array<{ facet: 'industry' | 'size'; value: string; companies: number; visitors: number }>;
   pages: Array<{ path: string; title: string | null; views: number; companies: number; scoreSum: number }>;
   referrers: Array<{ domain: string; visits: number }>;
-  /** Non-bot page views per quarter-hour (bucket = ts / 900000), in order. */
-  quarters: Array<{ bucket: number; views: number }>;
+  /** Non-bot page views of each local day, between the day edges given. */
+  days: number[];
   siteDomains: string[];
 }
 
@@ -25,10 +25,14 @@ function ranges(fromMs: number): { fromQuarter: number; dayQuarter: number; from
 /** How many of the most viewed paths are ranked by score (the issue's 50). */
 export const rankedPaths = 50;
 
-export function readInsightSums(db: Db, siteId: string, fromMs: number): InsightSums {
+/**
+ * The sums for a window from `fromMs` to now; `dayEdges` are the starts of its local days and
+ * the end of the last (insights/calendar.ts localDays), each on a quarter-hour edge.
+ */
+export function readInsightSums(db: Db, siteId: string, fromMs: number, dayEdges: readonly number[]): InsightSums {
   const site = siteNumber(db, siteId);
   const siteDomains = prepared<[string], string>(db, 'SELECT domain FROM site_domains WHERE site_id = ? ORDER BY domain').pluck(true).all(siteId);
-  if (site === null) return { segments: [], pages: [], referrers: [], quarters: [], siteDomains };
+  if (site === null) return { segments: [], pages: [], referrers: [], days: dayEdges.slice(1).map(() => 0), siteDomains };
   const r = { site, ...ranges(fromMs) };
   // Each table's key starts (site, grain, bucket): the window is two seeks, summed.
   const inWindow = (columns: string, table: string) =>
@@ -64,9 +68,16 @@ export function readInsightSums(db: Db, siteId: string, fromMs: number): Insight
     db,
     `SELECT domain, sum(visits) AS visits FROM (${inWindow('domain, visits', 'insight_referrers')}) GROUP BY domain`,
   ).all(r);
-  const quarters = prepared<[number, number], { bucket: number; views: number }>(
+  // Each local day's views summed in SQL, a seek a day: a year's quarter-hours are thousands of
+  // rows, which cost more to hand to JavaScript than to sum.
+  const dayRanges = JSON.stringify(dayEdges.slice(1).map((end, i) => [Math.ceil(dayEdges[i]! / quarterMs), Math.ceil(end / quarterMs)]));
+  const days = prepared<{ site: number; ranges: string }, number>(
     db,
-    'SELECT bucket, views FROM insight_quarters WHERE site = ? AND bucket >= ? ORDER BY bucket',
-  ).all(site, r.fromQuarter);
-  return { segments, pages, referrers, quarters, siteDomains };
+    `SELECT (SELECT coalesce(sum(q.views), 0) FROM insight_quarters q
+              WHERE q.site = @site AND q.bucket >= json_extract(d.value, '$[0]') AND q.bucket < json_extract(d.value, '$[1]'))
+       FROM json_each(@ranges) d ORDER BY d.key`,
+  )
+    .pluck(true)
+    .all({ site, ranges: dayRanges });
+  return { segments, pages, referrers, days, siteDomains };
 }

@@ -329,17 +329,28 @@ export function followPageViews(db: Db, limit: number): number {
       if (changes.length > 0) prepared(db, 'DELETE FROM insight_changes WHERE id <= ?').run(changes[changes.length - 1]!.id);
       const from = prepared<[], number>(db, 'SELECT last_id FROM insight_progress WHERE id = 1').pluck(true).get()!;
       const rows = prepared<[number, number], PageViewRow>(db, `${selectAfter} WHERE id > ? ORDER BY id LIMIT ?`).all(from, Math.max(0, limit - changes.length));
-      for (const row of rows) readPageView(db, slice, row);
+      // A rebuilding site's page views up to its upto are the rebuild's to count.
+      const rebuilds = new Map(
+        prepared<[], { site: number; upto: number }>(db, 'SELECT site, upto FROM insight_rebuilds')
+          .all()
+          .map((r) => [r.site, r.upto]),
+      );
+      for (const row of rows) if (!(row.id <= (rebuilds.get(row.site) ?? 0))) readPageView(db, slice, row);
       writeSlice(db, slice);
       if (rows.length > 0) prepared(db, 'UPDATE insight_progress SET last_id = ? WHERE id = 1').run(rows[rows.length - 1]!.id);
+      // A finished rebuild is forgotten once the follower has passed its page views.
+      if (rebuilds.size > 0) prepared(db, 'DELETE FROM insight_rebuilds WHERE done_to >= upto AND upto <= (SELECT last_id FROM insight_progress WHERE id = 1)').run();
       return rows.length + changes.length;
     })
     .immediate();
 }
 
 /**
- * Starts a rebuild of one site: its rollups are emptied and, in the same transaction, the
- * page views the follower had counted become the rebuild's to count (rebuildSlice).
+ * Starts a rebuild of one site: its rollups are emptied and, in the same transaction, every
+ * page view of the site up to the newest becomes the rebuild's to count (rebuildSlice); the
+ * follower skips them and counts the ones after. The follower's watermark moves past the
+ * site's page views that no other site's precede, so that it does not read them only to
+ * skip them.
  */
 export function startRebuild(db: Db, site: number): void {
   db.transaction(() => {
@@ -357,31 +368,160 @@ export function startRebuild(db: Db, site: number): void {
     ]) {
       prepared(db, `DELETE FROM ${table} WHERE site = ?`).run(site);
     }
-    const upto = prepared<[], number>(db, 'SELECT last_id FROM insight_progress WHERE id = 1').pluck(true).get()!;
+    const last = prepared<[], number>(db, 'SELECT last_id FROM insight_progress WHERE id = 1').pluck(true).get()!;
+    const upto = Math.max(last, prepared<[], number | null>(db, 'SELECT max(id) FROM page_view_rows').pluck(true).get() ?? 0);
     prepared(db, 'INSERT OR REPLACE INTO insight_rebuilds (site, upto, done_to) VALUES (?, ?, 0)').run(site, upto);
+    // Up to the first other site's page view after it (the follower must read that one), the
+    // page views past the watermark are this site's; another site's rebuild in progress may
+    // have some of its own there, so then the watermark stays.
+    const otherSite =
+      prepared<[number, number, number], number | null>(db, 'SELECT min(id) FROM page_view_rows WHERE id > ? AND id <= ? AND site <> ?')
+        .pluck(true)
+        .get(last, upto, site) ?? null;
+    const rebuilding = prepared<[number], number | null>(db, 'SELECT min(upto) FROM insight_rebuilds WHERE site <> ?').pluck(true).get(site);
+    if (rebuilding === null) prepared(db, 'UPDATE insight_progress SET last_id = ? WHERE id = 1').run(otherSite === null ? upto : otherSite - 1);
   }).immediate();
 }
 
-/** Counts up to `limit` more of the rebuilding site's page views; how many it read, 0 once the rebuild is done. */
-export function rebuildSlice(db: Db, site: number, limit: number): number {
+/**
+ * A rebuild slice's page views of the site (bots too: they can start a session), copied once
+ * so that each rollup below reads them from memory; visit is 1 on a non-bot page view with
+ * a referrer and no earlier page view in its session.
+ */
+const sliceTables = `CREATE TEMP TABLE IF NOT EXISTS insight_slice (
+  id INTEGER PRIMARY KEY, visitor INTEGER NOT NULL, session_id TEXT NOT NULL, ts INTEGER NOT NULL, is_bot INTEGER NOT NULL,
+  company INTEGER, path TEXT NOT NULL, title TEXT, referrer_domain TEXT, visit INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX IF NOT EXISTS temp.insight_slice_session ON insight_slice (visitor, session_id, id);
+CREATE TEMP TABLE IF NOT EXISTS insight_sessions (visitor INTEGER NOT NULL, session_id TEXT NOT NULL, PRIMARY KEY (visitor, session_id)) WITHOUT ROWID;
+CREATE TEMP TABLE IF NOT EXISTS insight_seen_visitors (company INTEGER NOT NULL, visitor INTEGER NOT NULL, last_ts INTEGER NOT NULL, PRIMARY KEY (company, visitor)) WITHOUT ROWID;
+CREATE TEMP TABLE IF NOT EXISTS insight_seen_companies (company INTEGER PRIMARY KEY, last_ts INTEGER NOT NULL);
+CREATE TEMP TABLE IF NOT EXISTS insight_seen_paths (path TEXT NOT NULL, company INTEGER NOT NULL, last_ts INTEGER NOT NULL, PRIMARY KEY (path, company)) WITHOUT ROWID`;
+
+/** The rebuild's working tables in this connection's memory, emptied when it starts and ends. */
+const rebuildTemps = ['insight_sessions', 'insight_seen_visitors', 'insight_seen_companies', 'insight_seen_paths'];
+
+/**
+ * The sessions of the rebuilding site's page views counted so far (and their sightings), in
+ * this connection's memory: telling a visit by looking up each page view's earlier ones in page_view_rows
+ * reads rows all over the table, which costs most of a rebuild. Which rebuild and how far
+ * the sessions go, per connection, so a slice never trusts another's.
+ */
+const sessionsKept = new WeakMap<Db, { site: number; doneTo: number }>();
+
+/** Both grains as rows, to count a page view in each with one statement. */
+const grainRows = `(SELECT 0 AS grain, ${quarterMs} AS ms UNION ALL SELECT 1, ${dayMs})`;
+
+/**
+ * The rebuild's set-based statements over one slice (temp.insight_slice): each rollup key is
+ * written once with the slice's sum, as the follower does. Latest sightings gather in the
+ * connection's memory and are stored, with the marks that count them, at the end
+ * (finishStatements).
+ */
+const sliceStatements = [
+  // A visit's earlier page views are in this slice or in the sessions of the slices before.
+  `UPDATE temp.insight_slice SET visit = 1
+    WHERE is_bot = 0 AND referrer_domain <> ''
+      AND id = (SELECT min(e.id) FROM temp.insight_slice e WHERE e.visitor = insight_slice.visitor AND e.session_id = insight_slice.session_id)
+      AND NOT EXISTS (SELECT 1 FROM temp.insight_sessions k WHERE k.visitor = insight_slice.visitor AND k.session_id = insight_slice.session_id)`,
+  'INSERT OR IGNORE INTO temp.insight_sessions (visitor, session_id) SELECT visitor, session_id FROM temp.insight_slice',
+  `INSERT INTO insight_path_views (site, grain, bucket, path, views)
+     SELECT @site, g.grain, s.ts / g.ms, s.path, count(*) FROM temp.insight_slice s, ${grainRows} g WHERE s.is_bot = 0 GROUP BY g.grain, s.ts / g.ms, s.path
+   ON CONFLICT (site, grain, bucket, path) DO UPDATE SET views = views + excluded.views`,
+  `INSERT INTO insight_quarters (site, bucket, views)
+     SELECT @site, ts / ${quarterMs}, count(*) FROM temp.insight_slice WHERE is_bot = 0 GROUP BY ts / ${quarterMs}
+   ON CONFLICT (site, bucket) DO UPDATE SET views = views + excluded.views`,
+  // The title of the latest page view of the path (SQLite gives max()'s row to a bare column).
+  `INSERT INTO insight_path_titles (site, path, ts, title)
+     SELECT @site, path, max(ts), title FROM temp.insight_slice WHERE is_bot = 0 AND title <> '' GROUP BY path
+   ON CONFLICT (site, path) DO UPDATE SET ts = excluded.ts, title = excluded.title WHERE excluded.ts >= ts`,
+  `INSERT INTO insight_referrers (site, grain, bucket, domain, visits)
+     SELECT @site, g.grain, s.ts / g.ms, s.referrer_domain, count(*) FROM temp.insight_slice s, ${grainRows} g
+      WHERE s.visit = 1 GROUP BY g.grain, s.ts / g.ms, s.referrer_domain
+   ON CONFLICT (site, grain, bucket, domain) DO UPDATE SET visits = visits + excluded.visits`,
+  // Latest sightings gather in memory and reach their tables once, in key order, at the end:
+  // upserting each slice's into tables keyed in another order costs most of a slice.
+  `INSERT INTO temp.insight_seen_visitors (company, visitor, last_ts)
+     SELECT company, visitor, max(ts) FROM temp.insight_slice WHERE is_bot = 0 AND company IS NOT NULL GROUP BY company, visitor
+   ON CONFLICT (company, visitor) DO UPDATE SET last_ts = max(last_ts, excluded.last_ts)`,
+  `INSERT INTO temp.insight_seen_companies (company, last_ts)
+     SELECT company, max(ts) FROM temp.insight_slice WHERE is_bot = 0 AND company IS NOT NULL GROUP BY company
+   ON CONFLICT (company) DO UPDATE SET last_ts = max(last_ts, excluded.last_ts)`,
+  `INSERT INTO temp.insight_seen_paths (path, company, last_ts)
+     SELECT path, company, max(ts) FROM temp.insight_slice WHERE is_bot = 0 AND company IS NOT NULL GROUP BY path, company
+   ON CONFLICT (path, company) DO UPDATE SET last_ts = max(last_ts, excluded.last_ts)`,
+];
+
+/**
+ * The marks and segments of one site made again from its latest sightings and its companies
+ * as they are now, replacing whatever the follower moved meanwhile (moves relative to
+ * sightings the rebuild had not finished). Erased companies count nowhere.
+ */
+const finishStatements = [
+  // The follower may have stored later sightings meanwhile: the later of both stays.
+  `INSERT INTO insight_company_visitors (site, company, visitor, last_ts) SELECT @site, company, visitor, last_ts FROM temp.insight_seen_visitors WHERE true
+   ON CONFLICT (site, company, visitor) DO UPDATE SET last_ts = max(last_ts, excluded.last_ts)`,
+  `INSERT INTO insight_company_last (site, company, last_ts) SELECT @site, company, last_ts FROM temp.insight_seen_companies WHERE true
+   ON CONFLICT (site, company) DO UPDATE SET last_ts = max(last_ts, excluded.last_ts)`,
+  `INSERT INTO insight_path_companies (site, path, company, last_ts) SELECT @site, path, company, last_ts FROM temp.insight_seen_paths WHERE true
+   ON CONFLICT (site, path, company) DO UPDATE SET last_ts = max(last_ts, excluded.last_ts)`,
+  'DELETE FROM insight_company_marks WHERE site = @site',
+  'DELETE FROM insight_segments WHERE site = @site',
+  'DELETE FROM insight_path_marks WHERE site = @site',
+  `INSERT INTO insight_company_marks (site, company, grain, bucket, companies, visitors)
+     SELECT @site, company, grain, bucket, sum(companies), sum(visitors) FROM (
+       SELECT l.company, g.grain, l.last_ts / g.ms AS bucket, 1 AS companies, 0 AS visitors FROM insight_company_last l, ${grainRows} g WHERE l.site = @site
+       UNION ALL
+       SELECT v.company, g.grain, v.last_ts / g.ms, 0, 1 FROM insight_company_visitors v, ${grainRows} g WHERE v.site = @site)
+     GROUP BY company, grain, bucket`,
+  `INSERT INTO insight_segments (site, facet, value, grain, bucket, companies, visitors)
+     SELECT @site, f.facet, f.value, f.grain, f.bucket, sum(f.companies), sum(f.visitors) FROM (
+       SELECT 'industry' AS facet, coalesce(c.industry, '') AS value, m.grain, m.bucket, m.companies, m.visitors
+         FROM insight_company_marks m JOIN companies c ON c.num = m.company WHERE m.site = @site
+       UNION ALL
+       SELECT 'size', coalesce(c.size, ''), m.grain, m.bucket, m.companies, m.visitors
+         FROM insight_company_marks m JOIN companies c ON c.num = m.company WHERE m.site = @site) f
+     GROUP BY f.facet, f.value, f.grain, f.bucket`,
+  `INSERT INTO insight_path_marks (site, grain, bucket, path, companies, score_sum)
+     SELECT @site, g.grain, p.last_ts / g.ms, p.path, count(*), sum(c.lead_score)
+       FROM insight_path_companies p JOIN companies c ON c.num = p.company, ${grainRows} g
+      WHERE p.site = @site GROUP BY g.grain, p.last_ts / g.ms, p.path`,
+];
+
+/**
+ * Counts the next slice of the rebuilding site's page views (ids up to `limit` past the
+ * last slice's) in one transaction, set-based; the slice that reaches the end also makes
+ * the marks (finishStatements). Returns the page views counted, or null once the rebuild is
+ * done (or none is in progress).
+ */
+export function rebuildSlice(db: Db, site: number, limit: number): number | null {
+  db.exec(sliceTables);
   return db
     .transaction(() => {
       const rebuild = prepared<[number], { upto: number; done_to: number }>(db, 'SELECT upto, done_to FROM insight_rebuilds WHERE site = ?').get(site);
-      if (!rebuild) return 0;
-      const rows = prepared<[number, number, number, number], PageViewRow>(
+      if (!rebuild || rebuild.done_to >= rebuild.upto) return null;
+      const kept = sessionsKept.get(db) ?? { site, doneTo: 0 };
+      if (rebuild.done_to === 0) for (const table of rebuildTemps) prepared(db, `DELETE FROM temp.${table}`).run();
+      else if (kept.site !== site || kept.doneTo !== rebuild.done_to)
+        throw new Error('a rollup rebuild continues only on the connection that started it: start it again');
+      const to = Math.min(rebuild.upto, rebuild.done_to + limit);
+      prepared(db, 'DELETE FROM temp.insight_slice').run();
+      prepared<[number, number, number]>(
         db,
-        // In id order, as the follower reads them: a visit is told by the page views before it.
-        `${selectAfter} WHERE id > ? AND id <= ? AND site = ? AND is_bot = 0 ORDER BY id LIMIT ?`,
-      ).all(rebuild.done_to, rebuild.upto, site, limit);
-      if (rows.length === 0) {
-        prepared(db, 'DELETE FROM insight_rebuilds WHERE site = ?').run(site);
-        return 0;
+        `INSERT INTO temp.insight_slice (id, visitor, session_id, ts, is_bot, company, path, title, referrer_domain)
+           SELECT id, visitor, session_id, ts, is_bot, company, path, title, referrer_domain FROM page_view_rows WHERE id > ? AND id <= ? AND site = ?`,
+      ).run(rebuild.done_to, to, site);
+      // Bots never count in insights.
+      const read = prepared<[], number>(db, 'SELECT count(*) FROM temp.insight_slice WHERE is_bot = 0').pluck(true).get()!;
+      for (const sql of sliceStatements) prepared(db, sql).run(sql.includes('@site') ? { site } : {});
+      prepared(db, 'DELETE FROM temp.insight_slice').run();
+      prepared(db, 'UPDATE insight_rebuilds SET done_to = ? WHERE site = ?').run(to, site);
+      sessionsKept.set(db, { site, doneTo: to });
+      if (to === rebuild.upto) {
+        for (const sql of finishStatements) prepared(db, sql).run({ site });
+        for (const table of rebuildTemps) prepared(db, `DELETE FROM temp.${table}`).run();
+        sessionsKept.delete(db);
       }
-      const slice = new Slice(db);
-      for (const row of rows) readPageView(db, slice, row);
-      writeSlice(db, slice);
-      prepared(db, 'UPDATE insight_rebuilds SET done_to = ? WHERE site = ?').run(rows[rows.length - 1]!.id, site);
-      return rows.length;
+      return read;
     })
     .immediate();
 }
