@@ -3,12 +3,14 @@
 //
 //   npm run build && node bench/dashboard.mjs
 //
-// The data: a copy of the synthetic site of bench/generate-site.mjs. It copies /work/main/.bench/site.db
-// (100,000 companies, 5,000,000 page views) when that file is complete (its .json beside it, no -wal
-// being written), else BENCH_SOURCE_DB, else the smaller /work/main/.bench/site-10000-500000.db; the
-// copy goes to .bench/dashboard-site.db, so the source is never written. Writes .bench/dashboard.json.
+// The data: a copy of the synthetic site of bench/generate-site.mjs: BENCH_SOURCE_DB, else this
+// checkout's .bench/site.db (100,000 companies, 5,000,000 page views), else the smaller
+// .bench/site-10000-500000.db, each only when complete (its .json beside it, no -wal being written).
+// The copy goes to .bench/dashboard-site.db, so the source is never written. Prints the load average,
+// and for each page the slowest API request of its median load. Writes .bench/dashboard.json.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -40,7 +42,7 @@ console.log(`\nJS + CSS: ${assetsGzip} bytes gzip (budget 100 KB)\n`);
 function completeSite(path) {
   return path && existsSync(path) && existsSync(`${path}.json`) && !existsSync(`${path}-wal`) ? path : null;
 }
-const source = completeSite(process.env.BENCH_SOURCE_DB) ?? completeSite('/work/main/.bench/site.db') ?? completeSite('/work/main/.bench/site-10000-500000.db');
+const source = completeSite(process.env.BENCH_SOURCE_DB) ?? completeSite(join(root, '.bench/site.db')) ?? completeSite(join(root, '.bench/site-10000-500000.db'));
 if (!source) {
   console.log('bench/dashboard: no complete synthetic site to copy; make one with node bench/generate-site.mjs and set BENCH_SOURCE_DB');
   saveResult('dashboard', { assetsGzip, sizes });
@@ -58,6 +60,8 @@ const { loadConfig } = await import(join(root, 'packages/collector/dist/config.j
 const { startServer } = await import(join(root, 'packages/collector/dist/server.js'));
 const { createLogger } = await import(join(root, 'packages/collector/dist/logger.js'));
 const { createDashboardLink } = await import(join(root, 'packages/collector/dist/dashboard-link.js'));
+const loadBefore = loadavg().map((n) => n.toFixed(2));
+console.log(`load average before: ${loadBefore.join(' ')}`);
 const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', CLEARVIEW_DB: dbPath, LOG_LEVEL: 'silent' });
 const server = await startServer({ config, logger: createLogger('silent') });
 const browser = await chromium.launch({
@@ -81,17 +85,28 @@ try {
   ];
   for (const [name, path, ready] of pages) {
     const times = [];
+    const slowest = [];
     let note = '';
     for (let run = 0; run < 5; run++) {
       const page = await context.newPage();
+      // Each API request's time from its start to the end of its answer, to name what a slow page waits for.
+      const requests = [];
+      page.on('requestfinished', (request) => {
+        const url = new URL(request.url());
+        if (!url.pathname.startsWith('/api/')) return;
+        const timing = request.timing();
+        requests.push({ path: `${request.method()} ${url.pathname}${url.search}`, ms: Math.round(timing.responseEnd) });
+      });
       const started = performance.now();
       await page.goto(`${server.url}${path}`);
       await page.locator(ready).first().waitFor({ timeout: 60_000 });
       times.push(performance.now() - started);
+      slowest.push(requests.sort((a, b) => b.ms - a.ms)[0] ?? null);
       if (name === 'insights' && (await page.locator('main .notice').count()) > 0) note = 'insights API not on this branch: time to the note saying so';
       await page.close();
     }
-    results.push({ page: name, medianMs: Math.round(median(times)), runsMs: times.map((t) => Math.round(t)), note });
+    const medianRun = times.indexOf([...times].sort((a, b) => a - b)[2]);
+    results.push({ page: name, medianMs: Math.round(median(times)), runsMs: times.map((t) => Math.round(t)), slowestApi: slowest[medianRun], note });
   }
 } finally {
   await browser.close();
@@ -99,8 +114,10 @@ try {
 }
 console.log(
   table(
-    ['page', 'usable, median of 5', 'runs', 'note'],
-    results.map((r) => [r.page, `${r.medianMs} ms`, r.runsMs.join(', '), r.note || '']),
+    ['page', 'usable, median of 5', 'runs', 'slowest API request (median run)', 'note'],
+    results.map((r) => [r.page, `${r.medianMs} ms`, r.runsMs.join(', '), r.slowestApi ? `${r.slowestApi.path} ${r.slowestApi.ms} ms` : '', r.note || '']),
   ),
 );
-saveResult('dashboard', { assetsGzip, sizes, site: { source, companies: meta.companies, pageViews: meta.pageViews }, pages: results });
+const loadAfter = loadavg().map((n) => n.toFixed(2));
+console.log(`load average after: ${loadAfter.join(' ')}`);
+saveResult('dashboard', { assetsGzip, sizes, site: { source, companies: meta.companies, pageViews: meta.pageViews }, pages: results, loadBefore, loadAfter });

@@ -107,7 +107,7 @@ describe('GET /api/v1/companies', () => {
     expect(onePage.body.pagination).toEqual({ page: 1, limit: 1, total: 3, pages: 3 });
   });
 
-  it('renders the sixteen documented fields with their documented types', async () => {
+  it('renders the sixteen documented fields with their documented types, and watchedDomain', async () => {
     const acme = (await list('?min_score=80')).body.companies[0];
     expect(acme).toEqual({
       id: expect.stringMatching(/^comp_/),
@@ -126,6 +126,7 @@ describe('GET /api/v1/companies', () => {
       firstSeen: '2025-12-15T12:00:00Z',
       lastSeen: '2025-12-15T14:00:00Z',
       visitorCount: 1,
+      watchedDomain: null,
     });
   });
 

@@ -98,7 +98,7 @@ describe('the OpenAPI document', () => {
     expect(unanswered, 'documented operations the running collector does not route').toEqual([]);
   });
 
-  it('is version 3.1 and names the sixteen documented company fields', () => {
+  it("is version 3.1 and names the sixteen documented company fields, then ClearView's watchedDomain", () => {
     const doc = openApiDocument() as { openapi: string; components: { schemas: Record<string, { properties: Record<string, unknown>; required: string[] }> } };
     expect(doc.openapi).toBe('3.1.0');
     const company = doc.components.schemas.Company!;
@@ -119,8 +119,9 @@ describe('the OpenAPI document', () => {
       'firstSeen',
       'lastSeen',
       'visitorCount',
+      'watchedDomain',
     ]);
-    expect(company.required).toHaveLength(16);
+    expect(company.required).toHaveLength(17);
   });
 });
 

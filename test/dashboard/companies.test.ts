@@ -88,6 +88,45 @@ describe('the companies page', () => {
     await context.close();
   });
 
+  it('filters to the watched companies and toggles watching through the API, however long the watch list', async () => {
+    const watch = (body: object) =>
+      fetch(`${server.url}/api/dashboard/watch-list`, {
+        method: 'POST',
+        headers: { 'X-Api-Key': site.keys.write, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    // acme.com first, then 150 more: newest first, it is past the first page of 100 entries.
+    expect((await watch({ domain: 'acme.com' })).status).toBe(201);
+    expect((await watch({ domains: Array.from({ length: 150 }, (_, i) => `target${i}.example`) })).status).toBe(200);
+    const { page, context, problems } = await signedIn(browser, server, site.id, 'write');
+    const count = page.locator('#company-count');
+    await expect.poll(() => count.textContent()).toBe('3 companies.');
+    const toggle = (name: string) => page.locator('main table tbody tr', { hasText: name }).getByRole('button');
+    expect(await toggle('Acme Corp').getAttribute('aria-pressed')).toBe('true');
+    expect(await toggle('Globex').getAttribute('aria-pressed')).toBe('false');
+    await page.getByLabel('Watched only').check();
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => count.textContent()).toBe('1 company matches.');
+    expect(page.url()).toBe(`${server.url}/dashboard/companies?watched=true`);
+    const api = await apiGet(server, site.keys.read, '/api/v1/companies?watched=true&limit=25');
+    expect(await rowNames(page)).toEqual(api.companies.map((c: { name: string }) => c.name));
+    expect(await rowNames(page)).toEqual(['Acme Corp']);
+    // Watching Globex from the full list puts it in the filter; stopping Acme takes it out.
+    await page.goBack();
+    await expect.poll(() => count.textContent()).toBe('3 companies.');
+    await toggle('Globex').click();
+    await expect.poll(() => toggle('Globex').getAttribute('aria-pressed')).toBe('true');
+    await toggle('Acme Corp').click();
+    await expect.poll(() => toggle('Acme Corp').getAttribute('aria-pressed')).toBe('false');
+    await page.goForward();
+    await expect.poll(() => count.textContent()).toBe('1 company matches.');
+    expect(await rowNames(page)).toEqual(['Globex']);
+    const after = await apiGet(server, site.keys.read, '/api/v1/companies?watched=true&limit=25');
+    expect(after.companies.map((c: { domain: string; watchedDomain: string }) => [c.domain, c.watchedDomain])).toEqual([['globex.com', 'globex.com']]);
+    expect(problems()).toEqual([]);
+    await context.close();
+  });
+
   it('does not scroll sideways at 390 pixels', async () => {
     const { page, context, problems } = await signedIn(browser, server, site.id, 'admin', 'phone');
     await page.locator('main table').waitFor();

@@ -81,6 +81,14 @@ describe('the settings page', () => {
     const { page, context, problems } = await signedIn(browser, server, site.id, 'admin', 'phone', '/dashboard/settings');
     await page.getByRole('heading', { name: 'API keys' }).waitFor();
     expect(await scrollsSideways(page)).toBe(false);
+    // The key form's fields sit close under their labels, one after the other: no tall empty boxes.
+    const form = await page.evaluate(() => {
+      const box = (selector: string) => document.querySelector(`form[aria-label="Create an API key"] ${selector}`)!.getBoundingClientRect();
+      // Empty space in a field: its height less its label's text line and its input.
+      const slack = (id: string) => box(`label[for="${id}"]`).height - 24 + (box(`#${id}`).top - box(`label[for="${id}"]`).bottom);
+      return { label: slack('key-label'), permission: slack('key-permission'), beforeButton: box('button').top - box('#key-permission').bottom };
+    });
+    for (const [name, gap] of Object.entries(form)) expect(gap, name).toBeLessThan(16);
     expect(problems()).toEqual([]);
     await screenshot(page, 'settings-phone');
     await context.close();

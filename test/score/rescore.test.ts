@@ -256,8 +256,10 @@ describe('refreshStale', () => {
           'utf8',
         ),
       );
-      // This database stops at migration 008, before the watch list (009) exists.
-      const checker = createRescorer(old, { now: () => clock, isWatched: () => false });
+      // This database stops at migration 008, before the watch list (009) exists; it gets only
+      // the column the rescorer writes since migration 014.
+      old.exec('ALTER TABLE companies ADD COLUMN watched_domain TEXT');
+      const checker = createRescorer(old, { now: () => clock, watchedDomain: () => null });
       clock = NOW + 60_000;
       expect(await checker.refreshStale()).toBe(1);
       const stored = old.prepare("SELECT lead_score, score_breakdown, score_due FROM companies WHERE id = 'comp_old'").get() as Record<string, any>;
@@ -408,9 +410,9 @@ describe('rescore beside another connection', () => {
       const racing = createRescorer(main, {
         now: () => NOW,
         // Runs between the rescore's reads and its writes: the writer thread committing a beacon.
-        isWatched: () => {
+        watchedDomain: () => {
           if (commits++ === 0) addCompanyPageView(writer, id, { visitorId: 'v2', path: '/demo', newSession: true });
-          return false;
+          return null;
         },
       });
       expect(racing.rescore([id])).toBe(1);

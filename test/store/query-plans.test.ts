@@ -79,6 +79,8 @@ beforeAll(() => {
     for (let i = 0; i < 30; i++)
       upsertContact(db, siteId, { email: `p${i}@acme${i % 4}.test`, companyDomain: `acme${i % 4}.test` }, i % 2 ? 'ingest' : 'identify', t0 + i);
     addWatchEntry(db, siteId, { domain: 'acme0.test', companyName: 'Acme', notes: null }, t0);
+    // One company in ten watched, as the rescorer records it (migration 014).
+    db.prepare('UPDATE companies SET watched_domain = domain WHERE num % 10 = 0').run();
     addWatchDomains(
       db,
       siteId,
@@ -138,6 +140,11 @@ function runEveryListQuery(): void {
     for (const filters of subsets(companyFilters).filter((f) => Object.keys(f).length <= 1)) {
       for (const q of ['acme', 'acme 12']) pages((page) => listCompanies(db, siteId, { ...filters, q }, { ...page, sort }));
     }
+    // Watched or not, with each other filter and with a search.
+    for (const watched of [true, false]) {
+      for (const filters of subsets(companyFilters)) pages((page) => listCompanies(db, siteId, { ...filters, watched }, { ...page, sort }));
+      for (const q of ['acme', 'acme 12']) pages((page) => listCompanies(db, siteId, { q, watched }, { ...page, sort }));
+    }
   }
   const pageViewFilters: Omit<PageViewFilters, 'includeBots'> = { companyId, visitorId, since: t0 + 1_000_000, until: t0 + 20_000_000 };
   for (const includeBots of [false, true]) {
@@ -182,6 +189,8 @@ describe('the query plans of the list reads', () => {
     expect(reads.length).toBeGreaterThan(500);
     expect(reads.some((sql) => sql.includes('INDEXED BY companies_visitors') && /\(visitor_count, rowid\) [<>]/.test(sql))).toBe(true);
     expect(reads.some((sql) => sql.includes(`LIMIT ${SORTED_SEARCH_MAX + 1})`))).toBe(true);
+    expect(reads.some((sql) => sql.includes('INDEXED BY companies_watched_visitors') && /\(visitor_count, rowid\) [<>]/.test(sql))).toBe(true);
+    expect(reads.some((sql) => sql.includes('COUNT(*) FROM companies INDEXED BY companies_watched_score'))).toBe(true);
     expect(reads.some((sql) => /INDEXED BY companies_\w+ WHERE .*rowid IN \(SELECT rowid/s.test(sql))).toBe(true);
     expect(reads.some((sql) => sql.includes('UNION ALL') && sql.includes('page_view_rows_company'))).toBe(true);
     expect([...statements].some((sql) => sql.includes('FROM page_view_counts'))).toBe(true);

@@ -32,6 +32,8 @@ export interface Company {
   firstSeen: string;
   lastSeen: string;
   visitorCount: number;
+  /** The watch-list entry that covers the company (its domain or a parent), or null. */
+  watchedDomain: string | null;
 }
 
 export interface ScoreComponent {

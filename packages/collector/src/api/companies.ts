@@ -7,7 +7,7 @@ import { getSiteScoringModel } from '../store/site-settings.js';
 import { callerOf, type Endpoint } from './endpoint.js';
 import { companyDetailModel, companyModel, errorModel, paginationModel } from './models.js';
 import { iso, pagination, renderCompany, renderContact, renderPageView } from './render.js';
-import { cursorParam, idParam, intParam, isoTime, nextCursorOf, noQuery, pagingOf, pagingParams, parseQuery } from './schemas.js';
+import { booleanParam, cursorParam, idParam, intParam, isoTime, nextCursorOf, noQuery, pagingOf, pagingParams, parseQuery } from './schemas.js';
 
 export const companyListQuery = z.strictObject({
   ...pagingParams,
@@ -29,6 +29,9 @@ export const companyListQuery = z.strictObject({
   size: z.string().max(40, 'size must be at most 40 characters').optional().describe('Exact size range, e.g. 51-200'),
   seen_after: isoTime('seen_after').optional().describe('Only companies last seen at or after this time'),
   seen_before: isoTime('seen_before').optional().describe('Only companies last seen at or before this time'),
+  watched: booleanParam('watched')
+    .optional()
+    .describe('true: only the companies the watch list covers (their domain or a parent domain is watched); false: only the others'),
   sort: z
     .enum(companySorts, { error: `sort must be one of ${companySorts.join(', ')}` })
     .default('-leadScore')
@@ -82,6 +85,7 @@ export const companyEndpoints: Endpoint[] = [
         size: query.size,
         seenAfter: query.seen_after,
         seenBefore: query.seen_before,
+        watched: query.watched,
       };
       const paging = pagingOf(query, req.query, 'companies', query.sort, companyKeyShape(query.sort));
       const { rows, total, next } = await ctx.reads.run('listCompanies', siteId, filters, {

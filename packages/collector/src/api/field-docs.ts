@@ -38,6 +38,7 @@ export const fieldDocs: Record<string, string> = {
   firstSeen: 'When it was first seen (ISO 8601, UTC)',
   lastSeen: 'When it was last seen (ISO 8601, UTC)',
   visitorCount: 'Distinct visitors from this company, bots excluded',
+  watchedDomain: 'The watch-list entry that covers this company (its domain or a parent domain), or null when it is not watched',
   page: 'The page number this answer holds, from 1',
   limit: 'Items per page',
   total: 'Total',

@@ -79,6 +79,7 @@ export const companyModel = named(
       firstSeen: timestamp.describe('ISO 8601 timestamp of first visit (when it was added, for a company never seen)'),
       lastSeen: timestamp.describe('ISO 8601 timestamp of most recent visit (when it was added, for a company never seen)'),
       visitorCount: count.describe('Number of unique visitors from this company'),
+      watchedDomain: z.string().nullable(),
     })
     .describe('An identified company'),
 );

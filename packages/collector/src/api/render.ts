@@ -45,6 +45,7 @@ export function renderCompany(row: CompanyListRow, logoUrlTemplate: string | nul
     firstSeen: iso(firstSeen),
     lastSeen: iso(row.last_seen ?? firstSeen),
     visitorCount: row.visitor_count,
+    watchedDomain: row.watched_domain,
   };
 }
 

@@ -91,14 +91,14 @@ interface SiteModel {
  */
 export function createRescorer(
   db: Db,
-  options: { now: () => number; isWatched?: (siteId: string, domain: string) => boolean; sliceSize?: number; chunkMs?: number },
+  options: { now: () => number; watchedDomain?: (siteId: string, domain: string) => string | null; sliceSize?: number; chunkMs?: number },
 ): Rescorer {
   // Settings are read on every call so a change applies to the next rescore; the merged model
   // is kept while its text is the same, so its compiled patterns and path cache stay warm.
   const models = new Map<string, SiteModel>();
   // The watch-list bonus: the site's watched domains in memory, reread only when the list changed.
-  const watchList = options.isWatched ? null : createWatchedDomains({ version: () => watchListVersion(db), domains: (siteId) => listWatchedDomains(db, siteId) });
-  const isWatched = options.isWatched ?? ((siteId: string, domain: string) => watchList!.isWatched(siteId, domain));
+  const watchList = options.watchedDomain ? null : createWatchedDomains({ version: () => watchListVersion(db), domains: (siteId) => listWatchedDomains(db, siteId) });
+  const watchedDomain = options.watchedDomain ?? ((siteId: string, domain: string) => watchList!.match(siteId, domain));
   const modelFor = (siteId: string, fresh: Set<string>): SiteModel => {
     const known = models.get(siteId);
     if (known && fresh.has(siteId)) return known;
@@ -113,8 +113,8 @@ export function createRescorer(
   };
 
   /** Everything the breakdown depends on but the clock, as read: the model and the company's aggregates. */
-  const digestOf = (input: CompanyScoreInput, label: string, watched: boolean): number =>
-    new Digest()
+  const digestOf = (input: CompanyScoreInput, label: string, watched: string | null): number => {
+    const digest = new Digest()
       .text(label)
       .number(input.pageViews)
       .number(input.engagedMs)
@@ -124,9 +124,12 @@ export function createRescorer(
       .optionalText(input.industry)
       .optionalText(input.size)
       .optionalText(input.country)
-      .number(watched ? 1 : 0)
-      .optionalText(input.foldedPaths)
-      .value();
+      .number(watched === null ? 0 : 1)
+      .optionalText(input.foldedPaths);
+    // The entry that covers the company is stored with its score (the ?watched= filter, the
+    // dashboard's toggle): when it changes, the row is written even if the score is not.
+    return (watched === null ? digest : digest.text(watched)).value();
+  };
 
   /**
    * By id (callers) or by rowid (the decay check). The check leaves out companies without a
@@ -147,7 +150,7 @@ export function createRescorer(
         if (checking && input.pageViews === 0 && input.leadScore === 0 && input.scoreDue === null) continue;
         count++;
         const site = modelFor(input.siteId, fresh);
-        const watched = isWatched(input.siteId, input.domain);
+        const watched = watchedDomain(input.siteId, input.domain);
         const lastSeenMs = input.lastSeen ?? 0;
         const inputs = digestOf(input, site.label, watched);
         if (inputs === input.scoreInputs && input.scoreBase !== null) {
@@ -169,13 +172,13 @@ export function createRescorer(
             industry: input.industry,
             size: input.size,
             country: input.country,
-            watched,
+            watched: watched !== null,
           },
           site.model,
           now,
         );
         const due = scoreDueAt(base, lastSeenMs, breakdown.total, site.model.recency);
-        writes.push({ rowid: input.rowid, score: breakdown.total, breakdown: JSON.stringify(breakdown), inputs, base, due });
+        writes.push({ rowid: input.rowid, score: breakdown.total, breakdown: JSON.stringify(breakdown), inputs, base, due, watchedDomain: watched });
       }
       saveCompanyScores(db, writes, now);
       saveCompanyScoreDues(db, dues);

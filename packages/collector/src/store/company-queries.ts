@@ -28,6 +28,8 @@ export interface CompanyRow {
   lead_score: number;
   score_breakdown: string | null;
   scored_at: number | null;
+  /** The watch-list entry covering the company, as its last scoring found it (migration 016). */
+  watched_domain: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -51,15 +53,18 @@ export type CompanyListRow = Pick<
   | 'last_seen'
   | 'visitor_count'
   | 'lead_score'
+  | 'watched_domain'
   | 'created_at'
 >;
 /** The sort keys ride along for the cursor (migration 007's generated columns and the rowid). */
 type KeyedCompanyRow = CompanyListRow & { seen_last: number; seen_first: number; list_name: string; rowid: number };
 const listColumns =
-  'id, domain, name, industry, size, employee_count, revenue, city, region, country, linkedin_url, logo_url, first_seen, last_seen, visitor_count, lead_score, created_at, seen_last, seen_first, list_name, rowid';
+  'id, domain, name, industry, size, employee_count, revenue, city, region, country, linkedin_url, logo_url, first_seen, last_seen, visitor_count, lead_score, watched_domain, created_at, seen_last, seen_first, list_name, rowid';
 
 interface Order {
   index: string;
+  /** The same order over the watched companies alone (migration 016's partial indexes). */
+  watchedIndex: string;
   /** The sort key's columns, in the index's order; the rowid follows them in the index. */
   columns: ReadonlyArray<'lead_score' | 'seen_last' | 'seen_first' | 'list_name' | 'visitor_count'>;
   descending: boolean;
@@ -71,16 +76,16 @@ interface Order {
  * cursor seeks straight to its place. Ties end in the rowid, so pages never overlap.
  */
 const orders = {
-  '-leadScore': { index: 'companies_score', columns: ['lead_score', 'seen_last'], descending: true },
-  leadScore: { index: 'companies_score', columns: ['lead_score', 'seen_last'], descending: false },
-  '-lastSeen': { index: 'companies_seen_last', columns: ['seen_last'], descending: true },
-  lastSeen: { index: 'companies_seen_last', columns: ['seen_last'], descending: false },
-  '-firstSeen': { index: 'companies_seen_first', columns: ['seen_first'], descending: true },
-  firstSeen: { index: 'companies_seen_first', columns: ['seen_first'], descending: false },
-  name: { index: 'companies_name', columns: ['list_name'], descending: false },
-  '-name': { index: 'companies_name', columns: ['list_name'], descending: true },
-  '-visitorCount': { index: 'companies_visitors', columns: ['visitor_count'], descending: true },
-  visitorCount: { index: 'companies_visitors', columns: ['visitor_count'], descending: false },
+  '-leadScore': { index: 'companies_score', watchedIndex: 'companies_watched_score', columns: ['lead_score', 'seen_last'], descending: true },
+  leadScore: { index: 'companies_score', watchedIndex: 'companies_watched_score', columns: ['lead_score', 'seen_last'], descending: false },
+  '-lastSeen': { index: 'companies_seen_last', watchedIndex: 'companies_watched_seen_last', columns: ['seen_last'], descending: true },
+  lastSeen: { index: 'companies_seen_last', watchedIndex: 'companies_watched_seen_last', columns: ['seen_last'], descending: false },
+  '-firstSeen': { index: 'companies_seen_first', watchedIndex: 'companies_watched_seen_first', columns: ['seen_first'], descending: true },
+  firstSeen: { index: 'companies_seen_first', watchedIndex: 'companies_watched_seen_first', columns: ['seen_first'], descending: false },
+  name: { index: 'companies_name', watchedIndex: 'companies_watched_name', columns: ['list_name'], descending: false },
+  '-name': { index: 'companies_name', watchedIndex: 'companies_watched_name', columns: ['list_name'], descending: true },
+  '-visitorCount': { index: 'companies_visitors', watchedIndex: 'companies_watched_visitors', columns: ['visitor_count'], descending: true },
+  visitorCount: { index: 'companies_visitors', watchedIndex: 'companies_watched_visitors', columns: ['visitor_count'], descending: false },
 } as const satisfies Record<string, Order>;
 
 export type CompanySort = keyof typeof orders;
@@ -100,6 +105,8 @@ export interface CompanyFilters {
   size?: string;
   seenAfter?: number;
   seenBefore?: number;
+  /** Only the companies the watch list covers (true), or only the others (false). */
+  watched?: boolean;
 }
 
 /** Bounds a cursor makes redundant (see cursorBound): their terms are left out of the WHERE. */
@@ -112,6 +119,9 @@ interface Dropped {
 function whereOf(filters: CompanyFilters, dropped: Dropped = {}): { sql: string; params: Record<string, unknown> } {
   const parts = ['site_id = @siteId'];
   const params: Record<string, unknown> = {};
+  // Written as the partial indexes' own condition, so that SQLite may use them.
+  if (filters.watched === true) parts.push('watched_domain IS NOT NULL');
+  if (filters.watched === false) parts.push('watched_domain IS NULL');
   if (filters.minScore !== undefined && !dropped.minScore) {
     parts.push('lead_score >= @minScore');
     params.minScore = filters.minScore;
@@ -233,7 +243,8 @@ export function companyListSql(filters: CompanyFilters, sort: CompanySort, searc
   const dir = order.descending ? 'DESC' : 'ASC';
   const where = [whereOf(filters, dropped).sql];
   if (after) where.push(afterKeySql([...order.columns, 'rowid'], order.descending));
-  let from = `companies INDEXED BY ${indexOf(order, filters)}`;
+  // Watched companies are few: their own index, whatever the other filters.
+  let from = `companies INDEXED BY ${filters.watched === true ? order.watchedIndex : indexOf(order, filters)}`;
   if (search === 'sorted') {
     from = 'companies NOT INDEXED';
     where.push(`rowid IN (${searchRowids} LIMIT ${SORTED_SEARCH_MAX + 1})`);
@@ -254,6 +265,18 @@ const onlyKeys = (filters: CompanyFilters, keys: ReadonlyArray<keyof CompanyFilt
  * it tests; other combinations row by row.
  */
 function countCompanies(db: Db, siteId: string, site: number, filters: CompanyFilters, match: string | null): number {
+  // The watched are few and have their own index: the others are all that match less them.
+  if (filters.watched === false) {
+    return countCompanies(db, siteId, site, { ...filters, watched: undefined }, match) - countCompanies(db, siteId, site, { ...filters, watched: true }, match);
+  }
+  if (filters.watched === true) {
+    if (filters.q !== undefined && match === null) return 0;
+    const where = whereOf(filters);
+    const search = match === null ? '' : ` AND rowid IN (${searchRowids})`;
+    return prepared<[Record<string, unknown>], number>(db, `SELECT COUNT(*) FROM companies INDEXED BY companies_watched_score WHERE ${where.sql}${search}`)
+      .pluck(true)
+      .get({ ...where.params, siteId, ...(match === null ? {} : { match, site }) })!;
+  }
   const minScore = filters.minScore ?? -2_147_483_648;
   if (filters.q === undefined && onlyKeys(filters, ['minScore'])) {
     return (

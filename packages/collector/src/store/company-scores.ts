@@ -122,6 +122,8 @@ export interface CompanyScoreWrite {
   inputs: number;
   base: number;
   due: number | null;
+  /** The watch-list entry that covers the company (its domain or a parent), or null (migration 016). */
+  watchedDomain: string | null;
 }
 
 /**
@@ -130,12 +132,12 @@ export interface CompanyScoreWrite {
  * front to back, rather than visited again for every row on it.
  */
 export function saveCompanyScores(db: Db, writes: CompanyScoreWrite[], scoredAt: number): void {
-  const update = prepared<[number, string, number, number, number, number | null, number]>(
+  const update = prepared<[number, string, number, number, number, number | null, string | null, number]>(
     db,
-    'UPDATE companies SET lead_score = ?, score_breakdown = ?, score_inputs = ?, score_base = ?, scored_at = ?, score_due = ? WHERE rowid = ?',
+    'UPDATE companies SET lead_score = ?, score_breakdown = ?, score_inputs = ?, score_base = ?, scored_at = ?, score_due = ?, watched_domain = ? WHERE rowid = ?',
   );
   writes.sort((a, b) => a.rowid - b.rowid);
-  for (const write of writes) update.run(write.score, write.breakdown, write.inputs, write.base, scoredAt, write.due, write.rowid);
+  for (const write of writes) update.run(write.score, write.breakdown, write.inputs, write.base, scoredAt, write.due, write.watchedDomain, write.rowid);
 }
 
 /** Moves only when companies are next due: their stored scores still hold. */

@@ -1,10 +1,10 @@
-import { api, ApiError, get } from '../api.js';
+import { api, get } from '../api.js';
 import { toCsv, download } from '../csv.js';
 import { formText, h, put, status, type Child } from '../dom.js';
 import { ago, country, dateTime, num } from '../format.js';
 import { trackingTag } from '../tag.js';
-import type { Company, Pagination, WatchEntry } from '../types.js';
-import { act, copyButton, failure, scoreBar, table } from '../ui.js';
+import type { Company, Pagination } from '../types.js';
+import { act, copyButton, scoreBar, table } from '../ui.js';
 import { canWrite, type Page, type View } from '../view.js';
 
 const sorts: Array<[string, string]> = [
@@ -16,7 +16,7 @@ const sorts: Array<[string, string]> = [
 ];
 const sizes = ['1-10', '11-50', '51-200', '201-500', '501-1000', '1001-5000', '5001-10000', '10001+'];
 /** The query parameters this page keeps in its URL, passed to GET /api/v1/companies as they are. */
-const listParams = ['q', 'min_score', 'industry', 'size', 'country', 'seen_after', 'sort', 'cursor'] as const;
+const listParams = ['q', 'min_score', 'industry', 'size', 'country', 'seen_after', 'watched', 'sort', 'cursor'] as const;
 
 interface CompanyList {
   companies: Company[];
@@ -61,7 +61,12 @@ function filterForm(view: View): HTMLFormElement {
         sorts.map(([value, label]) => h('option', { value, selected: (q.get('sort') ?? '-leadScore') === value }, label)),
       ),
     ),
-    h('label', { class: 'check' }, h('input', { name: 'watched', type: 'checkbox', value: '1', checked: q.get('watched') === '1' }), h('span', null, 'Watched only')),
+    h(
+      'label',
+      { class: 'check' },
+      h('input', { name: 'watched', type: 'checkbox', value: 'true', checked: q.get('watched') === 'true' }),
+      h('span', null, 'Watched only'),
+    ),
     h('button', { type: 'submit' }, 'Apply'),
     h('a', { href: '/dashboard/companies', class: 'button secondary' }, 'Clear'),
   );
@@ -82,42 +87,38 @@ function filterForm(view: View): HTMLFormElement {
   return form;
 }
 
-/** The watched domains, or null when the watch list API is not on this collector yet. */
-async function watchedDomains(view: View): Promise<Map<string, WatchEntry> | null> {
-  try {
-    const answer = await get<{ watchList: WatchEntry[] }>('/api/dashboard/watch-list', { limit: 100 }, view.signal);
-    return new Map(answer.watchList.map((entry) => [entry.domain, entry]));
-  } catch (error) {
-    if (error instanceof ApiError && error.missingApi) return null;
-    throw error;
-  }
-}
-
-function watchToggle(view: View, company: Company, watched: Map<string, WatchEntry>): HTMLElement {
-  const on = watched.has(company.domain);
-  const button = h('button', { type: 'button', class: 'secondary small', 'aria-pressed': on ? 'true' : 'false' }, on ? 'Watching' : 'Watch');
-  button.setAttribute('aria-label', `${on ? 'Stop watching' : 'Watch'} ${company.name}`);
+/**
+ * Watch or stop watching a company. A company may be covered by a parent domain's entry
+ * (acme.com covers eu.acme.com): stopping removes that entry, and the label says so.
+ */
+function watchToggle(company: Company): HTMLElement {
+  let watched = company.watchedDomain;
+  const button = h('button', { type: 'button', class: 'secondary small' });
+  const show = () => {
+    button.textContent = watched === null ? 'Watch' : 'Watching';
+    button.setAttribute('aria-pressed', watched === null ? 'false' : 'true');
+    button.setAttribute('aria-label', watched === null ? `Watch ${company.name}` : `Stop watching ${watched}`);
+    button.title = watched === null || watched === company.domain ? '' : `Watched through ${watched}`;
+  };
+  show();
   const out = h('span', { 'aria-live': 'polite' });
   button.addEventListener('click', () => {
     void act(button, out, async () => {
-      if (watched.has(company.domain)) {
-        await api('DELETE', '/api/dashboard/watch-list', { query: { domain: company.domain } });
-        watched.delete(company.domain);
+      if (watched !== null) {
+        await api('DELETE', '/api/dashboard/watch-list', { query: { domain: watched } });
+        watched = null;
       } else {
-        const entry = await api<WatchEntry>('POST', '/api/dashboard/watch-list', { body: { domain: company.domain, companyName: company.name } });
-        watched.set(company.domain, entry);
+        await api('POST', '/api/dashboard/watch-list', { body: { domain: company.domain, companyName: company.name } });
+        watched = company.domain;
       }
-      const now = watched.has(company.domain);
-      button.textContent = now ? 'Watching' : 'Watch';
-      button.setAttribute('aria-pressed', now ? 'true' : 'false');
-      button.setAttribute('aria-label', `${now ? 'Stop watching' : 'Watch'} ${company.name}`);
+      show();
       return null;
     });
   });
   return h('span', { class: 'inline' }, button, out);
 }
 
-function companyRows(view: View, companies: Company[], watched: Map<string, WatchEntry> | null): Child[][] {
+function companyRows(view: View, companies: Company[]): Child[][] {
   return companies.map((c) => {
     const cells: Child[] = [
       h('a', { href: `/dashboard/companies/${encodeURIComponent(c.id)}`, class: 'company-name' }, c.name),
@@ -129,7 +130,7 @@ function companyRows(view: View, companies: Company[], watched: Map<string, Watc
       num(c.visitorCount),
       h('time', { datetime: c.lastSeen, title: dateTime(c.lastSeen) }, ago(c.lastSeen)),
     ];
-    if (watched && canWrite(view.session)) cells.push(watchToggle(view, c, watched));
+    if (canWrite(view.session)) cells.push(watchToggle(c));
     return cells;
   });
 }
@@ -192,34 +193,6 @@ function firstRun(view: View): HTMLElement {
   );
 }
 
-async function watchedOnly(view: View): Promise<void> {
-  const watched = await watchedDomains(view);
-  const heading = h('h1', null, 'Companies');
-  if (!watched) {
-    put(view.main, heading, filterForm(view), failure(new ApiError(404, 'NOT_FOUND', 'No route for GET /api/dashboard/watch-list'), 'The watch list'));
-    return;
-  }
-  const entries = [...watched.values()];
-  put(
-    view.main,
-    heading,
-    filterForm(view),
-    h('p', { class: 'muted' }, `${num(entries.length)} watched domains. The other filters apply to the full list.`),
-    entries.length === 0
-      ? status('Nothing is watched yet: add domains on the Watch list page.')
-      : table(
-          'Watched companies',
-          ['Domain', 'Company', 'Score', 'Last seen'],
-          entries.map((e) => [
-            e.domain,
-            e.company ? h('a', { href: `/dashboard/companies/${encodeURIComponent(e.company.id)}` }, e.company.name) : (e.companyName ?? 'Not seen yet'),
-            e.company ? scoreBar(e.company.leadScore) : '—',
-            e.company ? ago(e.company.lastSeen) : '—',
-          ]),
-        ),
-  );
-}
-
 function countText(total: number, filtered: boolean): string {
   const noun = total === 1 ? 'company' : 'companies';
   return filtered ? `${num(total)} ${noun} ${total === 1 ? 'matches' : 'match'}.` : `${num(total)} ${noun}.`;
@@ -228,9 +201,8 @@ function countText(total: number, filtered: boolean): string {
 export const companiesPage: Page = {
   title: 'Companies',
   async render(view) {
-    if (view.query.get('watched') === '1') return watchedOnly(view);
     const query = listQuery(view.query);
-    const [list, watched] = await Promise.all([get<CompanyList>('/api/v1/companies', { ...query, limit: 25 }, view.signal), watchedDomains(view)]);
+    const list = await get<CompanyList>('/api/v1/companies', { ...query, limit: 25 }, view.signal);
     const filtered = Object.keys(query).some((k) => k !== 'sort' && k !== 'cursor');
     if (list.pagination.total === 0 && !filtered) {
       const views = await get<{ pagination: Pagination }>('/api/v1/page-views', { limit: 1, include_bots: true }, view.signal);
@@ -240,7 +212,7 @@ export const companiesPage: Page = {
       }
     }
     const headers = ['Company', 'Domain', 'Score', 'Industry', 'Size', 'Country', 'Visitors', 'Last seen'];
-    if (watched && canWrite(view.session)) headers.push('Watch');
+    if (canWrite(view.session)) headers.push('Watch');
     const next = list.pagination.nextCursor;
     const pager = h(
       'nav',
@@ -253,10 +225,7 @@ export const companiesPage: Page = {
       h('div', { class: 'title-row' }, h('h1', null, 'Companies'), exportButton(query)),
       filterForm(view),
       h('p', { class: 'muted', role: 'status', id: 'company-count' }, countText(list.pagination.total, filtered)),
-      list.companies.length === 0
-        ? status('No company matches these filters.')
-        : table('Companies', headers, companyRows(view, list.companies, watched), { numeric: [6] }),
-      watched ? null : h('p', { class: 'muted' }, 'Watching companies needs the watch list API, which this collector does not have yet.'),
+      list.companies.length === 0 ? status('No company matches these filters.') : table('Companies', headers, companyRows(view, list.companies), { numeric: [6] }),
       pager,
     );
   },
