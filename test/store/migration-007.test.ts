@@ -1,9 +1,6 @@
-import Database from 'better-sqlite3';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../packages/collector/src/store/db.js';
+import { databaseAt } from '../helpers/migrations.js';
 import { countMismatches } from './count-checks.js';
 
 /**
@@ -11,20 +8,6 @@ import { countMismatches } from './count-checks.js';
  * through the page_views and visitors views exactly as it was stored, and the counts it
  * fills equal COUNT(*).
  */
-
-const migrations = fileURLToPath(new URL('../../packages/collector/migrations', import.meta.url));
-
-function databaseAt(version: number): Database.Database {
-  const db = new Database(':memory:');
-  for (const file of readdirSync(migrations)
-    .filter((f) => /^\d{3}_/.test(f))
-    .sort()) {
-    if (Number(file.slice(0, 3)) > version) break;
-    db.exec(readFileSync(join(migrations, file), 'utf8'));
-    db.pragma(`user_version = ${Number(file.slice(0, 3))}`);
-  }
-  return db;
-}
 
 describe('migration 007', () => {
   it('keeps every page view and visitor as they were, and counts them', () => {

@@ -1,23 +1,6 @@
-import Database from 'better-sqlite3';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { migrate } from '../../packages/collector/src/store/db.js';
-
-const migrations = fileURLToPath(new URL('../../packages/collector/migrations', import.meta.url));
-
-function databaseAt(version: number): Database.Database {
-  const db = new Database(':memory:');
-  for (const file of readdirSync(migrations)
-    .filter((f) => /^\d{3}_/.test(f))
-    .sort()) {
-    if (Number(file.slice(0, 3)) > version) break;
-    db.exec(readFileSync(join(migrations, file), 'utf8'));
-    db.pragma(`user_version = ${Number(file.slice(0, 3))}`);
-  }
-  return db;
-}
+import { databaseAt } from '../helpers/migrations.js';
 
 describe('migration 016', () => {
   it('marks each company with the nearest watched domain that covers it, on its own site only', () => {
