@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const order = ['tracker-size', 'resolve', 'accuracy', 'score', 'rescore', 'decay', 'collect', 'writer-ids', 'api-read', 'insights', 'dashboard'];
+const order = ['tracker-size', 'resolve', 'accuracy', 'score', 'rescore', 'decay', 'collect', 'writer-ids', 'api-read', 'insights', 'alerts', 'dashboard'];
 const only = process.argv.slice(2);
 let failed = false;
 for (const name of order) {
