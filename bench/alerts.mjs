@@ -87,6 +87,8 @@ async function startCollector({ alerts, webhookUrl, slackUrl }) {
       CLEARVIEW_LOG_LEVEL: 'warn',
       // The receivers listen on 127.0.0.1 over http; both configurations run with the same setting.
       CLEARVIEW_ALLOW_PRIVATE_WEBHOOKS: '1',
+      // BENCH_CPU_PROF=DIR: a V8 CPU profile of each collector, written there when it stops.
+      ...(process.env.BENCH_CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` } : {}),
     },
     stdio: 'ignore',
   });
@@ -228,11 +230,18 @@ async function throughputRun(alerts, runIndex, receiverUrl) {
   // The same run id in both configurations: the same visitors from the same addresses.
   const result = runWrk(collector.port, [collector.site.siteKey, `r${runIndex}`]);
   const check = new Database(collector.dbPath, { readonly: true });
-  const signals = check.prepare("SELECT COUNT(*) FROM signals WHERE type = 'watchlist.hit'").pluck().get();
-  const deliveries = check.prepare('SELECT COUNT(*) FROM deliveries').pluck().get();
+  const hits = check.prepare("SELECT COUNT(*) FROM signals WHERE type = 'watchlist.hit'").pluck();
+  const deliveries = check.prepare('SELECT COUNT(*) FROM deliveries').pluck();
+  const behind = check.prepare("SELECT (SELECT COALESCE(MAX(id), 0) FROM page_view_rows) - (SELECT last_id FROM signal_progress WHERE name = 'page_views')").pluck();
+  const atEnd = { watchlistHits: hits.get(), deliveries: deliveries.get(), pageViewsBehind: behind.get() };
+  // How long the signal follower then takes to catch up with what was committed (up to 60 s).
+  const ended = performance.now();
+  while (behind.get() > 0 && performance.now() - ended < 60_000) await new Promise((r) => setTimeout(r, 100));
+  const catchUpSeconds = (performance.now() - ended) / 1000;
+  const caughtUp = { watchlistHits: hits.get(), deliveries: deliveries.get(), pageViewsBehind: behind.get() };
   check.close();
   await collector.stop();
-  return { ...result, watchlistHits: signals, deliveries };
+  return { ...result, atEnd, catchUpSeconds, caughtUp };
 }
 
 const load = () =>
@@ -252,11 +261,11 @@ if (spawnSync('wrk', ['--version']).error) {
   const receiverUrl = `http://127.0.0.1:${receiverPort}`;
   await waitUntilUp(`${receiverUrl}/count`);
   for (let i = 0; i < runs; i++) {
-    // ABAB: each pair's two runs are neighbours in time, and which goes first alternates.
-    const first = i % 2 === 0;
-    const a = await throughputRun(!first, i, receiverUrl);
-    const b = await throughputRun(first, i, receiverUrl);
-    const [plain, withAlerts] = first ? [b, a] : [a, b];
+    // ABBA...: each pair's two runs are neighbours in time, and which goes first alternates.
+    const plainFirst = i % 2 === 0;
+    const first = await throughputRun(!plainFirst, i, receiverUrl);
+    const second = await throughputRun(plainFirst, i, receiverUrl);
+    const [plain, withAlerts] = plainFirst ? [first, second] : [second, first];
     pairs.push({ plain, withAlerts, ratio: withAlerts.rps / plain.rps });
   }
   receiver.kill('SIGTERM');
@@ -274,8 +283,8 @@ const summary = {
   plainRps: m((p) => p.plain.rps),
   withAlertsRps: m((p) => p.withAlerts.rps),
   ratio: m((p) => p.ratio),
-  watchlistHitsPerRun: pairs.map((p) => p.withAlerts.watchlistHits),
-  deliveriesPerRun: pairs.map((p) => p.withAlerts.deliveries),
+  atEndWithAlerts: pairs.map((p) => p.withAlerts.atEnd),
+  caughtUpWithAlerts: pairs.map((p) => ({ ...p.withAlerts.caughtUp, seconds: p.withAlerts.catchUpSeconds })),
   pairs,
 };
 
@@ -298,7 +307,11 @@ console.log(
     ],
   ),
 );
-console.log(`\nwatchlist.hit signals per run with alerts: ${summary.watchlistHitsPerRun.join(', ')}; deliveries: ${summary.deliveriesPerRun.join(', ')}`);
+const describe = (x) => `${x.watchlistHits} watchlist.hit, ${x.deliveries} deliveries, ${x.pageViewsBehind} page views not yet followed`;
+for (const [i, p] of pairs.entries())
+  console.log(
+    `run ${i + 1} with alerts: when wrk stopped ${describe(p.withAlerts.atEnd)}; ${p.withAlerts.catchUpSeconds.toFixed(1)} s later ${describe(p.withAlerts.caughtUp)}`,
+  );
 if (latency.unverified > 0) console.log(`${latency.unverified} webhooks failed standardwebhooks verification`);
 saveResult('alerts', summary);
 if (latency.unverified > 0 || latency.webhookArrived < samples) process.exitCode = 1;
