@@ -77,7 +77,9 @@ async function startCollector({ alerts, webhookUrl, slackUrl }) {
   })();
   db.close();
   const port = await freePort();
-  const child = spawn(process.execPath, startArgs, {
+  // BENCH_CPU_PROF=DIR: a V8 CPU profile of each collector, written there when it stops.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, ...startArgs], {
     env: {
       ...process.env,
       PORT: String(port),
@@ -87,8 +89,6 @@ async function startCollector({ alerts, webhookUrl, slackUrl }) {
       CLEARVIEW_LOG_LEVEL: 'warn',
       // The receivers listen on 127.0.0.1 over http; both configurations run with the same setting.
       CLEARVIEW_ALLOW_PRIVATE_WEBHOOKS: '1',
-      // BENCH_CPU_PROF=DIR: a V8 CPU profile of each collector, written there when it stops.
-      ...(process.env.BENCH_CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` } : {}),
     },
     stdio: 'ignore',
   });
