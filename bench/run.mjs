@@ -3,7 +3,22 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const order = ['tracker-size', 'start', 'resolve', 'accuracy', 'score', 'rescore', 'decay', 'collect', 'writer-ids', 'api-read', 'insights', 'dashboard'];
+const order = [
+  'tracker-size',
+  'start',
+  'resolve',
+  'accuracy',
+  'score',
+  'rescore',
+  'decay',
+  'collect',
+  'writer-ids',
+  'api-read',
+  'read-stall',
+  'insights',
+  'alerts',
+  'dashboard',
+];
 const only = process.argv.slice(2);
 let failed = false;
 for (const name of order) {

@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Signal } from '../../packages/collector/src/alerts/signal.js';
+import { openDatabase } from '../../packages/collector/src/store/db.js';
 import { enqueueDeliveries } from '../../packages/collector/src/store/deliveries.js';
 import type { TestSite } from '../helpers/server.js';
 import { startApi, type Api } from '../api/client.js';
@@ -168,6 +169,33 @@ describe('webhook delivery', () => {
     expect(String(got!.headers['webhook-signature']).split(' ')).toHaveLength(2);
     expect(verify(hook.secret, got!)).toMatchObject({ type: 'webhook.test', id: test.body.signalId });
     expect(verify(rotated.secret, got!)).toMatchObject({ type: 'webhook.test' });
+  });
+
+  it('records an answer without stalling this thread while another connection holds the write lock, and once it is free', async () => {
+    const site = api.addSite();
+    let answer: (() => void) | null = null;
+    const held = await receiver((_req, res) => (answer = () => res.end('ok')));
+    const hook = await endpoint(site, held.url);
+    emit(watchlistHit(site.id, {}, clock));
+    await until(() => answer !== null, 'the attempt is in flight');
+    // The writer thread's part: a connection of its own in the middle of a commit.
+    const other = openDatabase(api.server.dbPath);
+    try {
+      other.prepare('BEGIN IMMEDIATE').run();
+      answer!();
+      // busy_timeout is 5 s: a record that waited for the lock would hold up this thread, timers included.
+      const started = performance.now();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(performance.now() - started).toBeLessThan(1_000);
+      expect((await deliveriesOf(site, hook.id))[0]).toMatchObject({ status: 'pending', attempts: 0 });
+      other.prepare('COMMIT').run();
+      await until(async () => (await deliveriesOf(site, hook.id))[0]?.status === 'delivered', 'the answer is recorded once the lock is free');
+      expect((await deliveriesOf(site, hook.id))[0]).toMatchObject({ attempts: 1, lastResponseCode: 200 });
+      expect(held.received).toHaveLength(1);
+    } finally {
+      if (other.inTransaction) other.prepare('ROLLBACK').run();
+      other.close();
+    }
   });
 
   it('keeps one slow receiver from delaying another endpoint', async () => {

@@ -110,10 +110,26 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { writer, committer } = startIntake({ config, db, logger, metrics, now, onIdentityChanged: (siteId) => resolver.invalidateSite(siteId) });
   // Signals follow what was committed, on this thread's connection, in short transactions of their own.
   const watched = createWatchedDomains({ version: () => watchListVersion(db), domains: (siteId) => listWatchedDomains(db, siteId) });
+  // New outbox rows wake the delivery job once their transaction has committed (setImmediate runs after it), not at its next tick.
+  let deliveriesJob: RunningJob | null = null;
+  let wakeQueued = false;
+  const wakeDeliveries: OutboxWriter = () => {
+    if (wakeQueued) return;
+    wakeQueued = true;
+    setImmediate(() => {
+      wakeQueued = false;
+      deliveriesJob?.wake();
+    });
+  };
   const signals = createSignalFollower(db, {
     now,
     watched,
-    outbox: [enqueueDeliveries, draftOnContactIdentified((error) => logger.error({ err: error }, 'could not make an outreach draft')), ...(options.outboxWriters ?? [])],
+    outbox: [
+      enqueueDeliveries,
+      wakeDeliveries,
+      draftOnContactIdentified((error) => logger.error({ err: error }, 'could not make an outreach draft')),
+      ...(options.outboxWriters ?? []),
+    ],
   });
   // Alerts: what the outbox owes is sent by a job, never on the beacon path or inside a commit.
   setEmailAvailable(db, config.smtp !== null);
@@ -137,7 +153,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const jobs: RunningJob[] = [
     startJob(scoreRefreshJob(committer, now), { logger, metrics }),
     startJob(signalFollowJob(signals), { logger, metrics }),
-    startJob(deliveries.spec, { logger, metrics }),
+    (deliveriesJob = startJob(deliveries.spec, { logger, metrics })),
     startJob(dropSummaryJob(metrics, logger), { logger, metrics }),
   ];
   if (config.insightsEveryMs > 0) jobs.push(startJob(insightRollupsJob(committer, config.insightsEveryMs), { logger, metrics }));

@@ -70,18 +70,20 @@ export function commitRecords(db: Db, batch: CommitBatch, now: number, onError?:
   const { count, seqs } = batch;
   if (seqs === null) {
     try {
-      return db.transaction(() => {
-        const outcomes = new Array<CommitResult>(count);
-        for (let i = 0; i < count; i++) outcomes[i] = writeEvent(db, batch.record(i));
-        return outcomes;
-      })();
+      return db
+        .transaction(() => {
+          const outcomes = new Array<CommitResult>(count);
+          for (let i = 0; i < count; i++) outcomes[i] = writeEvent(db, batch.record(i));
+          return outcomes;
+        })
+        .immediate();
     } catch (error) {
       onError?.(error);
       if (count === 1) return [{ failed: true }];
       const results: CommitResult[] = [];
       for (let i = 0; i < count; i++) {
         try {
-          results.push(db.transaction(() => writeEvent(db, batch.record(i)))());
+          results.push(db.transaction(() => writeEvent(db, batch.record(i))).immediate());
         } catch (single) {
           onError?.(single);
           results.push({ failed: true });
@@ -99,10 +101,13 @@ export function commitRecords(db: Db, batch: CommitBatch, now: number, onError?:
   if (skip === count) return results;
   const lastSeq = seqs[count - 1]!;
   try {
+    // IMMEDIATE: the write lock is taken (waiting for it) before writeEvent's first read. A deferred
+    // transaction cannot upgrade once the main thread's follower or delivery job committed meanwhile:
+    // it fails at once with SQLITE_BUSY, and the retry below could send an acknowledged event to intake_failures.
     db.transaction(() => {
       for (let i = skip; i < count; i++) results.push(writeEvent(db, batch.record(i)));
       saveIntakeProgress(db, lastSeq);
-    })();
+    }).immediate();
     return results;
   } catch (error) {
     results.length = skip;
@@ -112,11 +117,13 @@ export function commitRecords(db: Db, batch: CommitBatch, now: number, onError?:
     const seq = seqs[i]!;
     try {
       results.push(
-        db.transaction(() => {
-          const outcome = writeEvent(db, batch.record(i));
-          saveIntakeProgress(db, seq);
-          return outcome;
-        })(),
+        db
+          .transaction(() => {
+            const outcome = writeEvent(db, batch.record(i));
+            saveIntakeProgress(db, seq);
+            return outcome;
+          })
+          .immediate(),
       );
     } catch (error) {
       onError?.(error);

@@ -3,9 +3,13 @@ import { afterFailure, disableReason } from '../alerts/retry-policy.js';
 import type { Sender, SendResult } from '../alerts/sender.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import type { Db } from '../store/db.js';
+import { writeIfFree, type Db } from '../store/db.js';
 import { listDueDeliveries, recordAttempt, type AttemptRecord, type DeliveryChannel, type DueDelivery } from '../store/deliveries.js';
 import type { JobSpec } from './job.js';
+
+/** While the writer thread holds the write lock, a result is recorded again this often, up to about 5 s. */
+const BUSY_WAIT_MS = 20;
+const BUSY_TRIES = 250;
 
 export interface DeliveryJobDeps {
   db: Db;
@@ -64,9 +68,27 @@ export function deliveryJob(deps: DeliveryJobDeps): DeliveryJob {
       row.endpoint_id === null
         ? undefined
         : { id: row.endpoint_id, disableReason: result.ok ? null : disableReason({ statusCode: result.statusCode, failingSince: row.failing_since ?? now, nowMs: now }) };
-    recordAttempt(deps.db, { id: row.id, now, statusCode: result.statusCode, record, endpoint });
+    const recorded = await recordWhenFree(() => recordAttempt(deps.db, { id: row.id, now, statusCode: result.statusCode, record, endpoint }));
+    // Shut down while the lock was busy: as above, the row stays due.
+    if (!recorded) return;
     deps.metrics.deliveries.inc({ channel: row.channel, outcome: record.status === 'pending' ? 'retry' : record.status });
     if (endpoint?.disableReason) deps.logger.warn({ endpoint: endpoint.id, reason: endpoint.disableReason }, 'webhook endpoint turned off');
+  }
+
+  /**
+   * This runs on the thread that answers beacons: waiting out busy_timeout while the writer
+   * thread commits a batch would stall every beacon behind it. The lock is tried, and tried
+   * again shortly; after about 5 s of a busy lock the write waits for it like any other.
+   */
+  async function recordWhenFree(write: () => void): Promise<boolean> {
+    for (let tries = 0; tries < BUSY_TRIES; tries++) {
+      if (shutdown.signal.aborted || !deps.db.open) return false;
+      if (writeIfFree(deps.db, write)) return true;
+      await new Promise((resolve) => setTimeout(resolve, BUSY_WAIT_MS));
+    }
+    if (shutdown.signal.aborted || !deps.db.open) return false;
+    deps.db.transaction(write)();
+    return true;
   }
 
   async function run(): Promise<void> {

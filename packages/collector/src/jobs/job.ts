@@ -13,6 +13,8 @@ export interface JobSpec {
 
 export interface RunningJob {
   readonly name: string;
+  /** Runs now rather than at the next tick; during a run, once more as soon as it ends. */
+  wake(): void;
   /** Stops the timer and waits for a run in progress. */
   stop(): Promise<void>;
 }
@@ -21,6 +23,7 @@ export interface RunningJob {
 export function startJob(spec: JobSpec, deps: { logger: Logger; metrics: Metrics }): RunningJob {
   let running: Promise<void> | null = null;
   let stopped = false;
+  let again = false;
   const tick = () => {
     if (running || stopped) return;
     const started = performance.now();
@@ -36,6 +39,10 @@ export function startJob(spec: JobSpec, deps: { logger: Logger; metrics: Metrics
       .finally(() => {
         deps.metrics.jobSeconds.observe({ job: spec.name }, (performance.now() - started) / 1000);
         running = null;
+        if (again) {
+          again = false;
+          tick();
+        }
       });
   };
   const timer = setInterval(tick, spec.everyMs);
@@ -44,6 +51,10 @@ export function startJob(spec: JobSpec, deps: { logger: Logger; metrics: Metrics
   if (spec.runAtStart) tick();
   return {
     name: spec.name,
+    wake() {
+      if (running) again = true;
+      else tick();
+    },
     async stop() {
       stopped = true;
       clearInterval(timer);
