@@ -10,8 +10,8 @@
 // other. BENCH_DB: the file (default .bench/site.db for the default size, else
 // .bench/site-<companies>-<page views>.db). Writes BENCH_DB and BENCH_DB.json (site id, a
 // read key, the scale and the bytes on disk per page view). An existing file of the same
-// scale made in the last three days is kept unless --force. About 40 us a page view: the
-// 1m size takes ten to fifteen minutes and 5 GB of disk.
+// scale made in the last three days is kept unless --force. The writer's own work per page
+// view: the 100k size takes tens of minutes and the 1m size about an hour and 6 GB of disk.
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
