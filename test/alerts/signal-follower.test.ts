@@ -110,4 +110,25 @@ describe('the signal follower', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('stops after its current step when shut down mid-backlog, and the next run carries on from its watermark', async () => {
+    // Three steps of backlog: page views of 1,200 companies, each first seen.
+    for (let i = 0; i < 1_200; i++) pageView(i, `company${i}.com`);
+    const stopping = new AbortController();
+    let signals = 0;
+    const outbox = [
+      () => {
+        // Shutdown arrives while the first step is being written.
+        signals++;
+        stopping.abort();
+      },
+    ];
+    const first = follower(outbox);
+    expect(await first.followAll(stopping.signal)).toBe(1);
+    expect(signals).toBe(500);
+    expect(count('company.identified')).toBe(500);
+    const rest = follower(outbox);
+    await rest.followAll();
+    expect(count('company.identified')).toBe(1_200);
+  });
 });

@@ -56,4 +56,31 @@ describe('a background job', () => {
     await turn();
     expect(runs).toBe(0);
   });
+
+  it('tells a run in progress to stop when stopped, and waits for that run only', async () => {
+    let steps = 0;
+    const job = startJob(
+      {
+        name: 'backlog',
+        everyMs: 3_600_000,
+        run: async (stopping) => {
+          // A backlog that would take a million steps.
+          while (!stopping.aborted && steps < 1_000_000) {
+            steps++;
+            await turn();
+          }
+        },
+      },
+      deps(),
+    );
+    job.wake();
+    await turn();
+    await turn();
+    await job.stop();
+    const atStop = steps;
+    expect(atStop).toBeGreaterThan(0);
+    expect(atStop).toBeLessThan(100);
+    await turn();
+    expect(steps).toBe(atStop);
+  });
 });

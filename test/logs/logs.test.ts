@@ -37,21 +37,21 @@ describe('the operator log at info', () => {
     // The server's own summary runs once a minute; this one, on the same counter, runs when the test says.
     const summaries = capture();
     const job = dropSummaryJob(server.ctx.metrics, createLogger('info', summaries.stream));
-    await job.run();
+    await job.run(new AbortController().signal);
     const before = log.lines.length;
     const refused = { k: 'site_000000000000000000000000', n: 'pageview', v: 'visitor_0001', u: 'https://www.example.com/' };
     for (let sent = 0; sent < 1000; sent += 50) {
       const answers = await Promise.all(Array.from({ length: 50 }, () => sendBeacon(server.url, { ...refused, p: wireId('pv') })));
       expect(answers.every((res) => res.status === 403)).toBe(true);
     }
-    await job.run();
+    await job.run(new AbortController().signal);
     expect(summaries.lines).toEqual([
       expect.objectContaining({ level: 30, dropped: { unknown_site_key: 1000 }, total: 1000, msg: '1000 beacons dropped in the last 60 s' }),
     ]);
     // Nothing in the server's log names these beacons one by one.
     expect(log.lines.slice(before)).toEqual([]);
     // A quiet minute is no line at all.
-    await job.run();
+    await job.run(new AbortController().signal);
     expect(summaries.lines).toHaveLength(1);
   });
 

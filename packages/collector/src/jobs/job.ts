@@ -5,8 +5,11 @@ export interface JobSpec {
   /** Names the job in logs and in the clearview_job_* metrics. */
   name: string;
   everyMs: number;
-  /** One run; the next waits for it, so runs never overlap. */
-  run: () => Promise<unknown>;
+  /**
+   * One run; the next waits for it, so runs never overlap. A run that loops (a follower with a
+   * backlog) checks `stopping` between its steps: shutdown waits for the run, not for the backlog.
+   */
+  run: (stopping: AbortSignal) => Promise<unknown>;
   /** Also run once at start. */
   runAtStart?: boolean;
 }
@@ -15,7 +18,7 @@ export interface RunningJob {
   readonly name: string;
   /** Runs now rather than at the next tick; during a run, once more as soon as it ends. */
   wake(): void;
-  /** Stops the timer and waits for a run in progress. */
+  /** Stops the timer, tells a run in progress to stop after its current step, and waits for it. */
   stop(): Promise<void>;
 }
 
@@ -24,11 +27,12 @@ export function startJob(spec: JobSpec, deps: { logger: Logger; metrics: Metrics
   let running: Promise<void> | null = null;
   let stopped = false;
   let again = false;
+  const stopping = new AbortController();
   const tick = () => {
     if (running || stopped) return;
     const started = performance.now();
     running = spec
-      .run()
+      .run(stopping.signal)
       .then(
         () => deps.metrics.jobRuns.inc({ job: spec.name, outcome: 'ok' }),
         (error: unknown) => {
@@ -58,6 +62,7 @@ export function startJob(spec: JobSpec, deps: { logger: Logger; metrics: Metrics
     async stop() {
       stopped = true;
       clearInterval(timer);
+      stopping.abort();
       await running;
     },
   };

@@ -44,8 +44,8 @@ const BUSY_TRIES = 250;
 export interface SignalFollower {
   /** One short transaction of work; true when more is waiting. */
   step(): boolean;
-  /** Steps until caught up; returns how many steps it took. */
-  followAll(): Promise<number>;
+  /** Steps until caught up, or until `stopping` is aborted (shutdown); returns how many steps it took. */
+  followAll(stopping?: AbortSignal): Promise<number>;
 }
 
 const iso = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;
@@ -251,11 +251,11 @@ export function createSignalFollower(db: Db, options: { now: () => number; watch
 
   const step = (): boolean => attempt() === 'more';
 
-  const followAll = async (): Promise<number> => {
+  const followAll = async (stopping?: AbortSignal): Promise<number> => {
     let steps = 0;
     let busy = 0;
-    // The server may close the database while this loop yields.
-    while (db.open) {
+    // The server may close the database while this loop yields; each step committed its watermark, so stopping between steps loses nothing.
+    while (db.open && !stopping?.aborted) {
       steps++;
       const outcome = attempt();
       if (outcome === 'done') break;
@@ -280,5 +280,5 @@ export function createSignalFollower(db: Db, options: { now: () => number; watch
  * alert reaches its receiver within a second (bench/alerts.mjs). An idle check is three indexed reads.
  */
 export function signalFollowJob(follower: SignalFollower, everyMs = 250): JobSpec {
-  return { name: 'signal_follow', everyMs, runAtStart: true, run: () => follower.followAll() };
+  return { name: 'signal_follow', everyMs, runAtStart: true, run: (stopping) => follower.followAll(stopping) };
 }
