@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../packages/collector/src/store/db.js';
-import { enqueueDeliveries, setEmailAvailable } from '../../packages/collector/src/store/deliveries.js';
+import { enqueueDeliveries, listDueDeliveries, setEmailAvailable } from '../../packages/collector/src/store/deliveries.js';
 import { updateSite } from '../../packages/collector/src/store/site-settings.js';
 import { createSite } from '../../packages/collector/src/store/sites.js';
-import { createWebhookEndpoint } from '../../packages/collector/src/store/webhook-endpoints.js';
+import { createWebhookEndpoint, updateWebhookEndpoint } from '../../packages/collector/src/store/webhook-endpoints.js';
 import { watchlistHit } from './signals.js';
 
 function setup() {
@@ -94,5 +94,21 @@ describe('the outbox', () => {
       })(),
     ).toThrow('could not be stored');
     expect(destinations(signal.id)).toEqual([]);
+  });
+
+  it("takes a turned-off endpoint's pending deliveries out of the due list, and makes them due again when it is turned on", () => {
+    const { db, site, endpoint } = setup();
+    const id = endpoint(site.id, ['*']);
+    const signals = Array.from({ length: 3 }, () => watchlistHit(site.id));
+    for (const signal of signals) enqueueDeliveries(db, signal);
+    const later = Date.parse(signals[0]!.createdAt) + 3_600_000;
+    const due = () => listDueDeliveries(db, later, 4, 100).map((d) => d.id);
+    expect(due()).toHaveLength(3);
+    updateWebhookEndpoint(db, site.id, id, { enabled: false }, later);
+    expect(due()).toEqual([]);
+    // Out of the due index, not only filtered out of the answer: the job's query never reads them.
+    expect(db.prepare("SELECT COUNT(*) FROM deliveries WHERE next_attempt_at IS NOT NULL AND status = 'pending'").pluck().get()).toBe(0);
+    updateWebhookEndpoint(db, site.id, id, { enabled: true }, later + 60_000);
+    expect(listDueDeliveries(db, later + 60_000, 4, 100)).toHaveLength(3);
   });
 });
