@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawnCollector } from '../helpers/process.js';
-import { runCli, runCollector } from './processes.js';
+import { runCli } from '../helpers/process.js';
+import { runCollector } from './processes.js';
 
 let dir: string;
 let dbPath: string;

@@ -8,7 +8,8 @@ import { encodeLogRecord } from '../../packages/collector/src/intake/log-line.js
 import { openDatabase } from '../../packages/collector/src/store/db.js';
 import { createSite } from '../../packages/collector/src/store/sites.js';
 import { pageViewRecord } from '../helpers/records.js';
-import { runCli, runCollector } from './processes.js';
+import { runCli } from '../helpers/process.js';
+import { runCollector } from './processes.js';
 
 const segment = '0000000000000001.ndjson';
 

@@ -1,8 +1,5 @@
-import { execFile, spawn } from 'node:child_process';
-import { promisify } from 'node:util';
-import { cliBin, collectorMain, freePort } from '../helpers/process.js';
-
-const exec = promisify(execFile);
+import { spawn } from 'node:child_process';
+import { collectorMain, freePort } from '../helpers/process.js';
 
 /**
  * Runs the built collector (`npm start`'s entry point) on a database until it answers /healthz, then
@@ -29,15 +26,4 @@ export async function runCollector(dbPath: string): Promise<{ started: boolean; 
   if (started) child.kill('SIGTERM');
   const code = await exited;
   return { started, code, output };
-}
-
-/** Runs `clearview ARGS...` on a database. */
-export async function runCli(dbPath: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [cliBin, ...args], { env: { ...process.env, CLEARVIEW_DB: dbPath } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
 }
