@@ -7,15 +7,14 @@
 //    webhook and Slack against a plain collector, alternating ABAB so the machine's noise cancels;
 //    both carry the same 1,000 identity ranges, so the same beacons resolve to the same companies.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { Webhook } from 'standardwebhooks';
-import { median, mulberry32, saveResult, table } from './lib.mjs';
+import { collectorStartArgs, freePort, median, mulberry32, saveResult, table, waitUntilUp } from './lib.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -31,30 +30,7 @@ const { createApiKey } = await import(join(root, 'packages/collector/dist/store/
 const { putIdentityRange } = await import(join(root, 'packages/collector/dist/store/identity.js'));
 const { parseCidr } = await import(join(root, 'packages/collector/dist/resolve/ip.js'));
 
-const startArgs = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-  .scripts.start.split(/\s+/)
-  .slice(1)
-  .map((arg) => (arg.endsWith('.js') || arg.endsWith('.mjs') ? join(root, arg) : arg));
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
-async function waitUntilUp(url) {
-  for (let i = 0; i < 2_400; i++) {
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  throw new Error(`${url} did not come up`);
-}
+const startArgs = collectorStartArgs(root);
 
 // Watched company i owns one /16, spread over the space wrk's addresses cover (first octets 1-223).
 // 127/8 (loopback) and 100.64/10 (CGNAT) are skipped: no company is ever resolved there.
@@ -94,7 +70,7 @@ async function startCollector({ alerts, webhookUrl, slackUrl }) {
     stdio: 'ignore',
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitUntilUp(`${url}/healthz`);
+  await waitUntilUp(`${url}/healthz`, 2_400);
   const call = async (method, path, key, body) => {
     const res = await fetch(`${url}${path}`, { method, headers: { 'X-Api-Key': key, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     const json = await res.json();
@@ -263,7 +239,7 @@ if (spawnSync('wrk', ['--version']).error) {
   const receiverPort = await freePort();
   const receiver = spawn(process.execPath, [join(root, 'bench/alert-receiver.mjs')], { env: { ...process.env, PORT: String(receiverPort) }, stdio: 'ignore' });
   const receiverUrl = `http://127.0.0.1:${receiverPort}`;
-  await waitUntilUp(`${receiverUrl}/count`);
+  await waitUntilUp(`${receiverUrl}/count`, 2_400);
   for (let i = 0; i < runs; i++) {
     // ABBA...: each pair's two runs are neighbours in time, and which goes first alternates.
     const plainFirst = i % 2 === 0;

@@ -19,10 +19,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, saveResult, table } from './lib.mjs';
+import { freePort, median, saveResult, table } from './lib.mjs';
 import { seedLists } from './seed-lists.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -44,13 +43,6 @@ if (!existsSync(join(root, 'packages/collector/dist/main.js'))) {
   process.exit(1);
 }
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 const pathOfSize = (name) => {
   const [companies, pageViews] = scales[name];

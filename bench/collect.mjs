@@ -2,12 +2,11 @@
 // driven by wrk (a C load generator, so the generator is not the bottleneck).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { median, saveResult, table } from './lib.mjs';
+import { collectorStartArgs, freePort, median, saveResult, table, waitUntilUp } from './lib.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -22,31 +21,7 @@ if (spawnSync('wrk', ['--version']).error) {
 const { openDatabase } = await import(join(root, 'packages/collector/dist/store/db.js'));
 const { createSite } = await import(join(root, 'packages/collector/dist/store/sites.js'));
 
-// The collector runs as `npm start` runs it, with the same Node flags (package.json).
-const startArgs = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-  .scripts.start.split(/\s+/)
-  .slice(1)
-  .map((arg) => (arg.endsWith('.js') || arg.endsWith('.mjs') ? join(root, arg) : arg));
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
-async function waitUntilUp(url) {
-  for (let i = 0; i < 300; i++) {
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  throw new Error(`${url} did not come up`);
-}
+const startArgs = collectorStartArgs(root);
 
 const toMs = (text) => {
   const m = /^([\d.]+)(us|ms|s)$/.exec(text);

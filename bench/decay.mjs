@@ -20,12 +20,11 @@
 // refreshStale).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { median, saveResult, table } from './lib.mjs';
+import { freePort, median, saveResult, table } from './lib.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = process.env.BENCH_DIST ? resolve(process.env.BENCH_DIST) : join(root, 'packages/collector/dist');
@@ -212,14 +211,6 @@ async function measureSize(count) {
 }
 
 // ---- The flood: a real collector on the largest site.
-
-const freePort = () =>
-  new Promise((done) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => done(port));
-    });
-  });
 
 const toMs = (text) => {
   const m = /^([\d.]+)(us|ms|s)$/.exec(text);

@@ -15,11 +15,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { median, saveResult, table } from './lib.mjs';
+import { freePort, median, saveResult, table } from './lib.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dbPath = process.env.BENCH_DB ?? join(root, '.bench/site.db');
@@ -51,14 +50,6 @@ if (rebuilt.status !== 0) {
   process.exit(1);
 }
 const rebuild = { seconds: Math.round((performance.now() - started) / 100) / 10, pageViews: JSON.parse(rebuilt.stdout).pageViews };
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 
 async function startCollector(extra) {
   const port = await freePort();

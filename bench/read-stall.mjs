@@ -11,10 +11,9 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, saveResult, table } from './lib.mjs';
+import { collectorStartArgs, freePort, median, saveResult, table } from './lib.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const scales = { '10k': [10_000, 500_000], '100k': [100_000, 5_000_000], '1m': [1_000_000, 10_000_000] };
@@ -65,16 +64,8 @@ const endpoints = [
   '/api/v1/contacts?limit=100',
 ];
 
-const port = await new Promise((resolve) => {
-  const s = createServer().listen(0, '127.0.0.1', () => {
-    const { port: p } = s.address();
-    s.close(() => resolve(p));
-  });
-});
-const startArgs = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-  .scripts.start.split(/\s+/)
-  .slice(1)
-  .map((arg) => (arg.endsWith('.js') || arg.endsWith('.mjs') ? join(root, arg) : arg));
+const port = await freePort();
+const startArgs = collectorStartArgs(root);
 const child = spawn(process.execPath, startArgs, {
   env: {
     ...process.env,
