@@ -1,22 +1,15 @@
 import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDashboardLink } from '../../packages/collector/src/dashboard-link.js';
 import { sendBeacon, wireId, type TestServer, type TestSite } from '../helpers/server.js';
-import { apiGet, hostileName, launch, screenshot, scrollsSideways, signedIn, startSeededServer } from './dashboard.js';
+import { apiGet, hostileName, screenshot, scrollsSideways, signedIn, withSeededDashboard } from './dashboard.js';
 
 let server: TestServer;
 let site: TestSite;
 let browser: Browser;
 
-beforeAll(async () => {
-  ({ server, site } = await startSeededServer());
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withSeededDashboard((f) => ({ server, site, browser } = f));
 
 const rowNames = (page: import('playwright-core').Page) => page.locator('main table tbody tr td:first-child').allTextContents();
 

@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TestServer, TestSite } from '../helpers/server.js';
-import { apiGet, launch, screenshot, scrollsSideways, signedIn, startSeededServer } from './dashboard.js';
+import { apiGet, screenshot, scrollsSideways, signedIn, withSeededDashboard } from './dashboard.js';
 
 let server: TestServer;
 let site: TestSite;
@@ -9,16 +9,11 @@ let browser: Browser;
 let acmeId: string;
 let hostileId: string;
 
+withSeededDashboard((f) => ({ server, site, browser } = f));
 beforeAll(async () => {
-  ({ server, site } = await startSeededServer());
-  browser = await launch();
   const list = await apiGet(server, site.keys.read, '/api/v1/companies');
   acmeId = list.companies.find((c: { domain: string }) => c.domain === 'acme.com').id;
   hostileId = list.companies.find((c: { domain: string }) => c.domain === 'hostile-name.com').id;
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 describe('the company page', () => {

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestServer, TestSite } from '../helpers/server.js';
-import { launch, signedIn, startSeededServer } from './dashboard.js';
+import { signedIn, withSeededDashboard } from './dashboard.js';
 
 /**
  * WCAG 2 contrast of the dashboard's main text styles, measured in Chromium from the computed
@@ -13,14 +13,7 @@ let server: TestServer;
 let site: TestSite;
 let browser: Browser;
 
-beforeAll(async () => {
-  ({ server, site } = await startSeededServer());
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withSeededDashboard((f) => ({ server, site, browser } = f));
 
 /** The styles measured: a name, the selector of its first element on the page, and a pseudo-element if the text is one. */
 type Style = [string, string] | [string, string, string];

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createDashboardLink } from '../../packages/collector/src/dashboard-link.js';
 import type { Permission } from '../../packages/collector/src/store/api-keys.js';
 import { sendBeacon, startTestServer, wireId, type TestServer, type TestSite } from '../helpers/server.js';
@@ -26,6 +26,25 @@ export async function startSeededServer(): Promise<{ server: TestServer; site: T
   const site = server.addSite({ name: 'Example Inc', domains: ['example.com'] });
   await seed(server, site);
   return { server, site };
+}
+
+/**
+ * A spec file's seeded server and browser: started before its tests (handed to `use`, which keeps
+ * them in the file's own variables) and closed after them.
+ */
+export function withSeededDashboard(use: (fixture: { server: TestServer; site: TestSite; browser: Browser }) => void): void {
+  let server: TestServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    const seeded = await startSeededServer();
+    server = seeded.server;
+    browser = await launch();
+    use({ ...seeded, browser });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
 }
 
 /** Three companies known by ingest, each with an address; page views arrive as beacons from those addresses. */
@@ -58,6 +77,17 @@ async function seed(server: TestServer, site: TestSite): Promise<void> {
   await visit('198.51.100.10', '/integrations/salesforce', 'Salesforce integration', wireId('v'));
   await visit('198.51.100.20', '/blog/hello', 'Hello', wireId('v'));
   await visit('198.51.100.30', '/careers', '<b>bold</b> <script>alert(1)</script>', wireId('v'));
+  // The insight rollups follow the beacons a few seconds behind: a spec starts once all five are counted,
+  // so a page and the API it is compared with never see two states of the site.
+  const counted = async () => {
+    const answer = await fetch(`${server.url}/api/dashboard/insights?days=365`, { headers: { 'X-Api-Key': site.keys.read } });
+    const body = (await answer.json()) as { dayOfWeekActivity?: Array<{ pageViews: number }> };
+    return (body.dayOfWeekActivity ?? []).reduce((sum, d) => sum + d.pageViews, 0);
+  };
+  for (const deadline = Date.now() + 30_000; (await counted()) !== 5;) {
+    if (Date.now() > deadline) throw new Error('the insight rollups never counted the five seeded page views');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 export interface Watched {

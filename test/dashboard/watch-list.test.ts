@@ -1,20 +1,13 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestServer, TestSite } from '../helpers/server.js';
-import { apiGet, launch, screenshot, scrollsSideways, signedIn, startSeededServer, type Size } from './dashboard.js';
+import { apiGet, screenshot, scrollsSideways, signedIn, type Size, withSeededDashboard } from './dashboard.js';
 
 let server: TestServer;
 let site: TestSite;
 let browser: Browser;
 
-beforeAll(async () => {
-  ({ server, site } = await startSeededServer());
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+withSeededDashboard((f) => ({ server, site, browser } = f));
 
 describe('the watch list page', () => {
   it('adds one, edits its notes and removes it by keyboard alone, with a visible focus', async () => {
