@@ -38,6 +38,18 @@ describe('contacts', () => {
     expect((await list('', other.keys.read)).body.contacts).toEqual([]);
   });
 
+  it('search the starts of the words of the email and the names, every word of q, case- and accent-insensitively', async () => {
+    const emails = async (q: string) => (await list(`?q=${encodeURIComponent(q)}`)).body.contacts.map((c: any) => c.email);
+    expect(await emails('che')).toEqual(['sarah@acme.com']);
+    expect(await emails('INIT')).toEqual(['tom_b@initech.com']);
+    expect(await emails('sarah ch')).toEqual(['sarah@acme.com']);
+    expect(await emails('sarah tom')).toEqual([]);
+    expect(await emails('arah')).toEqual([]);
+    expect(await emails('Ánn')).toEqual(['ann@gmail.com']);
+    expect(await emails('--')).toEqual([]);
+    expect((await list('?q=sarah', other.keys.read)).body.contacts).toEqual([]);
+  });
+
   it('get one contact by the upId that /resolve answers, and 404 for another site', async () => {
     const person = (await api.call('GET', '/api/v1/resolve?ip=203.0.113.42', { key: site.keys.read })).body.person;
     const res = await api.call('GET', `/api/v1/contacts/${person.upId}`, { key: site.keys.read });
@@ -52,6 +64,7 @@ describe('contacts', () => {
     expect(res.body).toEqual({ id: person.upId, deleted: true });
     expect((await api.call('GET', '/api/v1/resolve?ip=203.0.113.42', { key: site.keys.read })).body.person).toBeNull();
     expect((await list('?company_domain=acme.com')).body.contacts).toEqual([]);
+    expect((await list('?q=sarah')).body).toMatchObject({ contacts: [], pagination: { total: 0 } });
     expect((await api.call('DELETE', `/api/v1/contacts/${person.upId}`, { key: site.keys.write })).status).toBe(404);
   });
 });

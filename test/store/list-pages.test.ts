@@ -1,11 +1,14 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { companySorts, listCompanies, type CompanyFilters, type CompanySort } from '../../packages/collector/src/store/company-queries.js';
+import { listContacts } from '../../packages/collector/src/store/contact-queries.js';
+import { upsertContact } from '../../packages/collector/src/store/contacts.js';
 import { openDatabase, type Db } from '../../packages/collector/src/store/db.js';
 import { writeEvent } from '../../packages/collector/src/store/events.js';
 import type { ListKey, ListPage, PageRequest } from '../../packages/collector/src/store/list-page.js';
 import { listPageViews, type PageViewFilters } from '../../packages/collector/src/store/page-view-queries.js';
 import { createSite } from '../../packages/collector/src/store/sites.js';
+import { SORTED_SEARCH_MAX } from '../../packages/collector/src/store/text-search.js';
 import { listVisitors } from '../../packages/collector/src/store/visitor-queries.js';
 import { pageViewRecord } from '../helpers/records.js';
 
@@ -62,8 +65,9 @@ const orderSql: Record<CompanySort, string> = {
 
 /** The search's meaning, stated in JavaScript: each word of q begins a word of the name or the domain. */
 function matches(q: string, name: string | null, domain: string): boolean {
-  const words = `${name ?? ''} ${domain}`.toLowerCase().split(/[^\p{L}\p{N}]+/u);
-  const wanted = q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const fold = (text: string) => text.toLowerCase().normalize('NFD').replace(/\p{M}/gu, '');
+  const words = fold(`${name ?? ''} ${domain}`).split(/[^\p{L}\p{N}]+/u);
+  const wanted = fold(q).match(/[\p{L}\p{N}]+/gu) ?? [];
   return wanted.length > 0 && wanted.every((w) => words.some((word) => word.startsWith(w)));
 }
 
@@ -149,6 +153,70 @@ describe('company pages', () => {
     );
     // 400 sites, each read ten ways: seconds on a quiet machine, more on a loaded one.
   }, 120_000);
+});
+
+describe('searches with more matches than a search sorts', () => {
+  // Many matches are answered by probing the full-text index row by row or by collecting the matches
+  // first (text-search.ts picks by page depth and word length); each must give the same rows as the meaning.
+  const many = SORTED_SEARCH_MAX + 300;
+  const queries = ['acme', 'acme 1', 'industries', 'industries acme', 'zürich', 'co', 'company1'];
+
+  it('list every matching company once, in order, whichever way the search is answered', () => {
+    const insert = db.prepare(
+      `INSERT INTO companies (id, site_id, domain, name, lead_score, visitor_count, first_seen, last_seen, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0)`,
+    );
+    db.transaction(() => {
+      for (let i = 0; i < many; i++) {
+        const name = i % 5 === 0 ? `Globex ${i}` : i % 7 === 0 ? `Zurich Industries ${i}` : `Acme Industries ${i}`;
+        insert.run(`c${i}`, siteId, `co${i % 3 ? 'mpany' : ''}${i}.test`, name, i % 11, i % 4, t0 - i * 1000, t0 - (i % 13) * 60_000);
+      }
+    })();
+    const all = db.prepare('SELECT id, name, domain FROM companies').all() as Array<{ id: string; name: string; domain: string }>;
+    for (const sort of ['-leadScore', 'name', '-visitorCount'] as const) {
+      const order = (db.prepare(`SELECT id FROM companies ORDER BY ${orderSql[sort]}`).pluck().all() as string[]).map((id, i) => [id, i] as const);
+      const position = new Map(order);
+      for (const q of queries) {
+        const expected = all
+          .filter((r) => matches(q, r.name, r.domain))
+          .map((r) => r.id)
+          .sort((a, b) => position.get(a)! - position.get(b)!);
+        for (const limit of [7, 100]) {
+          const { byCursor, byOffset, totals } = readAll(
+            (page) => listCompanies(db, siteId, { q }, { ...page, sort }),
+            limit,
+            (r) => r.id,
+          );
+          expect(byCursor, `${q} by ${sort}`).toEqual(expected);
+          expect(byOffset, `${q} by ${sort}`).toEqual(expected);
+          expect(totals).toEqual([expected.length]);
+        }
+      }
+    }
+  });
+
+  it('list every matching contact once, latest updated first, whichever way the search is answered', () => {
+    db.transaction(() => {
+      for (let i = 0; i < many; i++) {
+        const first = i % 5 === 0 ? 'Zoë' : 'Patricia';
+        upsertContact(db, siteId, { email: `person${i}@${i % 3 ? 'acme' : 'industries'}.test`, firstName: first, lastName: `Acme${i % 17}` }, 'ingest', t0 + (i % 50));
+      }
+    })();
+    const all = db.prepare('SELECT id, email, first_name, last_name FROM contacts ORDER BY updated_at DESC, id DESC').all() as Array<Record<string, string>>;
+    for (const q of ['acme', 'acme1', 'patricia acme', 'industries', 'zoe', 'person12']) {
+      const expected = all.filter((r) => matches(q, `${r.first_name} ${r.last_name}`, r.email)).map((r) => r.id);
+      expect(expected.length).toBeGreaterThan(0);
+      for (const limit of [7, 100]) {
+        const { byCursor, byOffset, totals } = readAll(
+          (page) => listContacts(db, siteId, { q }, page),
+          limit,
+          (r) => r.id,
+        );
+        expect(byCursor, q).toEqual(expected);
+        expect(byOffset, q).toEqual(expected);
+        expect(totals).toEqual([expected.length]);
+      }
+    }
+  });
 });
 
 describe('page-view and visitor pages', () => {

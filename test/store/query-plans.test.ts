@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listCompanies, companySorts, SORTED_SEARCH_MAX, type CompanyFilters } from '../../packages/collector/src/store/company-queries.js';
+import { listCompanies, companySorts, type CompanyFilters } from '../../packages/collector/src/store/company-queries.js';
+import { SORTED_SEARCH_MAX } from '../../packages/collector/src/store/text-search.js';
 import { upsertContact } from '../../packages/collector/src/store/contacts.js';
 import { listContacts, type ContactFilters } from '../../packages/collector/src/store/contact-queries.js';
 import { migrate, type Db } from '../../packages/collector/src/store/db.js';
@@ -26,9 +27,9 @@ import { pageViewRecord } from '../helpers/records.js';
  * B-tree: at a million companies either costs seconds.
  */
 
-const watched = /\b(page_view_rows|visitor_rows|companies|watch_list|signals)\b/;
+const watched = /\b(page_view_rows|visitor_rows|companies|contacts|watch_list|signals)\b/;
 // Aliases the store gives those tables in its list queries.
-const watchedNames = new Set(['page_view_rows', 'visitor_rows', 'companies', 'p', 'v', 'watch_list', 'w', 'signals']);
+const watchedNames = new Set(['page_view_rows', 'visitor_rows', 'companies', 'contacts', 'p', 'v', 'watch_list', 'w', 'signals']);
 
 let db: Db;
 let siteId: string;
@@ -78,6 +79,9 @@ beforeAll(() => {
     }
     for (let i = 0; i < 30; i++)
       upsertContact(db, siteId, { email: `p${i}@acme${i % 4}.test`, companyDomain: `acme${i % 4}.test` }, i % 2 ? 'ingest' : 'identify', t0 + i);
+    // More contacts than a search sorts, so that every way of answering ?q= is taken.
+    for (let i = 0; i < SORTED_SEARCH_MAX + 100; i++)
+      upsertContact(db, siteId, { email: `person${i}@bulkcontacts.test`, firstName: 'Patricia', companyDomain: `acme${i % 4}.test` }, 'ingest', t0 + 100 + i);
     addWatchEntry(db, siteId, { domain: 'acme0.test', companyName: 'Acme', notes: null }, t0);
     // One company in ten watched, as the rescorer records it (migration 014).
     db.prepare('UPDATE companies SET watched_domain = domain WHERE num % 10 = 0').run();
@@ -136,9 +140,10 @@ function runEveryListQuery(): void {
   const companyFilters: CompanyFilters = { minScore: 40, industry: 'software', country: 'us', size: '11-50', seenAfter: t0 - 86_400_000, seenBefore: t0 };
   for (const sort of companySorts) {
     for (const filters of subsets(companyFilters)) pages((page) => listCompanies(db, siteId, filters, { ...page, sort }));
-    // A search alone and with each filter: its many matches walk the order's index, its few are sorted.
+    // A search alone and with each filter: few matches are sorted; many are probed row by row while walking
+    // the order's index, or, with a word longer than the prefix indexes, collected first.
     for (const filters of subsets(companyFilters).filter((f) => Object.keys(f).length <= 1)) {
-      for (const q of ['acme', 'acme 12']) pages((page) => listCompanies(db, siteId, { ...filters, q }, { ...page, sort }));
+      for (const q of ['acme', 'acme 12', 'industries']) pages((page) => listCompanies(db, siteId, { ...filters, q }, { ...page, sort }));
     }
     // Watched or not, with each other filter and with a search.
     for (const watched of [true, false]) {
@@ -151,8 +156,10 @@ function runEveryListQuery(): void {
     for (const filters of subsets(pageViewFilters)) pages((page) => listPageViews(db, siteId, { ...filters, includeBots }, page));
     for (const filters of subsets({ companyId })) pages((page) => listVisitors(db, siteId, { ...filters, includeBots }, page));
   }
-  const contactFilters: ContactFilters = { companyDomain: 'acme1.test', q: 'p1', source: 'ingest' };
-  for (const filters of subsets(contactFilters)) pages((page) => listContacts(db, siteId, filters, page));
+  const contactFilters: ContactFilters = { companyDomain: 'acme1.test', source: 'ingest' };
+  for (const filters of subsets(contactFilters)) {
+    for (const q of [undefined, 'p1', 'patricia', 'bulkcontacts']) pages((page) => listContacts(db, siteId, { ...filters, q }, page));
+  }
   for (const q of [undefined, 'acme']) pages((page) => listWatchList(db, siteId, { q }, page));
   const signalFilters: SignalFilters = { type: 'lead.hot', domain: 'acme2.test', companyId: 'comp_plan2', completedAfter: t0, completedBefore: t0 + 86_400_000 };
   for (const filters of subsets(signalFilters)) pages((page) => listSignals(db, siteId, filters, page));
@@ -167,7 +174,7 @@ function problemsOf(sql: string): string[] {
     if (line.includes('USE TEMP B-TREE')) {
       // The one sort allowed: a search's matches, at most SORTED_SEARCH_MAX + 1 rows by the LIMIT in
       // the subquery that yields them (company-queries.ts), never the companies at large.
-      const boundedSearch = sql.includes(`LIMIT ${SORTED_SEARCH_MAX + 1})`) && plan.some((l) => /company_search VIRTUAL TABLE/.test(l));
+      const boundedSearch = sql.includes(`LIMIT ${SORTED_SEARCH_MAX + 1})`) && plan.some((l) => /(company|contact)_search VIRTUAL TABLE/.test(l));
       if (!boundedSearch) problems.push(line);
     }
   }
@@ -192,6 +199,12 @@ describe('the query plans of the list reads', () => {
     expect(reads.some((sql) => sql.includes('INDEXED BY companies_watched_visitors') && /\(visitor_count, rowid\) [<>]/.test(sql))).toBe(true);
     expect(reads.some((sql) => sql.includes('COUNT(*) FROM companies INDEXED BY companies_watched_score'))).toBe(true);
     expect(reads.some((sql) => /INDEXED BY companies_\w+ WHERE .*rowid IN \(SELECT rowid/s.test(sql))).toBe(true);
+    for (const table of ['company_search', 'contact_search']) {
+      expect(reads.some((sql) => sql.includes(`EXISTS (SELECT 1 FROM ${table}`))).toBe(true);
+      const collected = new RegExp(`INDEXED BY \\w+ WHERE .*rowid IN \\(SELECT rowid - CAST\\([\\d.]+ AS INTEGER\\) \\* \\d+ FROM ${table} WHERE`, 's');
+      expect(reads.some((sql) => collected.test(sql) && !sql.includes(`LIMIT ${SORTED_SEARCH_MAX + 1})`))).toBe(true);
+      expect(reads.some((sql) => sql.includes(`FROM ${table} WHERE`) && sql.includes(`LIMIT ${SORTED_SEARCH_MAX + 1})`))).toBe(true);
+    }
     expect(reads.some((sql) => sql.includes('UNION ALL') && sql.includes('page_view_rows_company'))).toBe(true);
     expect([...statements].some((sql) => sql.includes('FROM page_view_counts'))).toBe(true);
     const unstated = [...new Set(reads.flatMap(problemsOf))];

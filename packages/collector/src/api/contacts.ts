@@ -10,7 +10,13 @@ import { cursorParam, idParam, nextCursorOf, noQuery, pagingOf, pagingParams, pa
 export const contactListQuery = z.strictObject({
   ...pagingParams,
   company_domain: z.string().max(300, 'company_domain must be at most 300 characters').optional().describe('Only contacts of this company domain'),
-  q: z.string().trim().min(1, 'q must not be empty').max(100, 'q must be at most 100 characters').optional().describe('Part of the email or name'),
+  q: z
+    .string()
+    .trim()
+    .min(1, 'q must not be empty')
+    .max(100, 'q must be at most 100 characters')
+    .optional()
+    .describe('Words that each start a word of the email, first name or last name (case- and accent-insensitive); `sarah ch` finds Sarah Chen'),
   source: z.enum(['identify', 'ingest', 'webhook'], { error: 'source must be one of identify, ingest, webhook' }).optional().describe('How the contact became known'),
   cursor: cursorParam,
 });

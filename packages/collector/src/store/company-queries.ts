@@ -2,6 +2,16 @@ import type { Db } from './db.js';
 import { siteNumber } from './keys.js';
 import { afterKeySql, keyFits, keyParams, onSnapshot, pageOf, type KeyShape, type ListKey, type ListPage, type PageRequest } from './list-page.js';
 import { prepared } from './prepared.js';
+import {
+  answeredByPrefixIndexes,
+  pickSearchPlan,
+  searchProbe,
+  searchRange as textSearchRange,
+  searchRowids as textSearchRowids,
+  SORTED_SEARCH_MAX,
+  textSearchQuery,
+  type SearchPlan,
+} from './text-search.js';
 
 /** A companies row as the API reads it. */
 export interface CompanyRow {
@@ -186,41 +196,10 @@ function cursorBound(order: Order, filters: CompanyFilters, after: ListKey): { a
   return { after, dropped: {} };
 }
 
-/**
- * The FTS5 query for ?q=: each word of q as a prefix of some word of the name or domain
- * (all of them must match). Null when q has no letter or digit: nothing matches.
- */
-export function companySearchQuery(q: string): string | null {
-  const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu);
-  if (!words) return null;
-  return words
-    .slice(0, 8)
-    .map((w) => `"${w}"*`)
-    .join(' ');
-}
+const searchRange = textSearchRange('company_search');
+const searchRowids = textSearchRowids('company_search');
 
-// company_search rowids are the site's number times 2^40 plus the company's number, which is its
-// rowid (migration 007): so a walk of an order's index tests matches without reading the rows.
-const searchRange = 'company_search MATCH @match AND rowid >= @site * 1099511627776 AND rowid < (@site + 1) * 1099511627776';
-const searchRowids = `SELECT rowid - @site * 1099511627776 FROM company_search WHERE ${searchRange}`;
-
-/**
- * A search sorts its matches when they are few (at most this many), and otherwise walks the
- * sort's index keeping the matches; the count decides which costs less (pickSearchWalk).
- */
-export const SORTED_SEARCH_MAX = 1_000;
-
-/**
- * Walking the sort's index reads about (rows wanted) x (companies / matches) entries after
- * collecting the matches; sorting them reads each match's row. A match's row costs about
- * ten index entries.
- */
-function pickSearchWalk(matches: number, companies: number, wanted: number): boolean {
-  if (matches <= SORTED_SEARCH_MAX) return false;
-  return matches + (wanted * companies) / matches < 10 * matches;
-}
-
-export type CompanySearchPlan = 'none' | 'sorted' | 'walk';
+export type CompanySearchPlan = 'none' | SearchPlan;
 
 /**
  * The index a list walks: the order's own, or, for the score order with an industry, country
@@ -236,7 +215,7 @@ function indexOf(order: Order, filters: CompanyFilters): string {
 /**
  * One list query: no search, a search whose few matches are sorted (at most
  * SORTED_SEARCH_MAX rows, by the LIMIT in its subquery), or a walk of the sort's index
- * that keeps the matches. Exported for the query-plan test.
+ * that keeps the matches, collected first or probed row by row. Exported for the query-plan test.
  */
 export function companyListSql(filters: CompanyFilters, sort: CompanySort, search: CompanySearchPlan, after: boolean, dropped: Dropped = {}): string {
   const order = orders[sort];
@@ -250,6 +229,8 @@ export function companyListSql(filters: CompanyFilters, sort: CompanySort, searc
     where.push(`rowid IN (${searchRowids} LIMIT ${SORTED_SEARCH_MAX + 1})`);
   } else if (search === 'walk') {
     where.push(`rowid IN (${searchRowids})`);
+  } else if (search === 'probe') {
+    where.push(searchProbe('company_search', 'companies.rowid'));
   }
   return `SELECT ${listColumns} FROM ${from} WHERE ${where.join(' AND ')}
     ORDER BY ${order.columns.map((c) => `${c} ${dir}`).join(', ')}, rowid ${dir} LIMIT @limit OFFSET @offset`;
@@ -346,7 +327,7 @@ export function listCompanies(db: Db, siteId: string, filters: CompanyFilters, p
   if (site === null) return { rows: [], total: 0, next: null };
   const order = orders[page.sort];
   const after = page.after && keyFits(page.after, companyKeyShape(page.sort)) ? page.after : null;
-  const match = filters.q === undefined ? null : companySearchQuery(filters.q);
+  const match = filters.q === undefined ? null : textSearchQuery(filters.q);
   return onSnapshot(db, () => {
     const total = countCompanies(db, siteId, site, filters, match);
     if (filters.q !== undefined && match === null) return { rows: [], total: 0, next: null };
@@ -360,8 +341,7 @@ export function listCompanies(db: Db, siteId: string, filters: CompanyFilters, p
             .pluck(true)
             .get({ match, site })!;
       const companies = prepared<[string], number | null>(db, 'SELECT SUM(n) FROM company_score_counts WHERE site_id = ?').pluck(true).get(siteId) ?? 0;
-      search = pickSearchWalk(matches, companies, (after ? 0 : page.offset) + page.limit) ? 'walk' : 'sorted';
-      if (search === 'sorted' && matches > SORTED_SEARCH_MAX) search = 'walk';
+      search = pickSearchPlan(matches, companies, (after ? 0 : page.offset) + page.limit, answeredByPrefixIndexes(match));
     }
     const bound = after ? cursorBound(order, filters, after) : null;
     const where = whereOf(filters, bound?.dropped);

@@ -3,6 +3,15 @@ import { siteNumber } from './keys.js';
 import { afterKeySql, keyFits, keyParams, onSnapshot, pageOf, type KeyShape, type ListPage, type PageRequest } from './list-page.js';
 import { prepared } from './prepared.js';
 import { deleteContactSignals } from './signals.js';
+import {
+  answeredByPrefixIndexes,
+  pickSearchPlan,
+  searchProbe,
+  searchRange as textSearchRange,
+  searchRowids as textSearchRowids,
+  SORTED_SEARCH_MAX,
+  textSearchQuery,
+} from './text-search.js';
 
 export interface ContactRow {
   id: string;
@@ -46,20 +55,29 @@ export const contactKeyShape: KeyShape = ['int', 'text'];
 
 export interface ContactFilters {
   companyDomain?: string;
+  /** Words that start words of the email or the names, matched case- and accent-insensitively. */
   q?: string;
   source?: string;
 }
 
+const searchRange = textSearchRange('contact_search');
+const searchRowids = textSearchRowids('contact_search');
+
 /**
  * The total: with at most one of company domain and source, and no text, from the counts
- * the contacts triggers keep (migration 007); otherwise counted through the list's index.
+ * the contacts triggers keep (migration 007); a search alone from the full-text index;
+ * otherwise counted through the list's index.
  */
 function countContacts(db: Db, siteId: string, filters: ContactFilters, from: string, where: string, params: Record<string, unknown>): number {
-  if (filters.q === undefined && (filters.companyDomain === undefined || filters.source === undefined)) {
-    const key = filters.companyDomain !== undefined ? `d:${filters.companyDomain}` : filters.source !== undefined ? `s:${filters.source}` : '';
-    return prepared<[string, string], number>(db, 'SELECT n FROM contact_counts WHERE site_id = ? AND key = ?').pluck(true).get(siteId, key) ?? 0;
-  }
+  if (filters.q === undefined && (filters.companyDomain === undefined || filters.source === undefined)) return keptCount(db, siteId, filters);
+  if (filters.companyDomain === undefined && filters.source === undefined)
+    return prepared<[Record<string, unknown>], number>(db, `SELECT COUNT(*) FROM contact_search WHERE ${searchRange}`).pluck(true).get(params)!;
   return prepared<[Record<string, unknown>], number>(db, `SELECT COUNT(*) FROM ${from} WHERE ${where}`).pluck(true).get(params)!;
+}
+
+function keptCount(db: Db, siteId: string, filters: Pick<ContactFilters, 'companyDomain' | 'source'>): number {
+  const key = filters.companyDomain !== undefined ? `d:${filters.companyDomain}` : filters.source !== undefined ? `s:${filters.source}` : '';
+  return prepared<[string, string], number>(db, 'SELECT n FROM contact_counts WHERE site_id = ? AND key = ?').pluck(true).get(siteId, key) ?? 0;
 }
 
 /** One page of a site's contacts, latest updated first, and the total that match. */
@@ -73,27 +91,41 @@ export function listContacts(db: Db, siteId: string, filters: ContactFilters, pa
     parts.push('company_domain = @companyDomain');
     params.companyDomain = filters.companyDomain;
   }
-  if (filters.q !== undefined) {
-    // `%` and `_` in user text are literal.
-    parts.push("(email LIKE @q ESCAPE '\\' OR first_name LIKE @q ESCAPE '\\' OR last_name LIKE @q ESCAPE '\\')");
-    params.q = `%${filters.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  }
   if (filters.source !== undefined) {
     parts.push('source = @source');
     params.source = filters.source;
   }
-  const where = parts.join(' AND ');
+  const match = filters.q === undefined ? null : textSearchQuery(filters.q);
+  if (filters.q !== undefined && match === null) return { rows: [], total: 0, next: null };
+  const site = match === null ? null : siteNumber(db, siteId);
+  if (match !== null && site === null) return { rows: [], total: 0, next: null };
+  if (match !== null) Object.assign(params, { match, site });
   const after = page.after && keyFits(page.after, contactKeyShape) ? page.after : null;
   return onSnapshot(db, () => {
-    const total = countContacts(db, siteId, filters, from, where, params);
-    const rows =
-      after || page.offset < total
-        ? prepared<[Record<string, unknown>], ContactRow>(
-            db,
-            `SELECT * FROM ${from} WHERE ${where}${after ? ` AND ${afterKeySql(['updated_at', 'id'], true)}` : ''}
-             ORDER BY updated_at DESC, id DESC LIMIT @limit OFFSET @offset`,
-          ).all({ ...params, limit: page.limit + 1, offset: after ? 0 : page.offset, ...(after ? keyParams(after) : {}) })
-        : [];
+    const filtered = match === null ? '' : ` AND rowid IN (${searchRowids})`;
+    const total = countContacts(db, siteId, filters, from, parts.join(' AND ') + filtered, params);
+    if (!after && page.offset >= total) return { rows: [], total, next: null };
+    const where = [...parts];
+    let source = from;
+    if (match !== null) {
+      // As companies (pickSearchPlan): few matches are sorted, many are kept while walking the list's index.
+      const matches =
+        filters.companyDomain === undefined && filters.source === undefined
+          ? total
+          : prepared<[Record<string, unknown>], number>(db, `SELECT COUNT(*) FROM (SELECT 1 FROM contact_search WHERE ${searchRange} LIMIT ${SORTED_SEARCH_MAX + 1})`)
+              .pluck(true)
+              .get(params)!;
+      const plan = pickSearchPlan(matches, keptCount(db, siteId, filters), (after ? 0 : page.offset) + page.limit, answeredByPrefixIndexes(match));
+      if (plan === 'sorted') {
+        source = 'contacts NOT INDEXED';
+        where.push(`rowid IN (${searchRowids} LIMIT ${SORTED_SEARCH_MAX + 1})`);
+      } else where.push(plan === 'probe' ? searchProbe('contact_search', 'contacts.rowid') : `rowid IN (${searchRowids})`);
+    }
+    if (after) where.push(afterKeySql(['updated_at', 'id'], true));
+    const rows = prepared<[Record<string, unknown>], ContactRow>(
+      db,
+      `SELECT * FROM ${source} WHERE ${where.join(' AND ')} ORDER BY updated_at DESC, id DESC LIMIT @limit OFFSET @offset`,
+    ).all({ ...params, limit: page.limit + 1, offset: after ? 0 : page.offset, ...(after ? keyParams(after) : {}) });
     return pageOf(rows, page.limit, total, (row) => [row.updated_at, row.id]);
   });
 }
