@@ -13,7 +13,8 @@
 //   node bench/api-read.mjs           (or: npm run bench -- api-read)
 //
 // Environment: BENCH_SIZES (comma-separated sizes of generate-site: 10k, 100k, 1m;
-// default 100k), BENCH_RUNS (3), BENCH_REQUESTS (200 per request kind, page and run).
+// default 100k), BENCH_RUNS (3), BENCH_REQUESTS (200 per request kind, page and run),
+// BENCH_KINDS (only the request kinds whose names contain one of these, comma-separated).
 // Prints a table per size and, for several sizes, the growth of each median; writes
 // .bench/api-read.json.
 import { spawn, spawnSync } from 'node:child_process';
@@ -181,6 +182,9 @@ async function measureSize(sizeName) {
     kinds[`${name}, page 50`] = () => `${base}page=50`;
   }
   kinds['resolve?ip='] = () => `/api/v1/resolve?ip=${nextIp()}`;
+  // BENCH_KINDS=a,b: only the request kinds whose name contains one of these (a quick look at a few).
+  const only = process.env.BENCH_KINDS?.split(',').filter(Boolean);
+  if (only) for (const name of Object.keys(kinds)) if (!only.some((o) => name.includes(o))) delete kinds[name];
 
   const totals = {};
   for (const [name, pathOf] of Object.entries(kinds)) {

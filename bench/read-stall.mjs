@@ -53,7 +53,7 @@ const existing = listSites(setup).find((s) => s.name === 'Beacon bench');
 const beaconSite = existing ?? createSite(setup, { name: 'Beacon bench', domains: ['example.com'] }).site;
 setup.close();
 
-const endpoints = [
+const allEndpoints = [
   '/api/v1/page-views?limit=100',
   '/api/v1/visitors?limit=100',
   '/api/v1/companies?limit=100&sort=-visitorCount',
@@ -63,10 +63,15 @@ const endpoints = [
   '/api/v1/page-views?limit=100&page=50',
   '/api/v1/contacts?limit=100',
 ];
+// BENCH_ENDPOINTS=a,b: only the endpoints whose path contains one of these.
+const only = process.env.BENCH_ENDPOINTS?.split(',').filter(Boolean);
+const endpoints = only ? allEndpoints.filter((e) => only.some((o) => e.includes(o))) : allEndpoints;
 
 const port = await freePort();
 const startArgs = collectorStartArgs(root);
-const child = spawn(process.execPath, startArgs, {
+// BENCH_CPU_PROF=DIR: a V8 CPU profile of the collector's threads, written there when it stops.
+const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+const child = spawn(process.execPath, [...profile, ...startArgs], {
   env: {
     ...process.env,
     PORT: String(port),

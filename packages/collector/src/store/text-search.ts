@@ -46,13 +46,14 @@ export type SearchPlan = 'sorted' | 'walk' | 'probe';
 
 /**
  * The cheaper plan for `matches` of `rows`, when the page needs the first `wanted` matches in
- * list order. A walk passes about wanted x rows / matches index entries; collecting the
- * matches costs about one entry each; a probe costs about fifty entries.
+ * list order. A walk passes about wanted x rows / matches index entries. Collecting the
+ * matches costs about one entry each; a probe seeks in every segment of the full-text index,
+ * which an index grown row by row has many of: about five hundred entries.
  */
 export function pickSearchPlan(matches: number, rows: number, wanted: number, probeable: boolean): SearchPlan {
   if (matches <= SORTED_SEARCH_MAX) return 'sorted';
   const passed = (wanted * rows) / Math.max(1, matches);
-  if (probeable && passed * 50 < matches) return 'probe';
+  if (probeable && passed * 500 < matches) return 'probe';
   return 'walk';
 }
 
