@@ -11,7 +11,8 @@ export interface ReadPool {
 }
 
 export type ReadRequest = { type: 'read'; id: number; name: ReadName; args: unknown[] } | { type: 'close' };
-export type ReadReply = { type: 'read'; id: number; result?: unknown; error?: string } | { type: 'closed' };
+/** An answer comes as `json` text when it is JSON-safe (read-transport.ts), else as a `result` clone. */
+export type ReadReply = { type: 'read'; id: number; result?: unknown; json?: string; error?: string } | { type: 'closed' };
 
 type Call = (db: Db, ...args: unknown[]) => unknown;
 
@@ -58,7 +59,7 @@ export function createReadPool(path: string, options: { threads: number; onError
       const call = thread.pending.get(reply.id);
       thread.pending.delete(reply.id);
       if (reply.error !== undefined) call?.reject(new Error(`read failed: ${reply.error}`));
-      else call?.resolve(reply.result);
+      else call?.resolve(reply.json !== undefined ? JSON.parse(reply.json) : reply.result);
     });
     thread.worker.on('error', (error) => options.onError(error));
     thread.worker.on('exit', () => {

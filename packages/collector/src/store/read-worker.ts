@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { lowerThreadPriority } from '../thread-priority.js';
 import { openDatabase } from './db.js';
 import { readQueries } from './read-queries.js';
+import { isJsonSafe } from './read-transport.js';
 import type { ReadReply, ReadRequest } from './read-pool.js';
 import type { Db } from './db.js';
 
@@ -27,7 +28,9 @@ port.on('message', (message: ReadRequest) => {
   }
   try {
     const result = (readQueries[message.name] as Call)(db, ...message.args);
-    port.postMessage({ type: 'read', id: message.id, result } satisfies ReadReply);
+    port.postMessage(
+      (isJsonSafe(result) ? { type: 'read', id: message.id, json: JSON.stringify(result) } : { type: 'read', id: message.id, result }) satisfies ReadReply,
+    );
   } catch (error) {
     port.postMessage({ type: 'read', id: message.id, error: error instanceof Error ? error.message : String(error) } satisfies ReadReply);
   }
