@@ -6,6 +6,8 @@ import { openDatabase, type Db } from '../../packages/collector/src/store/db.js'
 import { writeEvent } from '../../packages/collector/src/store/events.js';
 import { createInlineReads, createReadPool, type ReadPool } from '../../packages/collector/src/store/read-pool.js';
 import { createSite } from '../../packages/collector/src/store/sites.js';
+import { rowViews } from '../../packages/collector/src/api/row-views.js';
+import { renderPageView } from '../../packages/collector/src/api/render.js';
 import { pageViewRecord } from '../helpers/records.js';
 
 let dir: string;
@@ -23,7 +25,7 @@ beforeAll(() => {
   db.transaction(() => {
     for (let i = 0; i < 30; i++) writeEvent(db, pageViewRecord(siteId, `pv_${i}`, { visitorId: `vis_${i % 3}`, ts: Date.UTC(2026, 10, 23) + i * 1000 }));
   })();
-  pool = createReadPool(dbPath, { threads: 2, onError: (error) => errors.push(error) });
+  pool = createReadPool(dbPath, { threads: 2, views: 'api/row-views.js', onError: (error) => errors.push(error) });
 });
 afterAll(async () => {
   await pool.close();
@@ -37,9 +39,18 @@ const page = { limit: 10, offset: 0 };
 describe('the read pool', () => {
   it('answers a list query on a read thread exactly as the same query on the main connection', async () => {
     const onThread = await pool.run('listPageViews', siteId, filters, page);
-    const inline = await createInlineReads(db).run('listPageViews', siteId, filters, page);
+    const inline = await createInlineReads(db, rowViews).run('listPageViews', siteId, filters, page);
     expect(onThread.rows).toHaveLength(10);
     expect(onThread).toEqual(inline);
+  });
+
+  it('renders a list page on a read thread as the JSON text of the rendered rows, with the total and cursor', async () => {
+    const plain = await createInlineReads(db, rowViews).run('listPageViews', siteId, filters, page);
+    const rendered = await pool.renderList({ name: 'pageView' }, 'listPageViews', siteId, filters, page);
+    expect(JSON.parse(rendered.rowsJson)).toEqual(JSON.parse(JSON.stringify(plain.rows.map(renderPageView))));
+    expect(rendered).toMatchObject({ count: 10, total: plain.total, next: plain.next });
+    expect(await createInlineReads(db, rowViews).renderList({ name: 'pageView' }, 'listPageViews', siteId, filters, page)).toEqual(rendered);
+    await expect(pool.renderList({ name: 'nothing' }, 'listPageViews', siteId, filters, page)).rejects.toThrow(/no row view named nothing/);
   });
 
   it('sees rows committed on another connection after they commit', async () => {
@@ -52,7 +63,7 @@ describe('the read pool', () => {
   it('answers many concurrent reads, spread over its threads, each with its own answer', async () => {
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => pool.run('listPageViews', siteId, filters, { limit: 1, offset: i % 30 })));
     const ids = answers.map((a) => a.rows[0]!.pv_id);
-    const expected = (await createInlineReads(db).run('listPageViews', siteId, filters, { limit: 30, offset: 0 })).rows.map((r) => r.pv_id);
+    const expected = (await createInlineReads(db, rowViews).run('listPageViews', siteId, filters, { limit: 30, offset: 0 })).rows.map((r) => r.pv_id);
     expect(ids).toEqual(Array.from({ length: 40 }, (_, i) => expected[i % 30]));
   });
 

@@ -33,6 +33,7 @@ import { openDatabase } from './store/db.js';
 import { emailRecipients, enqueueDeliveries, setEmailAvailable, slackWebhookUrl } from './store/deliveries.js';
 import { findIdentityDomain, listIdentityPrefixes } from './store/identity.js';
 import { createInlineReads, createReadPool } from './store/read-pool.js';
+import { rowViews } from './api/row-views.js';
 import type { OutboxWriter } from './store/signals.js';
 import { listWatchedDomains, watchListVersion } from './store/watch-list.js';
 import { endpointSecrets } from './store/webhook-endpoints.js';
@@ -160,8 +161,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // API reads get their own threads and connections: a slow list must never hold up the thread that answers beacons.
   const reads =
     config.dbPath === ':memory:'
-      ? createInlineReads(db)
-      : createReadPool(config.dbPath, { threads: config.readThreads, onError: (error) => logger.error({ err: error }, 'read thread failed') });
+      ? createInlineReads(db, rowViews)
+      : createReadPool(config.dbPath, { threads: config.readThreads, views: 'api/row-views.js', onError: (error) => logger.error({ err: error }, 'read thread failed') });
   const ctx: AppContext = { config, db, reads, logger, metrics, resolver, siteCache, writer, now, rescore: (ids) => void rescorer.rescore(ids) };
 
   const collect = createBeaconPath({ config, db, siteCache, resolver, writer, metrics, logger, now });

@@ -6,8 +6,9 @@ import { companyKeyShape, companySorts, type CompanyRow } from '../store/company
 import { getSiteScoringModel } from '../store/site-settings.js';
 import { callerOf, type Endpoint } from './endpoint.js';
 import { companyDetailModel, companyModel, errorModel, paginationModel } from './models.js';
-import { iso, pagination, renderCompany, renderContact, renderPageView } from './render.js';
-import { booleanParam, cursorParam, idParam, intParam, isoTime, nextCursorOf, noQuery, pagingOf, pagingParams, parseQuery } from './schemas.js';
+import { sendListPage } from './list-response.js';
+import { iso, renderCompany, renderContact, renderPageView } from './render.js';
+import { booleanParam, cursorParam, idParam, intParam, isoTime, noQuery, pagingOf, pagingParams, parseQuery } from './schemas.js';
 
 export const companyListQuery = z.strictObject({
   ...pagingParams,
@@ -88,16 +89,14 @@ export const companyEndpoints: Endpoint[] = [
         watched: query.watched,
       };
       const paging = pagingOf(query, req.query, 'companies', query.sort, companyKeyShape(query.sort));
-      const { rows, total, next } = await ctx.reads.run('listCompanies', siteId, filters, {
+      const view = { name: 'company', options: { logoUrlTemplate: ctx.config.logoUrlTemplate } };
+      const page = await ctx.reads.renderList(view, 'listCompanies', siteId, filters, {
         limit: paging.limit,
         offset: paging.offset,
         after: paging.after,
         sort: query.sort,
       });
-      res.json({
-        companies: rows.map((row) => renderCompany(row, ctx.config.logoUrlTemplate)),
-        pagination: { ...pagination(paging.page, query.limit, total), nextCursor: nextCursorOf(paging, next, rows.length) },
-      });
+      sendListPage(res, 'companies', page, paging, query.limit);
     },
     doc: {
       tag: 'Companies',

@@ -4,8 +4,9 @@ import { normalizeSiteDomain } from '../site-domain.js';
 import { contactKeyShape, deleteContact } from '../store/contact-queries.js';
 import { callerOf, type Endpoint } from './endpoint.js';
 import { contactModel, errorModel, paginationModel } from './models.js';
-import { pagination, renderContact } from './render.js';
-import { cursorParam, idParam, nextCursorOf, noQuery, pagingOf, pagingParams, parseQuery } from './schemas.js';
+import { sendListPage } from './list-response.js';
+import { renderContact } from './render.js';
+import { cursorParam, idParam, noQuery, pagingOf, pagingParams, parseQuery } from './schemas.js';
 
 export const contactListQuery = z.strictObject({
   ...pagingParams,
@@ -36,11 +37,8 @@ export const contactEndpoints: Endpoint[] = [
       if (companyDomain === null) throw badRequest('company_domain must be a domain name such as acme.com', [{ field: 'company_domain', message: 'not a domain name' }]);
       const { siteId } = callerOf(res);
       const paging = pagingOf(query, req.query, 'contacts', '-updatedAt', contactKeyShape);
-      const { rows, total, next } = await ctx.reads.run('listContacts', siteId, { companyDomain, q: query.q, source: query.source }, paging);
-      res.json({
-        contacts: rows.map(renderContact),
-        pagination: { ...pagination(paging.page, query.limit, total), nextCursor: nextCursorOf(paging, next, rows.length) },
-      });
+      const page = await ctx.reads.renderList({ name: 'contact' }, 'listContacts', siteId, { companyDomain, q: query.q, source: query.source }, paging);
+      sendListPage(res, 'contacts', page, paging, query.limit);
     },
     doc: {
       tag: 'Contacts',

@@ -3,8 +3,8 @@ import { badRequest } from '../errors.js';
 import { pageViewKeyShape } from '../store/page-view-queries.js';
 import { callerOf, type Endpoint } from './endpoint.js';
 import { pageViewModel, paginationModel } from './models.js';
-import { pagination, renderPageView } from './render.js';
-import { booleanParam, cursorParam, idParam, isoTime, nextCursorOf, pagingOf, pagingParams, parseQuery } from './schemas.js';
+import { sendListPage } from './list-response.js';
+import { booleanParam, cursorParam, idParam, isoTime, pagingOf, pagingParams, parseQuery } from './schemas.js';
 
 export const pageViewListQuery = z.strictObject({
   ...pagingParams,
@@ -36,11 +36,8 @@ export const pageViewEndpoints: Endpoint[] = [
       const { siteId } = callerOf(res);
       const filters = { companyId: query.company_id, visitorId: query.visitor_id, since: query.since, until: query.until, includeBots: query.include_bots };
       const paging = pagingOf(query, req.query, 'page-views', '-timestamp', pageViewKeyShape);
-      const { rows, total, next } = await ctx.reads.run('listPageViews', siteId, filters, paging);
-      res.json({
-        pageViews: rows.map(renderPageView),
-        pagination: { ...pagination(paging.page, query.limit, total), nextCursor: nextCursorOf(paging, next, rows.length) },
-      });
+      const page = await ctx.reads.renderList({ name: 'pageView' }, 'listPageViews', siteId, filters, paging);
+      sendListPage(res, 'pageViews', page, paging, query.limit);
     },
     doc: {
       tag: 'Page views',

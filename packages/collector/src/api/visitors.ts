@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { visitorKeyShape } from '../store/visitor-queries.js';
 import { callerOf, type Endpoint } from './endpoint.js';
 import { paginationModel, visitorModel } from './models.js';
-import { pagination, renderVisitor } from './render.js';
-import { booleanParam, cursorParam, idParam, nextCursorOf, pagingOf, pagingParams, parseQuery } from './schemas.js';
+import { sendListPage } from './list-response.js';
+import { booleanParam, cursorParam, idParam, pagingOf, pagingParams, parseQuery } from './schemas.js';
 
 export const visitorListQuery = z.strictObject({
   ...pagingParams,
@@ -23,11 +23,8 @@ export const visitorEndpoints: Endpoint[] = [
       const query = parseQuery(visitorListQuery, req.query);
       const { siteId } = callerOf(res);
       const paging = pagingOf(query, req.query, 'visitors', '-lastSeen', visitorKeyShape);
-      const { rows, total, next } = await ctx.reads.run('listVisitors', siteId, { companyId: query.company_id, includeBots: query.include_bots }, paging);
-      res.json({
-        visitors: rows.map(renderVisitor),
-        pagination: { ...pagination(paging.page, query.limit, total), nextCursor: nextCursorOf(paging, next, rows.length) },
-      });
+      const page = await ctx.reads.renderList({ name: 'visitor' }, 'listVisitors', siteId, { companyId: query.company_id, includeBots: query.include_bots }, paging);
+      sendListPage(res, 'visitors', page, paging, query.limit);
     },
     doc: {
       tag: 'Visitors',

@@ -3,7 +3,7 @@ import { lowerThreadPriority } from '../thread-priority.js';
 import { openDatabase } from './db.js';
 import { readQueries } from './read-queries.js';
 import { isJsonSafe } from './read-transport.js';
-import type { ReadReply, ReadRequest } from './read-pool.js';
+import { renderedList, type ReadReply, type ReadRequest, type RowViews } from './read-pool.js';
 import type { Db } from './db.js';
 
 /**
@@ -12,8 +12,10 @@ import type { Db } from './db.js';
  * It yields contested cores to that thread: a read's client can wait a little,
  * a beacon's answer should not.
  */
-const { path } = workerData as { path: string };
+const { path, views: viewsPath } = workerData as { path: string; views: string };
 lowerThreadPriority(10);
+// The row views live with the API (api/row-views.ts): the pool names their module, so the store imports nothing of the API.
+const views = ((await import(new URL(`../${viewsPath}`, import.meta.url).href)) as { rowViews: RowViews }).rowViews;
 const db = openDatabase(path, { readOnly: true });
 const port = parentPort!;
 
@@ -27,6 +29,10 @@ port.on('message', (message: ReadRequest) => {
     return;
   }
   try {
+    if (message.view) {
+      port.postMessage({ type: 'read', id: message.id, result: renderedList(db, views, message.view, message.name, message.args) } satisfies ReadReply);
+      return;
+    }
     const result = (readQueries[message.name] as Call)(db, ...message.args);
     port.postMessage(
       (isJsonSafe(result) ? { type: 'read', id: message.id, json: JSON.stringify(result) } : { type: 'read', id: message.id, result }) satisfies ReadReply,
