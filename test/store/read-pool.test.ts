@@ -53,6 +53,26 @@ describe('the read pool', () => {
     await expect(pool.renderList({ name: 'nothing' }, 'listPageViews', siteId, filters, page)).rejects.toThrow(/no row view named nothing/);
   });
 
+  it('spaces the start of reads while the beacon thread is busy, and answers each in turn', async () => {
+    const busy = { now: false };
+    const paced = createReadPool(dbPath, { threads: 2, views: 'api/row-views.js', pace: { busy: () => busy.now, gapMs: 100 }, onError: (error) => errors.push(error) });
+    try {
+      // Both threads up first: starting one takes longer than the gaps measured below.
+      await Promise.all([0, 1].map(() => paced.run('listPageViews', siteId, filters, { limit: 1, offset: 0 })));
+      busy.now = true;
+      const started = Date.now();
+      const answers = await Promise.all(
+        [0, 1, 2].map((i) => paced.run('listPageViews', siteId, filters, { limit: 1, offset: i }).then((a) => [a, Date.now() - started] as const)),
+      );
+      // The third read may start no sooner than two gaps after the first.
+      expect(answers[2]![1]).toBeGreaterThanOrEqual(200);
+      const expected = (await createInlineReads(db, rowViews).run('listPageViews', siteId, filters, { limit: 3, offset: 0 })).rows.map((r) => r.pv_id);
+      expect(answers.map(([a]) => a.rows[0]!.pv_id)).toEqual(expected);
+    } finally {
+      await paced.close();
+    }
+  });
+
   it('sees rows committed on another connection after they commit', async () => {
     const before = await pool.run('listVisitors', siteId, { includeBots: false }, page);
     db.transaction(() => writeEvent(db, pageViewRecord(siteId, 'pv_new', { visitorId: 'vis_new', ts: Date.UTC(2026, 10, 24) })))();

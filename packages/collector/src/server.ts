@@ -34,6 +34,7 @@ import { emailRecipients, enqueueDeliveries, setEmailAvailable, slackWebhookUrl 
 import { findIdentityDomain, listIdentityPrefixes } from './store/identity.js';
 import { createInlineReads, createReadPool } from './store/read-pool.js';
 import { rowViews } from './api/row-views.js';
+import { createBusySignal } from './busy-signal.js';
 import type { OutboxWriter } from './store/signals.js';
 import { listWatchedDomains, watchListVersion } from './store/watch-list.js';
 import { endpointSecrets } from './store/webhook-endpoints.js';
@@ -162,7 +163,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const reads =
     config.dbPath === ':memory:'
       ? createInlineReads(db, rowViews)
-      : createReadPool(config.dbPath, { threads: config.readThreads, views: 'api/row-views.js', onError: (error) => logger.error({ err: error }, 'read thread failed') });
+      : createReadPool(config.dbPath, {
+          threads: config.readThreads,
+          views: 'api/row-views.js',
+          // Reads yield to beacons: while this thread is busy more than half the time, at most twenty reads start a second.
+          pace: { busy: createBusySignal({ threshold: 0.5, windowMs: 100 }), gapMs: 50 },
+          onError: (error) => logger.error({ err: error }, 'read thread failed'),
+        });
   const ctx: AppContext = { config, db, reads, logger, metrics, resolver, siteCache, writer, now, rescore: (ids) => void rescorer.rescore(ids) };
 
   const collect = createBeaconPath({ config, db, siteCache, resolver, writer, metrics, logger, now });

@@ -76,12 +76,22 @@ function workerFile(): URL {
 }
 
 /**
+ * Reads yield to beacons: while `busy()` says the thread that answers beacons is saturated,
+ * reads start at most one per `gapMs` (the others wait their turn in order), so a client
+ * reading in a loop costs that thread a bounded share. Otherwise reads start at once.
+ */
+export interface ReadPace {
+  busy: () => boolean;
+  gapMs: number;
+}
+
+/**
  * Read threads, each with its own connection (WAL lets them read while the writer
  * commits). A query goes to the thread with the fewest in flight; a thread that
  * dies fails its queries (500, logged) and is replaced. `views` is the row views'
  * module, as a path from the compiled collector's root (the read threads import it).
  */
-export function createReadPool(path: string, options: { threads: number; views: string; onError: (error: unknown) => void }): ReadPool {
+export function createReadPool(path: string, options: { threads: number; views: string; pace?: ReadPace; onError: (error: unknown) => void }): ReadPool {
   interface Thread {
     worker: Worker;
     pending: Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>;
@@ -111,7 +121,20 @@ export function createReadPool(path: string, options: { threads: number; views: 
   };
   for (let i = 0; i < Math.max(1, options.threads); i++) start(i);
 
-  const send = (name: ReadName, args: unknown[], view?: RowView) => {
+  // Under pressure, each read's turn is at least gapMs after the previous one's.
+  let nextTurn = 0;
+  const turn = (): Promise<void> | null => {
+    if (!options.pace?.busy()) return null;
+    const at = Date.now();
+    const start = Math.max(at, nextTurn);
+    nextTurn = start + options.pace.gapMs;
+    return start > at ? new Promise((resolve) => setTimeout(resolve, start - at)) : null;
+  };
+  const send = (name: ReadName, args: unknown[], view?: RowView): Promise<unknown> => {
+    const wait = turn();
+    return wait ? wait.then(() => dispatch(name, args, view)) : dispatch(name, args, view);
+  };
+  const dispatch = (name: ReadName, args: unknown[], view?: RowView) => {
     if (closing) return Promise.reject(new Error('read pool closed'));
     let thread = threads[0]!;
     for (const t of threads) if (t.pending.size < thread.pending.size) thread = t;
