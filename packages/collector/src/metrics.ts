@@ -14,6 +14,7 @@ export type Metrics = ReturnType<typeof createMetrics>;
 export function createMetrics() {
   const registry = new Registry();
   const acceptedByEvent = new Map<string, number>();
+  let accepted = 0;
   let bots = 0;
   const stepNames: string[] = [];
   const stepTotals: Float64Array[] = [];
@@ -115,9 +116,12 @@ export function createMetrics() {
     jobRuns,
     jobSeconds,
     deliveries,
+    /** Events acknowledged since the start, of every type (the read pacing's beacon rate). */
+    acceptedTotal: () => accepted,
     /** An event acknowledged: counted by type, and as a bot's when flagged. */
     countAccepted(event: string, isBot: boolean) {
       acceptedByEvent.set(event, (acceptedByEvent.get(event) ?? 0) + 1);
+      accepted += 1;
       if (isBot) bots += 1;
     },
     /** Seconds per step, added by the pipeline at each step's index (every handler passes the same steps). */

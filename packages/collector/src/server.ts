@@ -166,8 +166,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       : createReadPool(config.dbPath, {
           threads: config.readThreads,
           views: 'api/row-views.js',
-          // Reads yield to beacons: while this thread is busy more than half the time, at most twenty reads start a second.
-          pace: { busy: createBusySignal({ threshold: 0.5, windowMs: 100 }), gapMs: 50 },
+          // Reads yield to beacons: while a flood keeps this thread busy more than half the time, at most twenty reads start a second.
+          pace: { busy: createBusySignal({ threshold: 0.5, windowMs: 100, minBeaconsPerSecond: 1_000, beacons: metrics.acceptedTotal }), gapMs: 50 },
           onError: (error) => logger.error({ err: error }, 'read thread failed'),
         });
   const ctx: AppContext = { config, db, reads, logger, metrics, resolver, siteCache, writer, now, rescore: (ids) => void rescorer.rescore(ids) };
