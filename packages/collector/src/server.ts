@@ -131,6 +131,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     dbPath: config.dbPath,
     db,
     synchronous: config.synchronous,
+    checkpointerThread: config.writerThread,
     settings: { publicUrl: config.publicUrl, smtp: config.smtp, allowPrivate: config.allowPrivateWebhooks, timeoutMs: options.outbound?.timeoutMs },
     logger,
     metrics,

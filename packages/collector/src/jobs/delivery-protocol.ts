@@ -6,6 +6,8 @@ import type { DeliverySettings } from './delivery-senders.js';
 export interface DeliveryThreadData {
   dbPath: string;
   synchronous: 'NORMAL' | 'FULL';
+  /** The checkpointer thread copies the WAL back (with the writer thread): this connection's commits then run no checkpoint. */
+  checkpointerThread: boolean;
   settings: DeliverySettings;
   /** An injected clock (tests): the main thread keeps the current time in it, as milliseconds; null for the real clock. */
   clock: SharedArrayBuffer | null;

@@ -26,6 +26,8 @@ export interface DeliveriesOptions {
   /** The main thread's connection: used only for an in-memory database, which no other thread can open. */
   db: Db;
   synchronous: 'NORMAL' | 'FULL';
+  /** Whether the checkpointer thread runs (it does with the writer thread). */
+  checkpointerThread: boolean;
   settings: DeliverySettings;
   logger: Logger;
   metrics: Metrics;
@@ -61,6 +63,7 @@ export function startDeliveries(options: DeliveriesOptions): Deliveries {
   const data: DeliveryThreadData = {
     dbPath: options.dbPath,
     synchronous: options.synchronous,
+    checkpointerThread: options.checkpointerThread,
     settings: options.settings,
     clock: clock ? clock.buffer : null,
     jitter: options.jitter ?? null,

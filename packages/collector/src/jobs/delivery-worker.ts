@@ -18,7 +18,8 @@ const port = parentPort!;
 const post = (message: FromDeliveryThread) => port.postMessage(message);
 // Like a read thread: an alert may trail a flood of beacons by a moment, a beacon's answer may not.
 lowerThreadPriority(10);
-const db = openDatabase(data.dbPath, { synchronous: data.synchronous });
+// A small cache: it reads the due rows and a few settings, never the API's lists.
+const db = openDatabase(data.dbPath, { synchronous: data.synchronous, walAutocheckpointPages: data.checkpointerThread ? 0 : undefined, cacheKib: 2_000 });
 
 const clock = data.clock ? new BigInt64Array(data.clock) : null;
 const now = clock ? () => Number(Atomics.load(clock, 0)) : Date.now;
