@@ -9,7 +9,7 @@ let api: Api;
 let slack: Receiver;
 
 beforeAll(async () => {
-  api = await startApi({ CLEARVIEW_ALLOW_PRIVATE_WEBHOOKS: '1', CLEARVIEW_PUBLIC_URL: 'https://cv.example.com/' }, { now: () => clock, random: () => 0 });
+  api = await startApi({ CLEARVIEW_ALLOW_PRIVATE_WEBHOOKS: '1', CLEARVIEW_PUBLIC_URL: 'https://cv.example.com/' }, { now: () => clock, jitter: 0 });
   slack = await startReceiver();
 });
 afterAll(async () => {

@@ -15,7 +15,7 @@ const receivers: Receiver[] = [];
 
 beforeAll(async () => {
   // Local receivers listen on 127.0.0.1: the guard's address rules are lifted, as the start line says.
-  api = await startApi({ CLEARVIEW_ALLOW_PRIVATE_WEBHOOKS: '1' }, { now: () => clock, random: () => 0, outbound: { timeoutMs: 1_500 } });
+  api = await startApi({ CLEARVIEW_ALLOW_PRIVATE_WEBHOOKS: '1' }, { now: () => clock, jitter: 0, outbound: { timeoutMs: 1_500 } });
 });
 afterAll(() => api.stop());
 afterEach(async () => {

@@ -1,9 +1,5 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { emailSender } from './alerts/email-sender.js';
-import type { Sender } from './alerts/sender.js';
-import { slackSender } from './alerts/slack-sender.js';
-import { webhookSender } from './alerts/webhook-sender.js';
 import { createApiApp } from './api/app.js';
 import { createBeaconPath } from './collect/beacon-path.js';
 import { createSiteCache } from './collect/site-cache.js';
@@ -11,12 +7,11 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { applyConnectionLimits, connectionsCheckingInterval } from './http/connection-limits.js';
 import { createHealthHandler, createMetricsHandler } from './http/ops-endpoints.js';
-import type { Resolve } from './http/outbound-guard.js';
 import { sendError } from './http/respond.js';
 import { createTrackerFileHandler } from './http/tracker-file.js';
 import { notFound } from './errors.js';
 import { startIntake } from './intake/start-intake.js';
-import { deliveryJob } from './jobs/deliveries.js';
+import { startDeliveries, type Deliveries } from './jobs/delivery-thread.js';
 import { dropSummaryJob } from './jobs/drop-summary.js';
 import { startJob, type RunningJob } from './jobs/job.js';
 import { insightRollupsJob } from './jobs/insight-rollups.js';
@@ -30,14 +25,13 @@ import { installedIpData } from './ip-data/files.js';
 import { createResolver, type Resolver } from './resolve/resolver.js';
 import { createRescorer } from './score/rescore.js';
 import { openDatabase } from './store/db.js';
-import { emailRecipients, enqueueDeliveries, setEmailAvailable, slackWebhookUrl } from './store/deliveries.js';
+import { enqueueDeliveries, setEmailAvailable } from './store/deliveries.js';
 import { findIdentityDomain, listIdentityPrefixes } from './store/identity.js';
 import { createInlineReads, createReadPool } from './store/read-pool.js';
 import { rowViews } from './api/row-views.js';
 import { createBusySignal } from './busy-signal.js';
 import type { OutboxWriter } from './store/signals.js';
 import { listWatchedDomains, watchListVersion } from './store/watch-list.js';
-import { endpointSecrets } from './store/webhook-endpoints.js';
 
 export interface ServerOptions {
   config: Config;
@@ -46,10 +40,10 @@ export interface ServerOptions {
   now?: () => number;
   /** Called, after the outbox's own, in the transaction that stores each new signal (tests record). */
   outboxWriters?: OutboxWriter[];
-  /** Outbound requests (webhooks, Slack): tests inject a resolver and a shorter timeout. */
-  outbound?: { resolve?: Resolve; timeoutMs?: number };
-  /** The delivery backoff's jitter draw; tests make it fixed. */
-  random?: () => number;
+  /** Outbound requests (webhooks, Slack, email): tests shorten the timeout. */
+  outbound?: { timeoutMs?: number };
+  /** A fixed jitter draw in [0, 1) for the delivery backoff (tests); plain values only, as the delivery thread reads them. */
+  jitter?: number;
 }
 
 export interface RunningServer {
@@ -112,15 +106,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { writer, committer } = startIntake({ config, db, logger, metrics, now, onIdentityChanged: (siteId) => resolver.invalidateSite(siteId) });
   // Signals follow what was committed, on this thread's connection, in short transactions of their own.
   const watched = createWatchedDomains({ version: () => watchListVersion(db), domains: (siteId) => listWatchedDomains(db, siteId) });
-  // New outbox rows wake the delivery job once their transaction has committed (setImmediate runs after it), not at its next tick.
-  let deliveriesJob: RunningJob | null = null;
+  // New outbox rows wake the delivery thread once their transaction has committed (setImmediate runs after it), not at its next tick.
+  let deliveries: Deliveries | null = null;
   let wakeQueued = false;
   const wakeDeliveries: OutboxWriter = () => {
     if (wakeQueued) return;
     wakeQueued = true;
     setImmediate(() => {
       wakeQueued = false;
-      deliveriesJob?.wake();
+      deliveries?.wake();
     });
   };
   const signals = createSignalFollower(db, {
@@ -133,29 +127,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ...(options.outboxWriters ?? []),
     ],
   });
-  // Alerts: what the outbox owes is sent by a job, never on the beacon path or inside a commit.
+  // Alerts: what the outbox owes is sent by the delivery thread, never on the beacon path or inside a commit.
   setEmailAvailable(db, config.smtp !== null);
-  const outbound = { allowPrivate: config.allowPrivateWebhooks, resolve: options.outbound?.resolve, timeoutMs: options.outbound?.timeoutMs };
-  const email = config.smtp
-    ? emailSender({ smtp: config.smtp, recipientsOf: (siteId) => emailRecipients(db, siteId), publicUrl: config.publicUrl, timeoutMs: options.outbound?.timeoutMs })
-    : null;
-  const noEmail: Sender = { send: async () => ({ ok: false, statusCode: null, error: 'Email is not configured (CLEARVIEW_SMTP_URL)', retryAfterMs: null }) };
-  const deliveries = deliveryJob({
+  deliveries = startDeliveries({
+    dbPath: config.dbPath,
     db,
+    synchronous: config.synchronous,
+    checkpointerThread: config.writerThread,
+    settings: { publicUrl: config.publicUrl, smtp: config.smtp, allowPrivate: config.allowPrivateWebhooks, timeoutMs: options.outbound?.timeoutMs },
     logger,
     metrics,
-    now,
-    random: options.random,
-    senders: {
-      webhook: webhookSender({ secretsOf: (id, at) => endpointSecrets(db, id, at), request: outbound }),
-      slack: slackSender({ webhookUrlOf: (siteId) => slackWebhookUrl(db, siteId), publicUrl: config.publicUrl, request: outbound }),
-      email: email ?? noEmail,
-    },
+    now: options.now,
+    jitter: options.jitter,
   });
   const jobs: RunningJob[] = [
     startJob(scoreRefreshJob(committer, now), { logger, metrics }),
     startJob(signalFollowJob(signals), { logger, metrics }),
-    (deliveriesJob = startJob(deliveries.spec, { logger, metrics })),
     startJob(dropSummaryJob(metrics, logger), { logger, metrics }),
   ];
   if (config.insightsEveryMs > 0) jobs.push(startJob(insightRollupsJob(committer, config.insightsEveryMs), { logger, metrics }));
@@ -204,9 +191,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const close = () => {
     closing ??= new Promise<{ uncommitted: number }>((resolve) => {
       // Attempts in flight are aborted and stay due: the next start sends them.
-      const jobsStopped = Promise.all(jobs.map((job) => job.stop()))
-        .then(() => deliveries.stop())
-        .finally(() => email?.close());
+      const jobsStopped = Promise.all([...jobs.map((job) => job.stop()), deliveries?.stop()]);
       // Commit what is queued now, so that every beacon in flight gets its 202
       // and its connection can end; later arrivals are told to retry (503).
       let writerFailed = false;

@@ -1,21 +1,22 @@
+import { SqliteError } from 'better-sqlite3';
 import type { OutboxPayload } from '../alerts/outbox-payload.js';
 import { afterFailure, disableReason } from '../alerts/retry-policy.js';
 import type { Sender, SendResult } from '../alerts/sender.js';
-import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
-import { writeIfFree, type Db } from '../store/db.js';
-import { listDueDeliveries, recordAttempt, type AttemptRecord, type DeliveryChannel, type DueDelivery } from '../store/deliveries.js';
+import type { Db } from '../store/db.js';
+import { listDueDeliveries, recordAttempts, type AttemptInput, type AttemptRecord, type DeliveryChannel, type DueDelivery } from '../store/deliveries.js';
 import type { JobSpec } from './job.js';
 
-/** While the writer thread holds the write lock, a result is recorded again this often, up to about 5 s. */
-const BUSY_WAIT_MS = 20;
-const BUSY_TRIES = 250;
+/** After a busy write lock outlasted busy_timeout, the answers are recorded again this much later. */
+const BUSY_RETRY_MS = 100;
+
+export type DeliveryOutcome = 'delivered' | 'retry' | 'failed';
 
 export interface DeliveryJobDeps {
   db: Db;
   senders: Record<DeliveryChannel, Sender>;
-  logger: Logger;
-  metrics: Metrics;
+  logger: { error(fields: Record<string, unknown>, message: string): void; warn(fields: Record<string, unknown>, message: string): void };
+  /** Counts each recorded attempt (clearview_deliveries_total). */
+  count: (channel: DeliveryChannel, outcome: DeliveryOutcome) => void;
   now: () => number;
   /** The backoff's jitter draw, in [0, 1). */
   random?: () => number;
@@ -26,16 +27,22 @@ export interface DeliveryJobDeps {
 
 export interface DeliveryJob {
   spec: JobSpec;
-  /** Aborts the attempts in flight (they stay due, and are sent again after a restart) and waits for them. */
+  /** Aborts the attempts in flight (they stay due, and are sent again after a restart), records the answers already in, and waits. */
   stop(): Promise<void>;
+}
+
+interface Answered {
+  row: DueDelivery;
+  input: AttemptInput;
 }
 
 /**
  * Sends what the outbox owes. Each run reads the due rows and starts their attempts
  * without waiting for them, so a slow receiver holds only its own destination's slots,
- * never the run. An attempt's result is recorded after the answer, in its own short
- * transaction: a crash between a receiver's 2xx and that commit sends it again
- * (at least once; webhook-id lets the receiver drop the repeat).
+ * never the run. The answers that come in during one turn are recorded together, in one
+ * short transaction: a crash between a receiver's 2xx and that commit sends it again
+ * (at least once; webhook-id lets the receiver drop the repeat). It runs on the delivery
+ * thread (jobs/delivery-worker.ts), whose connection may wait for the write lock.
  */
 export function deliveryJob(deps: DeliveryJobDeps): DeliveryJob {
   const perDestination = deps.perDestination ?? 4;
@@ -43,6 +50,9 @@ export function deliveryJob(deps: DeliveryJobDeps): DeliveryJob {
   const inFlight = new Map<string, Promise<void>>();
   const busy = new Map<string, number>();
   const shutdown = new AbortController();
+  // Answered attempts not yet recorded; each keeps its slot (and its row out of the next run) until it is.
+  let answered: Array<Answered & { done: () => void }> = [];
+  let flushQueued = false;
 
   function recordOf(row: DueDelivery, result: SendResult, now: number): AttemptRecord {
     if (result.ok) return { status: 'delivered' };
@@ -50,6 +60,38 @@ export function deliveryJob(deps: DeliveryJobDeps): DeliveryJob {
     return next.status === 'failed'
       ? { status: 'failed', statusCode: result.statusCode, error: result.error }
       : { status: 'pending', nextAttemptAt: next.nextAttemptAt, statusCode: result.statusCode, error: result.error };
+  }
+
+  /** Records every answer in so far in one transaction; a lock still busy after busy_timeout is tried again shortly. */
+  function flush(): void {
+    flushQueued = false;
+    const taken = answered;
+    answered = [];
+    if (taken.length === 0) return;
+    try {
+      if (!deps.db.open) throw new Error('the database is closed');
+      recordAttempts(
+        deps.db,
+        taken.map((a) => a.input),
+      );
+    } catch (error) {
+      const lockBusy = error instanceof SqliteError && error.code === 'SQLITE_BUSY';
+      if (lockBusy && !shutdown.signal.aborted) {
+        answered = taken.concat(answered);
+        flushQueued = true;
+        setTimeout(flush, BUSY_RETRY_MS);
+        return;
+      }
+      // Not recorded: the rows stay due and are sent again (at least once).
+      if (!shutdown.signal.aborted) deps.logger.error({ err: error }, 'recording deliveries failed');
+      for (const a of taken) a.done();
+      return;
+    }
+    for (const { row, input, done } of taken) {
+      deps.count(row.channel, input.record.status === 'pending' ? 'retry' : input.record.status);
+      if (input.endpoint?.disableReason) deps.logger.warn({ endpoint: input.endpoint.id, reason: input.endpoint.disableReason }, 'webhook endpoint turned off');
+      done();
+    }
   }
 
   async function attempt(row: DueDelivery): Promise<void> {
@@ -63,32 +105,18 @@ export function deliveryJob(deps: DeliveryJobDeps): DeliveryJob {
     // Shutting down: the attempt is not recorded, so the row stays due and goes out after the restart.
     if (shutdown.signal.aborted) return;
     const now = deps.now();
-    const record = recordOf(row, result, now);
     const endpoint =
       row.endpoint_id === null
         ? undefined
         : { id: row.endpoint_id, disableReason: result.ok ? null : disableReason({ statusCode: result.statusCode, failingSince: row.failing_since ?? now, nowMs: now }) };
-    const recorded = await recordWhenFree(() => recordAttempt(deps.db, { id: row.id, now, statusCode: result.statusCode, record, endpoint }));
-    // Shut down while the lock was busy: as above, the row stays due.
-    if (!recorded) return;
-    deps.metrics.deliveries.inc({ channel: row.channel, outcome: record.status === 'pending' ? 'retry' : record.status });
-    if (endpoint?.disableReason) deps.logger.warn({ endpoint: endpoint.id, reason: endpoint.disableReason }, 'webhook endpoint turned off');
-  }
-
-  /**
-   * This runs on the thread that answers beacons: waiting out busy_timeout while the writer
-   * thread commits a batch would stall every beacon behind it. The lock is tried, and tried
-   * again shortly; after about 5 s of a busy lock the write waits for it like any other.
-   */
-  async function recordWhenFree(write: () => void): Promise<boolean> {
-    for (let tries = 0; tries < BUSY_TRIES; tries++) {
-      if (shutdown.signal.aborted || !deps.db.open) return false;
-      if (writeIfFree(deps.db, write)) return true;
-      await new Promise((resolve) => setTimeout(resolve, BUSY_WAIT_MS));
-    }
-    if (shutdown.signal.aborted || !deps.db.open) return false;
-    deps.db.transaction(write)();
-    return true;
+    const input: AttemptInput = { id: row.id, now, statusCode: result.statusCode, record: recordOf(row, result, now), endpoint };
+    await new Promise<void>((done) => {
+      answered.push({ row, input, done });
+      if (!flushQueued) {
+        flushQueued = true;
+        setImmediate(flush);
+      }
+    });
   }
 
   async function run(): Promise<void> {
@@ -116,6 +144,8 @@ export function deliveryJob(deps: DeliveryJobDeps): DeliveryJob {
     spec: { name: 'deliveries', everyMs: deps.everyMs ?? 250, runAtStart: true, run },
     async stop() {
       shutdown.abort();
+      // Answers already in are recorded now rather than sent again after the restart.
+      flush();
       await Promise.all(inFlight.values());
     },
   };

@@ -1,6 +1,3 @@
-import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
-
 export interface JobSpec {
   /** Names the job in logs and in the clearview_job_* metrics. */
   name: string;
@@ -14,6 +11,15 @@ export interface JobSpec {
   runAtStart?: boolean;
 }
 
+/** What a job reports to: the collector's logger and metrics, or the delivery thread's forwarders to them. */
+export interface JobDeps {
+  logger: { error(fields: Record<string, unknown>, message: string): void };
+  metrics: {
+    jobRuns: { inc(labels: { job: string; outcome: 'ok' | 'failed' }): void };
+    jobSeconds: { observe(labels: { job: string }, seconds: number): void };
+  };
+}
+
 export interface RunningJob {
   readonly name: string;
   /** Runs now rather than at the next tick; during a run, once more as soon as it ends. */
@@ -23,7 +29,7 @@ export interface RunningJob {
 }
 
 /** Runs a background job on its own timer: never overlapping itself, timed and counted, failures logged, stopped on shutdown. */
-export function startJob(spec: JobSpec, deps: { logger: Logger; metrics: Metrics }): RunningJob {
+export function startJob(spec: JobSpec, deps: JobDeps): RunningJob {
   let running: Promise<void> | null = null;
   let stopped = false;
   let again = false;

@@ -230,6 +230,9 @@ export function createSignalFollower(db: Db, options: { now: () => number; watch
     return more;
   };
 
+  // Made once: a step runs several times a second on the thread that answers beacons.
+  const workInTransaction = db.transaction(work);
+
   /**
    * One step. The write lock is tried, never waited for: this runs on the thread that answers
    * beacons, and the writer thread holds the lock for a batch's commit. Busy means try again soon.
@@ -240,7 +243,7 @@ export function createSignalFollower(db: Db, options: { now: () => number; watch
     const patience = db.pragma('busy_timeout', { simple: true }) as number;
     db.pragma('busy_timeout = 0');
     try {
-      return db.transaction(work).immediate() ? 'more' : 'done';
+      return workInTransaction.immediate() ? 'more' : 'done';
     } catch (error) {
       if (error instanceof SqliteError && error.code === 'SQLITE_BUSY') return 'busy';
       throw error;

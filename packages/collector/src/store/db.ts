@@ -53,25 +53,6 @@ export function disableAutocheckpoint(db: Db): void {
   db.pragma('wal_autocheckpoint = 0');
 }
 
-/**
- * Runs fn in an IMMEDIATE transaction only if the write lock is free now; false, with nothing
- * done, while another connection holds it. For writes on the thread that answers beacons,
- * which must never sit out busy_timeout while the writer thread commits a batch.
- */
-export function writeIfFree(db: Db, fn: () => void): boolean {
-  const patience = db.pragma('busy_timeout', { simple: true }) as number;
-  db.pragma('busy_timeout = 0');
-  try {
-    db.transaction(fn).immediate();
-    return true;
-  } catch (error) {
-    if (error instanceof Database.SqliteError && error.code === 'SQLITE_BUSY') return false;
-    throw error;
-  } finally {
-    db.pragma(`busy_timeout = ${patience}`);
-  }
-}
-
 /** Throws unless the database answers a query (the health check). */
 export function pingDatabase(db: Db): void {
   db.prepare('SELECT 1').get();

@@ -166,39 +166,50 @@ export type AttemptRecord =
   | { status: 'pending'; nextAttemptAt: number; statusCode: number | null; error: string }
   | { status: 'failed'; statusCode: number | null; error: string };
 
+export interface AttemptInput {
+  id: string;
+  now: number;
+  statusCode: number | null;
+  record: AttemptRecord;
+  endpoint?: { id: string; disableReason: string | null };
+}
+
 /**
- * One attempt's result, in one short transaction with its endpoint's health: a success
+ * Attempts' results, in one short transaction, each with its endpoint's health: a success
  * ends a failure streak; a failure starts one, or turns the endpoint off with the reason.
+ * The sender records every answer that came in the same turn together, so the write lock
+ * is taken once for many.
  */
-export function recordAttempt(
-  db: Db,
-  input: { id: string; now: number; statusCode: number | null; record: AttemptRecord; endpoint?: { id: string; disableReason: string | null } },
-): void {
-  const { id, now, record } = input;
+export function recordAttempts(db: Db, attempts: readonly AttemptInput[]): void {
   db.transaction(() => {
-    if (record.status === 'delivered') {
-      prepared(
-        db,
-        `UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, last_attempt_at = ?, last_status_code = ?, last_error = NULL, delivered_at = ?, next_attempt_at = NULL WHERE id = ?`,
-      ).run(now, input.statusCode, now, id);
-      if (input.endpoint) prepared(db, 'UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ?').run(input.endpoint.id);
-      return;
-    }
+    for (const attempt of attempts) applyAttempt(db, attempt);
+  })();
+}
+
+function applyAttempt(db: Db, input: AttemptInput): void {
+  const { id, now, record } = input;
+  if (record.status === 'delivered') {
     prepared(
       db,
-      `UPDATE deliveries SET status = ?, attempts = attempts + 1, last_attempt_at = ?, last_status_code = ?, last_error = ?, next_attempt_at = ? WHERE id = ?`,
-    ).run(record.status, now, record.statusCode, record.error.slice(0, 500), record.status === 'pending' ? record.nextAttemptAt : null, id);
-    if (input.endpoint) {
-      prepared(db, 'UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, ?) WHERE id = ?').run(now, input.endpoint.id);
-      if (input.endpoint.disableReason !== null) {
-        prepared(db, 'UPDATE webhook_endpoints SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ? AND enabled = 1').run(
-          input.endpoint.disableReason,
-          now,
-          input.endpoint.id,
-        );
-      }
+      `UPDATE deliveries SET status = 'delivered', attempts = attempts + 1, last_attempt_at = ?, last_status_code = ?, last_error = NULL, delivered_at = ?, next_attempt_at = NULL WHERE id = ?`,
+    ).run(now, input.statusCode, now, id);
+    if (input.endpoint) prepared(db, 'UPDATE webhook_endpoints SET failing_since = NULL WHERE id = ?').run(input.endpoint.id);
+    return;
+  }
+  prepared(
+    db,
+    `UPDATE deliveries SET status = ?, attempts = attempts + 1, last_attempt_at = ?, last_status_code = ?, last_error = ?, next_attempt_at = ? WHERE id = ?`,
+  ).run(record.status, now, record.statusCode, record.error.slice(0, 500), record.status === 'pending' ? record.nextAttemptAt : null, id);
+  if (input.endpoint) {
+    prepared(db, 'UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, ?) WHERE id = ?').run(now, input.endpoint.id);
+    if (input.endpoint.disableReason !== null) {
+      prepared(db, 'UPDATE webhook_endpoints SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ? AND enabled = 1').run(
+        input.endpoint.disableReason,
+        now,
+        input.endpoint.id,
+      );
     }
-  })();
+  }
 }
 
 /** The Slack incoming-webhook URL the site's alerts go to now, or null. */
