@@ -8,18 +8,14 @@ import { callerOf, type Endpoint } from './endpoint.js';
 import { companyDetailModel, companyModel, errorModel, paginationModel } from './models.js';
 import { sendListPage } from './list-response.js';
 import { iso, renderCompany, renderContact, renderPageView } from './render.js';
-import { booleanParam, cursorParam, idParam, intParam, isoTime, noQuery, pagingOf, pagingParams, parseQuery } from './schemas.js';
+import { booleanParam, cursorParam, searchParam, idParam, intParam, isoTime, noQuery, pagingOf, pagingParams, parseQuery } from './schemas.js';
 
 export const companyListQuery = z.strictObject({
   ...pagingParams,
   min_score: intParam('min_score', 0, 100).optional().describe('Only companies with at least this lead score (0-100)'),
-  q: z
-    .string()
-    .trim()
-    .min(1, 'q must not be empty')
-    .max(100, 'q must be at most 100 characters')
-    .optional()
-    .describe('Words that begin words of the company name or domain, in any order, ignoring case and accents: acme, "acme corp" and acme.com find Acme Corp (acme.com)'),
+  q: searchParam(
+    'Words that begin words of the company name or domain, in any order, ignoring case and accents: acme, "acme corp" and acme.com find Acme Corp (acme.com)',
+  ),
   industry: z.string().max(100, 'industry must be at most 100 characters').optional().describe('Exact industry, case-insensitive'),
   country: z
     .string()

@@ -6,18 +6,12 @@ import { callerOf, type Endpoint } from './endpoint.js';
 import { contactModel, errorModel, paginationModel } from './models.js';
 import { sendListPage } from './list-response.js';
 import { renderContact } from './render.js';
-import { cursorParam, idParam, noQuery, pagingOf, pagingParams, parseQuery } from './schemas.js';
+import { cursorParam, idParam, searchParam, noQuery, pagingOf, pagingParams, parseQuery } from './schemas.js';
 
 export const contactListQuery = z.strictObject({
   ...pagingParams,
   company_domain: z.string().max(300, 'company_domain must be at most 300 characters').optional().describe('Only contacts of this company domain'),
-  q: z
-    .string()
-    .trim()
-    .min(1, 'q must not be empty')
-    .max(100, 'q must be at most 100 characters')
-    .optional()
-    .describe('Words that each start a word of the email, first name or last name (case- and accent-insensitive); `sarah ch` finds Sarah Chen'),
+  q: searchParam('Words that each start a word of the email, first name or last name (case- and accent-insensitive); `sarah ch` finds Sarah Chen'),
   source: z.enum(['identify', 'ingest', 'webhook'], { error: 'source must be one of identify, ingest, webhook' }).optional().describe('How the contact became known'),
   cursor: cursorParam,
 });

@@ -27,6 +27,11 @@ export const pagingParams = {
 };
 
 /** Keyset paging, an extension of the documented paging; listed last among a list's parameters. */
+/** ?q= of the lists that search words (text-search.ts): one to a hundred characters. */
+export function searchParam(description: string) {
+  return z.string().trim().min(1, 'q must not be empty').max(100, 'q must be at most 100 characters').optional().describe(description);
+}
+
 export const cursorParam = z
   .string()
   .max(1_000, 'cursor must be a pagination.nextCursor value')
