@@ -127,8 +127,11 @@ export function createApiApp(ctx: AppContext): Express {
     if (httpError.status === 500) ctx.logger.error({ err: error }, 'unhandled API error');
     // A client's mistake is logged once, by request-log.ts, with the message it was answered with.
     else res.locals.errorMessage = httpError.message;
+    // An answer already written whole (refuseTooLarge's 413, before body-parser's own limit error)
+    // stands: destroying its socket now could reset the connection before the client reads it.
+    // One cut off midway cannot be finished: its connection is closed.
     if (res.headersSent) {
-      res.destroy();
+      if (!res.writableEnded) res.destroy();
       return;
     }
     res.status(httpError.status).set(httpError.headers).json(httpError.toBody());

@@ -2,6 +2,7 @@ import express, { type Express, type NextFunction, type Request, type RequestHan
 import type { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { methodNotAllowed, payloadTooLarge, tooManyRequests } from '../errors.js';
+import { lingerOnClose } from '../http/linger.js';
 import { jsonBodyProblem } from '../http/json-limits.js';
 import { findActiveApiKey, touchApiKey, type Permission } from '../store/api-keys.js';
 import { authenticateKey, keyFromHeaders, requirePermission, type Caller } from './auth.js';
@@ -137,6 +138,7 @@ function refuseTooLarge(limitBytes: number): RequestHandler {
       if (res.headersSent) return;
       const error = payloadTooLarge(limitBytes);
       res.locals.errorMessage = error.message;
+      lingerOnClose(req.socket);
       // Connection: close makes Node close the socket once this is written, which stops the reading;
       // body-parser's own 413 then finds the answer sent and goes no further.
       res.status(error.status).set(error.headers).json(error.toBody());

@@ -1,33 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
 import { HttpError, badRequest, payloadTooLarge, requestTimeout } from '../errors.js';
+import { lingerOnClose } from './linger.js';
 
-/** How long a refused sender may go on sending, unread, after its answer: enough to read the answer. */
-const LINGER_MS = 2_000;
-
-/**
- * Closes the connection of a refused body gently. Node ends a `Connection: close` answer with
- * socket.destroySoon(), which closes the socket while the sender's unread bytes sit in it: the
- * kernel then resets the connection, and a sender still uploading loses the 413 it was sent
- * before reading it. Instead: end our side, discard what still arrives, close when the sender
- * does or after LINGER_MS.
- */
-function lingerOnClose(socket: Socket): void {
-  socket.destroySoon = function (this: Socket) {
-    if (this.writable) this.end();
-    this.on('data', () => undefined);
-    this.resume();
-    this.once('end', () => this.destroy());
-    setTimeout(() => this.destroy(), LINGER_MS).unref();
-  };
-}
-
-/**
- * Reads a request body of at most limitBytes within timeoutMs and calls `done` once.
- * Content-Length is trusted to refuse early only when no Transfer-Encoding is present;
- * otherwise the bytes are counted while reading, so a lying or chunked sender cannot get
- * past it. A refusal (413, 408) carries Connection: close, so the rest is never read.
- */
 export function readBody(req: IncomingMessage, limitBytes: number, timeoutMs: number, done: (error: HttpError | null, body: string | null) => void): void {
   const declared = req.headers['content-length'];
   if (declared !== undefined && req.headers['transfer-encoding'] === undefined && Number(declared) > limitBytes) {
