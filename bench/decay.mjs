@@ -14,12 +14,15 @@
 //
 //   npm run build && node bench/decay.mjs
 //
+// The check runs as in the writer thread: this thread holds the write connection and, with a
+// build that has jobs/score-check-thread.js, the check reads and scores on a thread of its
+// own and sends its writes here; an older build checks on this thread (createRescorer).
+//
 // Environment: BENCH_DECAY_SIZES (100000,1000000), BENCH_RUNS (3), BENCH_FLOOD_SECONDS
 // (30 at most; 0 skips the floods), BENCH_FLOOD_PAIRS (3), BENCH_DIST (the collector's
-// dist folder, to measure another build: the bench only uses createRescorer, rescore and
-// refreshStale).
+// dist folder, to measure another build).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +40,17 @@ const { createSite } = await import(join(dist, 'store/sites.js'));
 const { createRescorer } = await import(join(dist, 'score/rescore.js'));
 const { startCheckpointer } = await import(join(dist, 'intake/checkpointer.js'));
 const { scoreCompany, defaultScoringModel } = await import(join(dist, 'score/model.js'));
+const checkThread = existsSync(join(dist, 'jobs/score-check-thread.js')) ? await import(join(dist, 'jobs/score-check-thread.js')) : null;
+
+/** This thread's CPU time and time waiting for a core, in ms (Linux schedstat), or null. */
+function threadTimes() {
+  try {
+    const [run, wait] = readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ').map(Number);
+    return { cpu: run / 1e6, wait: wait / 1e6 };
+  } catch {
+    return null;
+  }
+}
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
@@ -102,21 +116,21 @@ function buildSite(count, seenBy) {
  * which it wrote the database file is counted apart, since the two then competed for a
  * core and the disk.
  */
-async function timedCheck(rescorer, path) {
-  const longest = { ms: 0, cpuMs: 0 };
-  const longestWithoutCheckpoint = { ms: 0, cpuMs: 0 };
+async function timedCheck(refresh, path) {
+  const longest = { ms: 0, cpuMs: 0, waitMs: 0 };
+  const longestWithoutCheckpoint = { ms: 0, cpuMs: 0, waitMs: 0 };
   let over50 = 0;
   let checkpoints = 0;
   let probing = true;
   const started = performance.now();
   let last = started;
-  let lastCpu = process.cpuUsage();
+  let lastCpu = threadTimes();
   let lastWritten = statSync(path).mtimeMs;
   const measure = () => {
     const t = performance.now();
-    const cpu = process.cpuUsage();
+    const cpu = threadTimes();
     const written = statSync(path).mtimeMs;
-    const gap = { ms: t - last, cpuMs: (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000 };
+    const gap = { ms: t - last, cpuMs: cpu ? cpu.cpu - lastCpu.cpu : NaN, waitMs: cpu ? cpu.wait - lastCpu.wait : NaN };
     if (gap.ms > 50) over50++;
     if (gap.ms > longest.ms) Object.assign(longest, gap);
     if (written !== lastWritten) checkpoints++;
@@ -131,7 +145,7 @@ async function timedCheck(rescorer, path) {
     setImmediate(probe);
   };
   setImmediate(probe);
-  const examined = await rescorer.refreshStale();
+  const examined = await refresh();
   measure();
   probing = false;
   return { ms: performance.now() - started, longestHold: longest, longestHoldWithoutCheckpoint: longestWithoutCheckpoint, holdsOver50Ms: over50, checkpoints, examined };
@@ -186,7 +200,10 @@ async function measureSize(count) {
   for (let i = 0; i < ids.length; i += 10_000) rescorer.rescore(ids.slice(i, i + 10_000));
   const firstScoreMs = performance.now() - t1;
 
-  const check = async () => ({ ...(await timedCheck(rescorer, path)), rewritten: rewritten.get(site.id, clock) });
+  // As the writer thread runs it: reads and scoring on the check's thread, writes here.
+  const checks = checkThread ? checkThread.startScoreChecks(path, db, () => clock) : null;
+  const refresh = () => (checks ? checks.refresh(clock) : rescorer.refreshStale());
+  const check = async () => ({ ...(await timedCheck(refresh, path)), rewritten: rewritten.get(site.id, clock) });
   // A build with due times (migration 008) reads every company once after the upgrade, as
   // it left a collector's data: scores without due times, and a row without a model for the
   // site. The first check measures that; before it, the first check is as any other.
@@ -205,6 +222,7 @@ async function measureSize(count) {
   clock += DAY;
   const dayOn = await check();
   const checked = checkAgainstModel(db, site.id, clock);
+  await checks?.close();
   await checkpointer.close();
   db.close();
   return { dir, path, site, companies: count, buildMs, firstScoreMs, upgraded, first, fiveMinutes, dayOn, checked };
@@ -324,7 +342,7 @@ for (const r of results) {
   const upgradedLabel = r.upgraded ? 'first check after the upgrade (every company once)' : 'first check after every company was scored';
   const size = fmt(r.companies);
   const five = r.fiveMinutes;
-  const hold = (h) => `${fmt(h.ms)} ms (CPU ${fmt(h.cpuMs)})`;
+  const hold = (h) => `${fmt(h.ms)} ms (CPU ${fmt(h.cpuMs)}, waiting for a core ${fmt(h.waitMs)})`;
   const longest = (list, pick) => pick(list.reduce((a, b) => (pick(b).ms > pick(a).ms ? b : a)));
   const cells = (list) => [
     hold(longest(list, (c) => c.longestHold)),
@@ -348,7 +366,7 @@ console.log(
       'companies',
       'decay check',
       'total',
-      'longest hold of the writer (its CPU)',
+      'longest hold of the writer (its thread CPU, and its wait for a core)',
       'longest hold with no checkpointer write in it; gaps with one',
       'holds over 50 ms',
       'companies read',

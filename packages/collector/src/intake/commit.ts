@@ -240,5 +240,13 @@ export function createBatchCommit(db: Db, onError?: (error: unknown) => void) {
   const commitBatch = (batch: CommitRequestBatch, now: number): { results: CommitResult[] | null; summary: CommitSummary } =>
     batch.ranges ? { results: null, summary: commitLogged(batch.ranges, now) } : commitRecordsNow(batch.records, now);
 
-  return { commitBatch, refreshStale };
+  return {
+    commitBatch,
+    refreshStale,
+    /** The collector's clock as the last batch or refresh carried it (the score-check thread scores at it). */
+    clock: () => clock,
+    setClock: (now: number) => {
+      clock = now;
+    },
+  };
 }

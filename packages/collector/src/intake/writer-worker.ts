@@ -4,6 +4,7 @@ import { createBatchCommit, describeError } from './commit.js';
 import { lowerThreadPriority } from '../thread-priority.js';
 import type { CommitRequest, FollowRequest, RefreshRequest, WorkerReply } from './worker-committer.js';
 import { followInsights } from '../jobs/insight-rollups.js';
+import { startScoreChecks } from '../jobs/score-check-thread.js';
 
 /**
  * The batch writer's thread: its own connection commits the batches the main
@@ -23,23 +24,32 @@ let error: string | null = null;
 const writer = createBatchCommit(db, (e) => {
   error = describeError(e);
 });
+// The decay check reads on a thread of its own and sends its writes here.
+const checks = startScoreChecks(path, db, () => writer.clock());
 const port = parentPort!;
 const reply = (message: WorkerReply) => port.postMessage(message);
 
+const closeDatabase = () => {
+  try {
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } catch {
+    // A reader still holds the WAL: the next start checkpoints it.
+  }
+  db.close();
+};
+
 port.on('message', (message: CommitRequest | RefreshRequest | FollowRequest | { type: 'close' }) => {
   if (message.type === 'close') {
-    try {
-      db.pragma('wal_checkpoint(TRUNCATE)');
-    } catch {
-      // A reader still holds the WAL: the next start checkpoints it.
-    }
-    db.close();
-    reply({ type: 'closed' });
+    void checks.close().then(() => {
+      closeDatabase();
+      reply({ type: 'closed' });
+    });
     return;
   }
   if (message.type === 'refresh') {
-    // Slices yield to the event loop, so batches arriving meanwhile are committed between them.
-    writer.refreshStale(message.now).then(
+    // Chunks' writes arrive as messages, so batches arriving meanwhile are committed between them.
+    writer.setClock(message.now);
+    checks.refresh(message.now).then(
       (count) => reply({ type: 'refreshed', id: message.id, count, error: null }),
       (e: unknown) => reply({ type: 'refreshed', id: message.id, count: 0, error: describeError(e) }),
     );

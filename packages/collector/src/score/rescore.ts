@@ -4,6 +4,7 @@ import type { Db } from '../store/db.js';
 import { listWatchedDomains, watchListVersion } from '../store/watch-list.js';
 import {
   companyPaths,
+  guardOf,
   listDueCompanies,
   listSiteCompanyPage,
   listSiteScoreChecks,
@@ -13,8 +14,11 @@ import {
   saveCompanyScores,
   siteSettingsJson,
   type CompanyScoreInput,
+  type CompanyScoreDue,
   type CompanyScoreWrite,
   type DueCursor,
+  type ScorePlan,
+  type SiteScoreCheck,
 } from '../store/company-scores.js';
 import { compileModel } from './compile.js';
 import { Digest } from './digest.js';
@@ -55,6 +59,18 @@ export function scoreDueAt(base: number, lastSeenMs: number, total: number, rece
   return Number.isFinite(crossing) ? Math.floor(crossing) - 1_000 : null;
 }
 
+/**
+ * Where a check's results go when another thread holds the write lock (jobs/score-check-thread.ts):
+ * the check reads and scores on its own connection, and the writer stores each plan with a
+ * guard, so only the writes, never the reads, run between its batches.
+ */
+export interface ScoreSink {
+  /** Stores a chunk's writes, each only if the company's facts are still those it was scored from. */
+  save(plan: ScorePlan): Promise<void>;
+  /** Records that each site's scores held at `checkedAt` (recordScoreChecks). */
+  record(checks: SiteScoreCheck[], checkedAt: number): Promise<void>;
+}
+
 export interface Rescorer {
   /** Rescores these companies now, in one transaction; returns how many were scored. */
   rescore(companyIds: Iterable<string>): number;
@@ -91,7 +107,14 @@ interface SiteModel {
  */
 export function createRescorer(
   db: Db,
-  options: { now: () => number; watchedDomain?: (siteId: string, domain: string) => string | null; sliceSize?: number; chunkMs?: number },
+  options: {
+    now: () => number;
+    watchedDomain?: (siteId: string, domain: string) => string | null;
+    sliceSize?: number;
+    chunkMs?: number;
+    /** The check's writes go here instead of to `db` (which then only reads). */
+    sink?: ScoreSink;
+  },
 ): Rescorer {
   // Settings are read on every call so a change applies to the next rescore; the merged model
   // is kept while its text is the same, so its compiled patterns and path cache stay warm.
@@ -137,12 +160,13 @@ export function createRescorer(
    * It also stops between steps once past `until` (performance.now()), and says how many
    * of the keys, in their order, it got through.
    */
-  const rescoreNow = (keys: readonly string[] | readonly number[], checking: boolean, until: number): { read: number; through: number } => {
+  const rescoreNow = (keys: readonly string[] | readonly number[], checking: boolean, until: number, plan: ScorePlan | null): { read: number; through: number } => {
     const now = options.now();
+    if (plan) plan.scoredAt = now;
     const step = checking ? CHECK_STEP : LOAD_BATCH;
     const fresh = new Set<string>();
     const writes: CompanyScoreWrite[] = [];
-    const dues: Array<{ rowid: number; due: number | null }> = [];
+    const dues: CompanyScoreDue[] = [];
     let count = 0;
     for (let i = 0; i < keys.length; i += step) {
       if (i > 0 && performance.now() > until) return { read: count, through: i };
@@ -157,7 +181,7 @@ export function createRescorer(
           const total = decayedTotal(input.scoreBase, lastSeenMs, now, site.model.recency);
           if (total === input.leadScore) {
             const due = scoreDueAt(input.scoreBase, lastSeenMs, total, site.model.recency);
-            if (due !== input.scoreDue) dues.push({ rowid: input.rowid, due });
+            if (due !== input.scoreDue) dues.push({ rowid: input.rowid, due, read: plan ? guardOf(input) : undefined });
             continue;
           }
         }
@@ -178,10 +202,24 @@ export function createRescorer(
           now,
         );
         const due = scoreDueAt(base, lastSeenMs, breakdown.total, site.model.recency);
-        writes.push({ rowid: input.rowid, score: breakdown.total, breakdown: JSON.stringify(breakdown), inputs, base, due, watchedDomain: watched });
+        writes.push({
+          rowid: input.rowid,
+          score: breakdown.total,
+          breakdown: JSON.stringify(breakdown),
+          inputs,
+          base,
+          due,
+          watchedDomain: watched,
+          read: plan ? guardOf(input) : undefined,
+        });
       }
-      saveCompanyScores(db, writes, now);
-      saveCompanyScoreDues(db, dues);
+      if (plan) {
+        plan.writes.push(...writes);
+        plan.dues.push(...dues);
+      } else {
+        saveCompanyScores(db, writes, now);
+        saveCompanyScoreDues(db, dues);
+      }
       writes.length = 0;
       dues.length = 0;
     }
@@ -192,14 +230,14 @@ export function createRescorer(
     watchList?.refresh();
     try {
       // Deferred: most checks change nothing and never take the write lock.
-      return db.transaction(rescoreNow)(keys, checking, until);
+      return db.transaction(rescoreNow)(keys, checking, until, null);
     } catch (error) {
       // Another connection (the writer thread, the insight follower) committed between our
       // reads and our first write, or held the write lock when we wanted it (a read that
       // upgrades does not wait for it); holding the write lock from the start, the retry
       // waits for it and cannot lose that race.
       if (!(error instanceof SqliteError) || (error.code !== 'SQLITE_BUSY_SNAPSHOT' && error.code !== 'SQLITE_BUSY')) throw error;
-      return db.transaction(rescoreNow).immediate(keys, checking, until);
+      return db.transaction(rescoreNow).immediate(keys, checking, until, null);
     }
   };
 
@@ -207,8 +245,23 @@ export function createRescorer(
 
   const sliceSize = options.sliceSize ?? CHECK_SLICE;
   const chunkMs = options.chunkMs ?? CHECK_CHUNK_MS;
-  /** One chunk of the check: as many of these companies as fit its time, in order. */
-  const checkChunk = (rowids: readonly number[]) => rescoreKeys(rowids, true, performance.now() + chunkMs);
+  const sink = options.sink;
+  /**
+   * One chunk of the check: as many of these companies as fit its time, in order. With a
+   * sink, read on one snapshot here and stored by the writer, which waits for nothing but
+   * its own writes; else read and written here in one transaction.
+   */
+  const checkChunk = async (rowids: readonly number[]): Promise<{ read: number; through: number }> => {
+    if (!sink) return rescoreKeys(rowids, true, performance.now() + chunkMs);
+    watchList?.refresh();
+    const plan: ScorePlan = { writes: [], dues: [], scoredAt: 0 };
+    const chunk = db.transaction(rescoreNow)(rowids, true, performance.now() + chunkMs, plan);
+    // In rowid order, as saveCompanyScores writes: each page is rewritten once, front to back.
+    plan.writes.sort((a, b) => a.rowid - b.rowid);
+    plan.dues.sort((a, b) => a.rowid - b.rowid);
+    if (plan.writes.length > 0 || plan.dues.length > 0) await sink.save(plan);
+    return chunk;
+  };
   // Between chunks, batches waiting to commit go first.
   const yieldToBatches = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -227,7 +280,7 @@ export function createRescorer(
         for (let domain = ''; ;) {
           const page = listSiteCompanyPage(db, siteId, domain, sliceSize);
           if (page.length === 0) break;
-          const chunk = checkChunk(page.map((c) => c.rowid));
+          const chunk = await checkChunk(page.map((c) => c.rowid));
           read += chunk.read;
           domain = page[chunk.through - 1]!.domain;
           await yieldToBatches();
@@ -243,13 +296,14 @@ export function createRescorer(
     for (;;) {
       const due = listDueCompanies(db, options.now(), after, sliceSize);
       if (due.length === 0) break;
-      const chunk = checkChunk(due.map((c) => c.rowid));
+      const chunk = await checkChunk(due.map((c) => c.rowid));
       read += chunk.read;
       after = due[chunk.through - 1]!;
       await yieldToBatches();
       if (!db.open) return read;
     }
-    recordScoreChecks(db, checked, startedAt);
+    if (sink) await sink.record(checked, startedAt);
+    else recordScoreChecks(db, checked, startedAt);
     return read;
   };
 

@@ -124,6 +124,29 @@ export interface CompanyScoreWrite {
   due: number | null;
   /** The watch-list entry that covers the company (its domain or a parent), or null (migration 016). */
   watchedDomain: string | null;
+  /** What the score was computed from, when another connection read it (a ScorePlan's guard). */
+  read?: ScoreGuard | undefined;
+}
+
+/** A due time moved while the stored score still holds; `read` as in CompanyScoreWrite. */
+export interface CompanyScoreDue {
+  rowid: number;
+  due: number | null;
+  read?: ScoreGuard | undefined;
+}
+
+/** A decay check's chunk, read and scored on one connection, to be stored by the writer's (saveScorePlan). */
+export interface ScorePlan {
+  writes: CompanyScoreWrite[];
+  dues: CompanyScoreDue[];
+  /** The clock the breakdowns were computed at. */
+  scoredAt: number;
+}
+
+/** A site whose companies were all checked against `model` (recordScoreChecks). */
+export interface SiteScoreCheck {
+  siteId: string;
+  model: string;
 }
 
 /**
@@ -145,6 +168,61 @@ export function saveCompanyScoreDues(db: Db, dues: Array<{ rowid: number; due: n
   const update = prepared<[number | null, number]>(db, 'UPDATE companies SET score_due = ? WHERE rowid = ?');
   dues.sort((a, b) => a.rowid - b.rowid);
   for (const { rowid, due } of dues) update.run(due, rowid);
+}
+
+// The facts migration 008's trigger watches, and the digest a rescore by id writes: when any
+// differs from what the plan read, the plan's score is stale and the company stays due.
+const unchangedSince = `page_views = @pageViews AND engaged_ms = @engagedMs AND visitor_count = @visitors AND sessions = @sessions
+  AND last_seen IS @lastSeen AND industry IS @industry AND size IS @size AND country IS @country AND score_inputs IS @scoreInputs`;
+
+/** What a plan's score was computed from: the row is written only while these still hold. */
+export type ScoreGuard = Pick<CompanyScoreInput, 'pageViews' | 'engagedMs' | 'visitors' | 'sessions' | 'lastSeen' | 'industry' | 'size' | 'country' | 'scoreInputs'>;
+export const guardOf = (read: CompanyScoreInput): ScoreGuard => ({
+  pageViews: read.pageViews,
+  engagedMs: read.engagedMs,
+  visitors: read.visitors,
+  sessions: read.sessions,
+  lastSeen: read.lastSeen,
+  industry: read.industry,
+  size: read.size,
+  country: read.country,
+  scoreInputs: read.scoreInputs,
+});
+
+/**
+ * Stores `count` of a plan's writes and dues from `from` on, in rowid order (the writes, then
+ * the dues), each only where the company is unchanged since the plan read it: a company a batch
+ * changed meanwhile was made due by the trigger and is scored again by the next check. Returns
+ * how many rows were left as they were.
+ */
+export function saveScorePlan(db: Db, plan: ScorePlan, from: number, count: number): number {
+  const score = prepared<[Record<string, unknown>]>(
+    db,
+    `UPDATE companies SET lead_score = @score, score_breakdown = @breakdown, score_inputs = @inputs, score_base = @base, scored_at = @scoredAt,
+       score_due = @due, watched_domain = @watchedDomain WHERE rowid = @rowid AND ${unchangedSince}`,
+  );
+  const due = prepared<[Record<string, unknown>]>(db, `UPDATE companies SET score_due = @due WHERE rowid = @rowid AND ${unchangedSince}`);
+  let skipped = 0;
+  const end = Math.min(from + count, plan.writes.length + plan.dues.length);
+  for (let i = from; i < end; i++) {
+    const write = plan.writes[i];
+    const changes =
+      write !== undefined
+        ? score.run({
+            ...write.read!,
+            score: write.score,
+            breakdown: write.breakdown,
+            inputs: write.inputs,
+            base: write.base,
+            scoredAt: plan.scoredAt,
+            due: write.due,
+            watchedDomain: write.watchedDomain,
+            rowid: write.rowid,
+          }).changes
+        : due.run({ ...plan.dues[i - plan.writes.length]!.read!, due: plan.dues[i - plan.writes.length]!.due, rowid: plan.dues[i - plan.writes.length]!.rowid }).changes;
+    if (changes === 0) skipped++;
+  }
+  return skipped;
 }
 
 /** A place in the due order: companies come by when they are due, ties by rowid. */
@@ -204,7 +282,7 @@ export function listSiteScoreChecks(db: Db): Array<{ siteId: string; model: stri
  * Every lead score of each site held at `checkedAt`, and its companies were all checked
  * against `model`. A site deleted since it was listed is left out.
  */
-export function recordScoreChecks(db: Db, checks: ReadonlyArray<{ siteId: string; model: string }>, checkedAt: number): void {
+export function recordScoreChecks(db: Db, checks: readonly SiteScoreCheck[], checkedAt: number): void {
   const upsert = prepared<[number, string, string]>(
     db,
     `INSERT INTO score_checks (site_id, checked_at, model) SELECT id, ?, ? FROM sites WHERE id = ?
