@@ -28,4 +28,6 @@ port.on('message', (message: { type: 'close' }) => {
   clearInterval(timer);
   db.close();
   port.postMessage({ type: 'closed' });
+  // The thread ends once its port is closed: a process that stopped the checkpointer can then exit.
+  port.close();
 });
