@@ -14,11 +14,13 @@ export type FromScoreCheckThread =
   | { type: 'checked'; count: number; error: string | null };
 
 /**
- * The writer stores a plan in transactions of about this long, yielding to batches between
- * them: a plan's companies are written in rowid order, and a row's index entries may be
- * far apart, so a count of rows would not bound the time.
+ * The writer stores a plan in transactions of at most this long and this many rows, yielding
+ * to batches between them. Time, because a row's index entries may be far apart; rows too,
+ * because a commit's WAL writes are what the kernel throttles while the disk is behind, and a
+ * row dirties several pages: a small commit waits little, and batches go between.
  */
 const SAVE_SLICE_MS = 10;
+const SAVE_SLICE_ROWS = 32;
 
 export interface ScoreChecks {
   /** Runs a decay check (joining one under way); resolves with how many companies it read. */
@@ -53,11 +55,12 @@ export function startScoreChecks(path: string, db: Db, clock: () => number): Sco
     const rows = plan.writes.length + plan.dues.length;
     for (let from = 0; from < rows && db.open;) {
       const until = performance.now() + SAVE_SLICE_MS;
+      const last = Math.min(rows, from + SAVE_SLICE_ROWS);
       db.transaction(() => {
         do {
           saveScorePlan(db, plan, from, 1);
           from++;
-        } while (from < rows && performance.now() < until);
+        } while (from < last && performance.now() < until);
       })();
       if (from < rows) await turn();
     }
