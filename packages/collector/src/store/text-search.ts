@@ -147,7 +147,9 @@ export function collectMatches(db: Db, table: string, params: { match: string; s
 
 /** Comma-separated decimal rowids into an ascending array (the full-text index yields them ascending). */
 export function parseRowids(text: Uint8Array): Float64Array {
-  const out = new Float64Array(text.length === 0 ? 0 : Math.ceil((text.length + 1) / 2));
+  if (text.length === 0) return new Float64Array(0);
+  // Room for one-digit rowids; only the rowids read are kept.
+  const out = new Float64Array(Math.ceil((text.length + 1) / 2));
   let n = 0;
   let value = 0;
   let sorted = true;
@@ -161,7 +163,7 @@ export function parseRowids(text: Uint8Array): Float64Array {
     out[n++] = value;
     value = 0;
   }
-  const rowids = out.subarray(0, text.length === 0 ? 0 : n);
+  const rowids = out.slice(0, n);
   return sorted ? rowids : rowids.sort();
 }
 
