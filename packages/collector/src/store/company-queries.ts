@@ -347,7 +347,7 @@ export function listCompanies(db: Db, siteId: string, filters: CompanyFilters, p
       const sample = sampleMatches(db, 'company_search', params, lastRowid);
       const probeable = answeredByPrefixIndexes(match);
       const segments = probeable && sample.first > SORTED_SEARCH_MAX ? searchSegments(db, 'company_search') : 1;
-      search = pickSearchPlan(sample.estimate, companies(), wanted, probeable, 'kept', segments);
+      search = pickSearchPlan(sample.estimate, companies(), wanted, probeable, true, segments);
       if (search === 'sorted') total = sample.first;
       else if (search === 'kept') total = collectMatches(db, 'company_search', params);
       else total = countCompanies(db, siteId, site, filters, match);

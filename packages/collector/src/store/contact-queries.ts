@@ -118,7 +118,7 @@ export function listContacts(db: Db, siteId: string, filters: ContactFilters, pa
       const sample = sampleMatches(db, 'contact_search', searched, lastRowid);
       const probeable = answeredByPrefixIndexes(match);
       const segments = probeable && sample.first > SORTED_SEARCH_MAX ? searchSegments(db, 'contact_search') : 1;
-      plan = pickSearchPlan(sample.estimate, keptCount(db, siteId, filters), wanted, probeable, 'kept', segments);
+      plan = pickSearchPlan(sample.estimate, keptCount(db, siteId, filters), wanted, probeable, true, segments);
       if (plan === 'sorted') total = sample.first;
       else if (plan === 'kept') total = collectMatches(db, 'contact_search', searched);
       else total = countContacts(db, siteId, filters, from, parts.join(' AND ') + filtered, params);

@@ -50,21 +50,26 @@ export const SORTED_SEARCH_MAX = 1_000;
 export type SearchPlan = 'sorted' | 'walk' | 'kept' | 'probe';
 
 /**
- * A probe seeks in every b-tree of the full-text index: each costs about as much as what
- * collecting PROBE_COST matches adds to counting them (a probe's plan counts them apart).
+ * What each plan's steps cost, relative to one another: per match counted, collected into
+ * memory (kept) or into an IN list, per index entry a walk passes with either, and per probe
+ * and b-tree of the full-text index (a probe seeks in each).
  */
-export const PROBE_COST = 150;
+const costs = { count: 60, collect: 120, inList: 120, keptPass: 300, inPass: 100, probePerSegment: 7_000 };
 
 /**
- * The cheaper plan for `matches` of `rows`, when the page needs the first `wanted` matches in
- * list order: a walk passes about wanted x rows / matches index entries. `collected` is the
- * plan that collects the matches first; `segments`, the full-text index's b-trees.
+ * The cheapest plan for `matches` of `rows`, when the page needs the first `wanted` matches in
+ * list order: a walk passes about wanted x rows / matches index entries. `alone`: the search is
+ * the only filter, so its matches are the total, which a plan counts (kept does while collecting);
+ * otherwise the total is counted apart. `segments`: the full-text index's b-trees.
  */
-export function pickSearchPlan(matches: number, rows: number, wanted: number, probeable: boolean, collected: 'walk' | 'kept' = 'walk', segments = 1): SearchPlan {
+export function pickSearchPlan(matches: number, rows: number, wanted: number, probeable: boolean, alone = false, segments = 1): SearchPlan {
   if (matches <= SORTED_SEARCH_MAX) return 'sorted';
   const passed = (wanted * rows) / Math.max(1, matches);
-  if (probeable && passed * PROBE_COST * (segments + 1) < matches) return 'probe';
-  return collected;
+  const count = alone ? costs.count * matches : 0;
+  const plans: Array<[SearchPlan, number]> = [['walk', count + costs.inList * matches + costs.inPass * passed]];
+  if (alone) plans.push(['kept', costs.collect * matches + costs.keptPass * passed]);
+  if (probeable) plans.push(['probe', count + costs.probePerSegment * (segments + 1) * passed]);
+  return plans.reduce((best, plan) => (plan[1] < best[1] ? plan : best))[0];
 }
 
 // better-sqlite3 binds a JavaScript number as a REAL, and FTS5 answers `MATCH ... AND rowid = <a REAL>`
