@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listCompanies, companySorts, type CompanyFilters } from '../../packages/collector/src/store/company-queries.js';
-import { SORTED_SEARCH_MAX } from '../../packages/collector/src/store/text-search.js';
+import { KEPT_FUNCTION, SORTED_SEARCH_MAX } from '../../packages/collector/src/store/text-search.js';
 import { upsertContact } from '../../packages/collector/src/store/contacts.js';
 import { listContacts, type ContactFilters } from '../../packages/collector/src/store/contact-queries.js';
 import { migrate, type Db } from '../../packages/collector/src/store/db.js';
@@ -205,6 +205,9 @@ describe('the query plans of the list reads', () => {
       expect(reads.some((sql) => collected.test(sql) && !sql.includes(`LIMIT ${SORTED_SEARCH_MAX + 1})`))).toBe(true);
       expect(reads.some((sql) => sql.includes(`FROM ${table} WHERE`) && sql.includes(`LIMIT ${SORTED_SEARCH_MAX + 1})`))).toBe(true);
     }
+    // A search alone with many matches collected once, then kept while walking the list's index.
+    for (const list of ['companies', 'contacts'])
+      expect(reads.some((sql) => sql.includes(`FROM ${list} INDEXED BY`) && sql.includes(`${KEPT_FUNCTION}(rowid)`))).toBe(true);
     expect(reads.some((sql) => sql.includes('UNION ALL') && sql.includes('page_view_rows_company'))).toBe(true);
     expect([...statements].some((sql) => sql.includes('FROM page_view_counts'))).toBe(true);
     const unstated = [...new Set(reads.flatMap(problemsOf))];

@@ -4,7 +4,11 @@ import { afterKeySql, keyFits, keyParams, onSnapshot, pageOf, type KeyShape, typ
 import { prepared } from './prepared.js';
 import {
   answeredByPrefixIndexes,
+  collectMatches,
   pickSearchPlan,
+  sampleMatches,
+  searchKept,
+  searchSegments,
   searchProbe,
   searchRange as textSearchRange,
   searchRowids as textSearchRowids,
@@ -229,6 +233,8 @@ export function companyListSql(filters: CompanyFilters, sort: CompanySort, searc
     where.push(`rowid IN (${searchRowids} LIMIT ${SORTED_SEARCH_MAX + 1})`);
   } else if (search === 'walk') {
     where.push(`rowid IN (${searchRowids})`);
+  } else if (search === 'kept') {
+    where.push(searchKept('rowid'));
   } else if (search === 'probe') {
     where.push(searchProbe('company_search', 'companies.rowid'));
   }
@@ -329,19 +335,36 @@ export function listCompanies(db: Db, siteId: string, filters: CompanyFilters, p
   const after = page.after && keyFits(page.after, companyKeyShape(page.sort)) ? page.after : null;
   const match = filters.q === undefined ? null : textSearchQuery(filters.q);
   return onSnapshot(db, () => {
-    const total = countCompanies(db, siteId, site, filters, match);
     if (filters.q !== undefined && match === null) return { rows: [], total: 0, next: null };
-    if (!after && page.offset >= total) return { rows: [], total, next: null };
+    const wanted = (after ? 0 : page.offset) + page.limit;
+    const companies = () => prepared<[string], number | null>(db, 'SELECT SUM(n) FROM company_score_counts WHERE site_id = ?').pluck(true).get(siteId) ?? 0;
     let search: CompanySearchPlan = 'none';
-    if (match !== null) {
-      // The matches of the search alone, whatever the other filters: what a walk keeps, or a sort reads.
-      const matches = onlyKeys(filters, ['q'])
-        ? total
-        : prepared<[Record<string, unknown>], number>(db, `SELECT COUNT(*) FROM (SELECT 1 FROM company_search WHERE ${searchRange} LIMIT ${SORTED_SEARCH_MAX + 1})`)
-            .pluck(true)
-            .get({ match, site })!;
-      const companies = prepared<[string], number | null>(db, 'SELECT SUM(n) FROM company_score_counts WHERE site_id = ?').pluck(true).get(siteId) ?? 0;
-      search = pickSearchPlan(matches, companies, (after ? 0 : page.offset) + page.limit, answeredByPrefixIndexes(match));
+    let total: number;
+    if (match !== null && onlyKeys(filters, ['q'])) {
+      // A search alone: its matches are the total, counted by whichever pass the plan makes over them.
+      const params = { match, site };
+      const lastRowid = prepared<[], number | null>(db, 'SELECT max(rowid) FROM companies').pluck(true).get() ?? 0;
+      const sample = sampleMatches(db, 'company_search', params, lastRowid);
+      const probeable = answeredByPrefixIndexes(match);
+      const segments = probeable && sample.first > SORTED_SEARCH_MAX ? searchSegments(db, 'company_search') : 1;
+      search = pickSearchPlan(sample.estimate, companies(), wanted, probeable, true, segments);
+      if (search === 'sorted') total = sample.first;
+      else if (search === 'kept') total = collectMatches(db, 'company_search', params);
+      else total = countCompanies(db, siteId, site, filters, match);
+      if (!after && page.offset >= total) return { rows: [], total, next: null };
+    } else {
+      total = countCompanies(db, siteId, site, filters, match);
+      if (!after && page.offset >= total) return { rows: [], total, next: null };
+      if (match !== null) {
+        // The matches of the search alone, whatever the other filters: what a walk keeps, or a sort reads.
+        const matches = prepared<[Record<string, unknown>], number>(
+          db,
+          `SELECT COUNT(*) FROM (SELECT 1 FROM company_search WHERE ${searchRange} LIMIT ${SORTED_SEARCH_MAX + 1})`,
+        )
+          .pluck(true)
+          .get({ match, site })!;
+        search = pickSearchPlan(matches, companies(), wanted, answeredByPrefixIndexes(match));
+      }
     }
     const bound = after ? cursorBound(order, filters, after) : null;
     const where = whereOf(filters, bound?.dropped);

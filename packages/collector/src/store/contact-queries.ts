@@ -5,12 +5,17 @@ import { prepared } from './prepared.js';
 import { deleteContactSignals } from './signals.js';
 import {
   answeredByPrefixIndexes,
+  collectMatches,
   pickSearchPlan,
+  sampleMatches,
+  searchKept,
+  searchSegments,
   searchProbe,
   searchRange as textSearchRange,
   searchRowids as textSearchRowids,
   SORTED_SEARCH_MAX,
   textSearchQuery,
+  type SearchPlan,
 } from './text-search.js';
 
 export interface ContactRow {
@@ -103,24 +108,42 @@ export function listContacts(db: Db, siteId: string, filters: ContactFilters, pa
   const after = page.after && keyFits(page.after, contactKeyShape) ? page.after : null;
   return onSnapshot(db, () => {
     const filtered = match === null ? '' : ` AND rowid IN (${searchRowids})`;
-    const total = countContacts(db, siteId, filters, from, parts.join(' AND ') + filtered, params);
+    const wanted = (after ? 0 : page.offset) + page.limit;
+    let plan: SearchPlan | null = null;
+    let total: number;
+    if (match !== null && filters.companyDomain === undefined && filters.source === undefined) {
+      // A search alone: its matches are the total, counted by whichever pass the plan makes over them (as companies).
+      const searched = { match, site: site! };
+      const lastRowid = prepared<[], number | null>(db, 'SELECT max(rowid) FROM contacts').pluck(true).get() ?? 0;
+      const sample = sampleMatches(db, 'contact_search', searched, lastRowid);
+      const probeable = answeredByPrefixIndexes(match);
+      const segments = probeable && sample.first > SORTED_SEARCH_MAX ? searchSegments(db, 'contact_search') : 1;
+      plan = pickSearchPlan(sample.estimate, keptCount(db, siteId, filters), wanted, probeable, true, segments);
+      if (plan === 'sorted') total = sample.first;
+      else if (plan === 'kept') total = collectMatches(db, 'contact_search', searched);
+      else total = countContacts(db, siteId, filters, from, parts.join(' AND ') + filtered, params);
+    } else {
+      total = countContacts(db, siteId, filters, from, parts.join(' AND ') + filtered, params);
+      if (match !== null && (after || page.offset < total)) {
+        // As companies (pickSearchPlan): few matches are sorted, many are collected or probed while walking the list's index.
+        const matches = prepared<[Record<string, unknown>], number>(
+          db,
+          `SELECT COUNT(*) FROM (SELECT 1 FROM contact_search WHERE ${searchRange} LIMIT ${SORTED_SEARCH_MAX + 1})`,
+        )
+          .pluck(true)
+          .get(params)!;
+        plan = pickSearchPlan(matches, keptCount(db, siteId, filters), wanted, answeredByPrefixIndexes(match));
+      }
+    }
     if (!after && page.offset >= total) return { rows: [], total, next: null };
     const where = [...parts];
     let source = from;
-    if (match !== null) {
-      // As companies (pickSearchPlan): few matches are sorted, many are kept while walking the list's index.
-      const matches =
-        filters.companyDomain === undefined && filters.source === undefined
-          ? total
-          : prepared<[Record<string, unknown>], number>(db, `SELECT COUNT(*) FROM (SELECT 1 FROM contact_search WHERE ${searchRange} LIMIT ${SORTED_SEARCH_MAX + 1})`)
-              .pluck(true)
-              .get(params)!;
-      const plan = pickSearchPlan(matches, keptCount(db, siteId, filters), (after ? 0 : page.offset) + page.limit, answeredByPrefixIndexes(match));
-      if (plan === 'sorted') {
-        source = 'contacts NOT INDEXED';
-        where.push(`rowid IN (${searchRowids} LIMIT ${SORTED_SEARCH_MAX + 1})`);
-      } else where.push(plan === 'probe' ? searchProbe('contact_search', 'contacts.rowid') : `rowid IN (${searchRowids})`);
-    }
+    if (plan === 'sorted') {
+      source = 'contacts NOT INDEXED';
+      where.push(`rowid IN (${searchRowids} LIMIT ${SORTED_SEARCH_MAX + 1})`);
+    } else if (plan === 'probe') where.push(searchProbe('contact_search', 'contacts.rowid'));
+    else if (plan === 'kept') where.push(searchKept('rowid'));
+    else if (plan === 'walk') where.push(`rowid IN (${searchRowids})`);
     if (after) where.push(afterKeySql(['updated_at', 'id'], true));
     const rows = prepared<[Record<string, unknown>], ContactRow>(
       db,
