@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createWorkerCommitter } from '../../packages/collector/src/intake/worker-committer.js';
-import { openDatabase } from '../../packages/collector/src/store/db.js';
+import { checkpointWal, openDatabase, WAL_SIZE_LIMIT } from '../../packages/collector/src/store/db.js';
 
 /** Niceness of each thread of this process, by thread id (Linux /proc). */
 function nicenessByThread(): Map<string, number> {
@@ -56,6 +56,30 @@ describe('WAL checkpoints', () => {
       expect(fileSize()).toBeGreaterThan(before);
     } finally {
       await server.stop();
+    }
+  });
+
+  it('cuts a WAL that grew past its limit back when the next write restarts it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clearview-wal-limit-'));
+    const path = join(dir, 'w.db');
+    const writer = openDatabase(path, { walAutocheckpointPages: 0 });
+    const checkpointer = openDatabase(path, { walAutocheckpointPages: 0 });
+    try {
+      writer.exec('CREATE TABLE blobs (b BLOB)');
+      const insert = writer.prepare('INSERT INTO blobs VALUES (randomblob(1048576))');
+      writer.transaction(() => {
+        for (let i = 0; i < WAL_SIZE_LIMIT / 1048576 + 16; i++) insert.run();
+      })();
+      const walSize = () => statSync(`${path}-wal`).size;
+      expect(walSize()).toBeGreaterThan(WAL_SIZE_LIMIT);
+      // Everything is copied back, so the next write starts the WAL over, and cuts it.
+      checkpointWal(checkpointer);
+      writer.prepare('DELETE FROM blobs WHERE rowid = 1').run();
+      expect(walSize()).toBeLessThanOrEqual(WAL_SIZE_LIMIT);
+    } finally {
+      checkpointer.close();
+      writer.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

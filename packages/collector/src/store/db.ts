@@ -19,6 +19,9 @@ export interface OpenOptions {
   readOnly?: boolean;
 }
 
+/** The bytes a WAL is cut back to when a write restarts it (journal_size_limit). */
+export const WAL_SIZE_LIMIT = 64 * 1024 * 1024;
+
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
   // The database holds personal data: its folder is the collector user's alone (main.ts sets the umask for the files).
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -38,6 +41,10 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   // Keep hot pages of the page_views indexes in memory (negative = KiB).
   db.pragma(`cache_size = -${options.cacheKib ?? 32_000}`);
   db.pragma('temp_store = MEMORY');
+  // A WAL that grew large (a migration, a backlog) is cut back to this when it restarts: a
+  // reused region whose pages left the OS cache is read back from disk before each frame is
+  // written over it, and that read stalls the commit; a short WAL stays cached.
+  db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
   if (options.readOnly) db.pragma('query_only = ON');
   else migrate(db);
   return db;
