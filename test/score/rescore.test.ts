@@ -10,6 +10,7 @@ import { openDatabase, type Db } from '../../packages/collector/src/store/db.js'
 import { getSiteScoringModel, updateSite } from '../../packages/collector/src/store/site-settings.js';
 import { createSite } from '../../packages/collector/src/store/sites.js';
 import { DAY_MS, NOW } from './fixtures.js';
+import { storedFacts } from './stored-facts.js';
 
 interface Row {
   id: string;
@@ -41,27 +42,7 @@ function visit(domain: string, path: string, options: { site?: string; at?: numb
 
 const row = (id: string) => db.prepare('SELECT id, site_id, lead_score, score_breakdown, scored_at FROM companies WHERE id = ?').get(id) as Row;
 
-/** A company's facts for the pure model, read here, independently of the rescorer's loader. */
-function factsOf(id: string) {
-  const c = db.prepare('SELECT * FROM companies WHERE id = ?').get(id) as Record<string, any>;
-  const pathViews = db.prepare('SELECT path, views FROM company_paths WHERE company_id = ? ORDER BY views DESC, path LIMIT 50').all(id) as Array<{
-    path: string;
-    views: number;
-  }>;
-  const facts = {
-    pageViews: c.page_views,
-    engagedSeconds: Math.round(c.engaged_ms / 1000),
-    visitors: c.visitor_count,
-    sessions: c.sessions,
-    lastSeenMs: c.last_seen,
-    pathViews,
-    industry: c.industry,
-    size: c.size,
-    country: c.country,
-    watched: false,
-  };
-  return { facts, model: getSiteScoringModel(db, c.site_id) };
-}
+const factsOf = (id: string) => storedFacts(db, id);
 
 /** The pure model on aggregates read here. */
 function modelSays(id: string, at: number) {

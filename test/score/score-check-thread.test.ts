@@ -8,9 +8,9 @@ import { createRescorer } from '../../packages/collector/src/score/rescore.js';
 import { addCompanyPageView, upsertSeenCompany } from '../../packages/collector/src/store/companies.js';
 import { guardOf, loadCompanyScoreInputs, saveScorePlan, type ScorePlan } from '../../packages/collector/src/store/company-scores.js';
 import { openDatabase, type Db } from '../../packages/collector/src/store/db.js';
-import { getSiteScoringModel } from '../../packages/collector/src/store/site-settings.js';
 import { createSite } from '../../packages/collector/src/store/sites.js';
 import { DAY_MS, NOW } from './fixtures.js';
+import { storedFacts } from './stored-facts.js';
 
 let dir: string;
 let db: Db;
@@ -46,21 +46,8 @@ const stored = (id: string) =>
   };
 
 function modelSays(id: string, at: number) {
-  const c = db.prepare('SELECT * FROM companies WHERE id = ?').get(id) as Record<string, any>;
-  const pathViews = db.prepare('SELECT path, views FROM company_paths WHERE company_id = ? ORDER BY views DESC, path').all(id) as Array<{ path: string; views: number }>;
-  const facts = {
-    pageViews: c.page_views,
-    engagedSeconds: Math.round(c.engaged_ms / 1000),
-    visitors: c.visitor_count,
-    sessions: c.sessions,
-    lastSeenMs: c.last_seen,
-    pathViews,
-    industry: c.industry,
-    size: c.size,
-    country: c.country,
-    watched: false,
-  };
-  return scoreCompany(facts, getSiteScoringModel(db, siteId), at);
+  const { facts, model } = storedFacts(db, id);
+  return scoreCompany(facts, model, at);
 }
 
 describe('the decay check on its own thread', () => {
