@@ -2,6 +2,12 @@ import type { IncomingMessage } from 'node:http';
 import { HttpError, badRequest, payloadTooLarge, requestTimeout } from '../errors.js';
 import { lingerOnClose } from './linger.js';
 
+/**
+ * Reads a request body of at most limitBytes within timeoutMs and calls `done` once.
+ * Content-Length is trusted to refuse early only when no Transfer-Encoding is present;
+ * otherwise the bytes are counted while reading, so a lying or chunked sender cannot get
+ * past it. A refusal (413, 408) carries Connection: close, so the rest is never read.
+ */
 export function readBody(req: IncomingMessage, limitBytes: number, timeoutMs: number, done: (error: HttpError | null, body: string | null) => void): void {
   const declared = req.headers['content-length'];
   if (declared !== undefined && req.headers['transfer-encoding'] === undefined && Number(declared) > limitBytes) {

@@ -19,10 +19,3 @@ export function lingerOnClose(socket: Socket): void {
     setTimeout(() => this.destroy(), LINGER_MS).unref();
   };
 }
-
-/**
- * Reads a request body of at most limitBytes within timeoutMs and calls `done` once.
- * Content-Length is trusted to refuse early only when no Transfer-Encoding is present;
- * otherwise the bytes are counted while reading, so a lying or chunked sender cannot get
- * past it. A refusal (413, 408) carries Connection: close, so the rest is never read.
- */
