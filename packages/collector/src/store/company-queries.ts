@@ -4,11 +4,9 @@ import { afterKeySql, keyFits, keyParams, onSnapshot, pageOf, type KeyShape, typ
 import { prepared } from './prepared.js';
 import {
   answeredByPrefixIndexes,
-  collectMatches,
   pickSearchPlan,
-  sampleMatches,
+  planSearchAlone,
   searchKept,
-  searchSegments,
   searchProbe,
   searchRange as textSearchRange,
   searchRowids as textSearchRowids,
@@ -342,15 +340,9 @@ export function listCompanies(db: Db, siteId: string, filters: CompanyFilters, p
     let total: number;
     if (match !== null && onlyKeys(filters, ['q'])) {
       // A search alone: its matches are the total, counted by whichever pass the plan makes over them.
-      const params = { match, site };
-      const lastRowid = prepared<[], number | null>(db, 'SELECT max(rowid) FROM companies').pluck(true).get() ?? 0;
-      const sample = sampleMatches(db, 'company_search', params, lastRowid);
-      const probeable = answeredByPrefixIndexes(match);
-      const segments = probeable && sample.first > SORTED_SEARCH_MAX ? searchSegments(db, 'company_search') : 1;
-      search = pickSearchPlan(sample.estimate, companies(), wanted, probeable, true, segments);
-      if (search === 'sorted') total = sample.first;
-      else if (search === 'kept') total = collectMatches(db, 'company_search', params);
-      else total = countCompanies(db, siteId, site, filters, match);
+      ({ plan: search, total } = planSearchAlone(db, 'company_search', 'companies', { match, site }, companies(), wanted, () =>
+        countCompanies(db, siteId, site, filters, match),
+      ));
       if (!after && page.offset >= total) return { rows: [], total, next: null };
     } else {
       total = countCompanies(db, siteId, site, filters, match);

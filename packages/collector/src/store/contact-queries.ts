@@ -5,11 +5,9 @@ import { prepared } from './prepared.js';
 import { deleteContactSignals } from './signals.js';
 import {
   answeredByPrefixIndexes,
-  collectMatches,
   pickSearchPlan,
-  sampleMatches,
+  planSearchAlone,
   searchKept,
-  searchSegments,
   searchProbe,
   searchRange as textSearchRange,
   searchRowids as textSearchRowids,
@@ -113,15 +111,9 @@ export function listContacts(db: Db, siteId: string, filters: ContactFilters, pa
     let total: number;
     if (match !== null && filters.companyDomain === undefined && filters.source === undefined) {
       // A search alone: its matches are the total, counted by whichever pass the plan makes over them (as companies).
-      const searched = { match, site: site! };
-      const lastRowid = prepared<[], number | null>(db, 'SELECT max(rowid) FROM contacts').pluck(true).get() ?? 0;
-      const sample = sampleMatches(db, 'contact_search', searched, lastRowid);
-      const probeable = answeredByPrefixIndexes(match);
-      const segments = probeable && sample.first > SORTED_SEARCH_MAX ? searchSegments(db, 'contact_search') : 1;
-      plan = pickSearchPlan(sample.estimate, keptCount(db, siteId, filters), wanted, probeable, true, segments);
-      if (plan === 'sorted') total = sample.first;
-      else if (plan === 'kept') total = collectMatches(db, 'contact_search', searched);
-      else total = countContacts(db, siteId, filters, from, parts.join(' AND ') + filtered, params);
+      ({ plan, total } = planSearchAlone(db, 'contact_search', 'contacts', { match, site: site! }, keptCount(db, siteId, filters), wanted, () =>
+        countContacts(db, siteId, filters, from, parts.join(' AND ') + filtered, params),
+      ));
     } else {
       total = countContacts(db, siteId, filters, from, parts.join(' AND ') + filtered, params);
       if (match !== null && (after || page.offset < total)) {

@@ -100,6 +100,30 @@ export function sampleMatches(db: Db, table: string, params: { match: string; si
   return { first: sample.n, estimate: Math.max(sample.n, Math.round(((sample.n - 1) * (lastRowid - sample.lo)) / Math.max(1, sample.hi - sample.lo))) };
 }
 
+/**
+ * The plan and the exact total of a search that is a list's only filter, whose matches are
+ * the total: counted by whichever pass its plan makes over them (the sample when few, the
+ * collection when kept, else `count`). `rowsTable` numbers the rows the index points at;
+ * `rows` is how many the list holds.
+ */
+export function planSearchAlone(
+  db: Db,
+  table: 'company_search' | 'contact_search',
+  rowsTable: 'companies' | 'contacts',
+  params: { match: string; site: number },
+  rows: number,
+  wanted: number,
+  count: () => number,
+): { plan: SearchPlan; total: number } {
+  const lastRowid = prepared<[], number | null>(db, `SELECT max(rowid) FROM ${rowsTable}`).pluck(true).get() ?? 0;
+  const sample = sampleMatches(db, table, params, lastRowid);
+  const probeable = answeredByPrefixIndexes(params.match);
+  const segments = probeable && sample.first > SORTED_SEARCH_MAX ? searchSegments(db, table) : 1;
+  const plan = pickSearchPlan(sample.estimate, rows, wanted, probeable, true, segments);
+  const total = plan === 'sorted' ? sample.first : plan === 'kept' ? collectMatches(db, table, params) : count();
+  return { plan, total };
+}
+
 /** The rows a `kept` plan keeps: their own rowids ascending, read once per page by the walk's SQL function. */
 interface Kept {
   rowids: Float64Array;
