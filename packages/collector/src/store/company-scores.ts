@@ -206,6 +206,7 @@ export function saveScorePlan(db: Db, plan: ScorePlan, from: number, count: numb
   const end = Math.min(from + count, plan.writes.length + plan.dues.length);
   for (let i = from; i < end; i++) {
     const write = plan.writes[i];
+    const moved = plan.dues[i - plan.writes.length];
     const changes =
       write !== undefined
         ? score.run({
@@ -219,7 +220,7 @@ export function saveScorePlan(db: Db, plan: ScorePlan, from: number, count: numb
             watchedDomain: write.watchedDomain,
             rowid: write.rowid,
           }).changes
-        : due.run({ ...plan.dues[i - plan.writes.length]!.read!, due: plan.dues[i - plan.writes.length]!.due, rowid: plan.dues[i - plan.writes.length]!.rowid }).changes;
+        : due.run({ ...moved!.read!, due: moved!.due, rowid: moved!.rowid }).changes;
     if (changes === 0) skipped++;
   }
   return skipped;
