@@ -116,7 +116,8 @@ function buildSite(count, seenBy) {
  * which it wrote the database file is counted apart, since the two then competed for a
  * core and the disk.
  */
-async function timedCheck(refresh, path) {
+async function timedCheck(refresh, path, lag) {
+  let longestCheckpoint = 0;
   const longest = { ms: 0, cpuMs: 0, waitMs: 0 };
   const longestWithoutCheckpoint = { ms: 0, cpuMs: 0, waitMs: 0 };
   let over50 = 0;
@@ -132,6 +133,7 @@ async function timedCheck(refresh, path) {
     const written = statSync(path).mtimeMs;
     const gap = { ms: t - last, cpuMs: cpu ? cpu.cpu - lastCpu.cpu : NaN, waitMs: cpu ? cpu.wait - lastCpu.wait : NaN };
     if (gap.ms > 50) over50++;
+    if (lag) longestCheckpoint = Math.max(longestCheckpoint, lag.behindMs(performance.timeOrigin + performance.now()));
     if (gap.ms > longest.ms) Object.assign(longest, gap);
     if (written !== lastWritten) checkpoints++;
     else if (gap.ms > longestWithoutCheckpoint.ms) Object.assign(longestWithoutCheckpoint, gap);
@@ -148,7 +150,15 @@ async function timedCheck(refresh, path) {
   const examined = await refresh();
   measure();
   probing = false;
-  return { ms: performance.now() - started, longestHold: longest, longestHoldWithoutCheckpoint: longestWithoutCheckpoint, holdsOver50Ms: over50, checkpoints, examined };
+  return {
+    ms: performance.now() - started,
+    longestHold: longest,
+    longestHoldWithoutCheckpoint: longestWithoutCheckpoint,
+    holdsOver50Ms: over50,
+    checkpoints,
+    examined,
+    longestCheckpointMs: lag ? longestCheckpoint : NaN,
+  };
 }
 
 /** The pure model, on aggregates read here, at each sampled row's own scored_at gives its breakdown, and at `clock` its total. */
@@ -201,9 +211,10 @@ async function measureSize(count) {
   const firstScoreMs = performance.now() - t1;
 
   // As the writer thread runs it: reads and scoring on the check's thread, writes here.
-  const checks = checkThread ? checkThread.startScoreChecks(path, db, () => clock) : null;
+  // A build with checkpoint lag (intake/checkpoint-lag.js) paces the check's writes by it, as the writer thread does.
+  const checks = checkThread ? checkThread.startScoreChecks(path, db, () => clock, checkpointer.lag?.buffer) : null;
   const refresh = () => (checks ? checks.refresh(clock) : rescorer.refreshStale());
-  const check = async () => ({ ...(await timedCheck(refresh, path)), rewritten: rewritten.get(site.id, clock) });
+  const check = async () => ({ ...(await timedCheck(refresh, path, checkpointer.lag)), rewritten: rewritten.get(site.id, clock) });
   // A build with due times (migration 008) reads every company once after the upgrade, as
   // it left a collector's data: scores without due times, and a row without a model for the
   // site. The first check measures that; before it, the first check is as any other.
@@ -348,6 +359,7 @@ for (const r of results) {
     hold(longest(list, (c) => c.longestHold)),
     `${hold(longest(list, (c) => c.longestHoldWithoutCheckpoint))}; ${list.map((c) => fmt(c.checkpoints)).join(', ')}`,
     list.map((c) => fmt(c.holdsOver50Ms)).join(', '),
+    list.map((c) => (Number.isNaN(c.longestCheckpointMs) ? '-' : `${fmt(c.longestCheckpointMs)} ms`)).join(', '),
     list.map((c) => fmt(c.examined)).join(', '),
     list.map((c) => fmt(c.rewritten)).join(', '),
   ];
@@ -369,6 +381,7 @@ console.log(
       'longest hold of the writer (its thread CPU, and its wait for a core)',
       'longest hold with no checkpointer write in it; gaps with one',
       'holds over 50 ms',
+      'longest checkpoint under way',
       'companies read',
       'breakdowns rewritten',
     ],

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CheckpointLag, wallMs } from '../../packages/collector/src/intake/checkpoint-lag.js';
 import { startScoreChecks, type ScoreChecks } from '../../packages/collector/src/jobs/score-check-thread.js';
 import { scoreCompany } from '../../packages/collector/src/score/model.js';
 import { createRescorer } from '../../packages/collector/src/score/rescore.js';
@@ -66,6 +67,28 @@ describe('the decay check on its own thread', () => {
     expect(db.prepare('SELECT checked_at FROM score_checks WHERE site_id = ?').pluck().get(siteId)).toBe(clock);
     // Nothing more is due until decay moves a total again.
     expect(await checks.refresh(clock)).toBe(0);
+  });
+
+  it('waits to store its changes while the checkpoints lag, and stores them once they keep up', async () => {
+    const ids = [seen('acme.com', 3, 4), seen('globex.com', 20, 2), seen('initech.com', 1, 9)];
+    createRescorer(db, { now: () => NOW }).rescore(ids);
+    const clock = NOW + 4 * DAY_MS;
+    const before = ids.map((id) => stored(id).lead_score);
+    const changed = ids.filter((id, i) => modelSays(id, clock).total !== before[i]);
+    expect(changed.length).toBeGreaterThan(0);
+    // A checkpoint that has run for five seconds: the disk is behind.
+    const lag = new CheckpointLag();
+    lag.started(wallMs() - 5_000);
+
+    checks = startScoreChecks(join(dir, 'c.db'), db, () => clock, lag.buffer);
+    const checked = checks.refresh(clock);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(ids.map((id) => stored(id).lead_score)).toEqual(before);
+    lag.finished(wallMs());
+    lag.started(wallMs());
+    lag.finished(wallMs());
+    expect(await checked).toBe(changed.length);
+    for (const id of ids) expect(stored(id).lead_score).toBe(modelSays(id, clock).total);
   });
 
   it('joins a check under way instead of starting a second', async () => {

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { checkpointWal, openDatabase } from '../store/db.js';
 import { lowerThreadPriority } from '../thread-priority.js';
+import { CheckpointLag, wallMs } from './checkpoint-lag.js';
 
 /**
  * The WAL checkpointer's thread: copies committed WAL pages back into the database
@@ -8,7 +9,8 @@ import { lowerThreadPriority } from '../thread-priority.js';
  * request thread) ever pays for a checkpoint. PASSIVE never waits for the writer or
  * a reader, so it cannot hold either up.
  */
-const { path, everyMs } = workerData as { path: string; everyMs: number };
+const { path, everyMs, lag: lagBuffer } = workerData as { path: string; everyMs: number; lag: SharedArrayBuffer };
+const lag = new CheckpointLag(lagBuffer);
 // Behind the writer (5): a checkpoint can wait, a commit has a queue behind it.
 lowerThreadPriority(10);
 const db = openDatabase(path, { walAutocheckpointPages: 0, cacheKib: 2_000 });
@@ -16,9 +18,12 @@ const port = parentPort!;
 
 const timer = setInterval(() => {
   try {
+    lag.started(wallMs());
     checkpointWal(db);
+    lag.finished(wallMs());
   } catch (error) {
     // SQLITE_BUSY and the like: the next tick tries again; anything else is reported.
+    lag.finished(wallMs());
     port.postMessage({ type: 'error', error: error instanceof Error ? error.message : String(error) });
   }
 }, everyMs);

@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { CheckpointLag } from './checkpoint-lag.js';
 
 export interface Checkpointer {
+  /** How far the checkpoints are behind, shared with the threads that pace their writes by it. */
+  readonly lag: CheckpointLag;
   close(): Promise<void>;
 }
 
@@ -22,8 +25,9 @@ export function startCheckpointer(path: string, onError: (error: unknown) => voi
   let worker: Worker;
   let closing = false;
   let closed: (() => void) | null = null;
+  const lag = new CheckpointLag();
   const start = () => {
-    worker = new Worker(workerFile(), { workerData: { path, everyMs } });
+    worker = new Worker(workerFile(), { workerData: { path, everyMs, lag: lag.buffer } });
     worker.on('message', (message: { type: 'closed' } | { type: 'error'; error: string }) => {
       if (message.type === 'closed') closed?.();
       else onError(new Error(`WAL checkpoint failed: ${message.error}`));
@@ -36,6 +40,7 @@ export function startCheckpointer(path: string, onError: (error: unknown) => voi
   };
   start();
   return {
+    lag,
     close() {
       if (closing) return Promise.resolve();
       closing = true;

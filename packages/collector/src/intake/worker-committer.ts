@@ -53,7 +53,7 @@ export function createWorkerCommitter(path: string, onError: (error: unknown) =>
   const checkpointer = startCheckpointer(path, onError);
 
   const start = () => {
-    worker = new Worker(workerFile(), { workerData: { path, synchronous } });
+    worker = new Worker(workerFile(), { workerData: { path, synchronous, checkpointLag: checkpointer.lag.buffer } });
     worker.on('message', (message: WorkerReply) => {
       if (message.type === 'closed') {
         closed?.();

@@ -12,7 +12,7 @@ import { startScoreChecks } from '../jobs/score-check-thread.js';
  * checkpoint of its own (checkpoint-worker.ts does, on another thread), so a batch
  * or a decay chunk holds the writer only for its own work.
  */
-const { path, synchronous } = workerData as { path: string; synchronous: 'NORMAL' | 'FULL' };
+const { path, synchronous, checkpointLag } = workerData as { path: string; synchronous: 'NORMAL' | 'FULL'; checkpointLag: SharedArrayBuffer };
 // Niceness 5 (about a third of the request thread's weight when both want a core): under a
 // beacon flood the p99 fell from 10.8-13.4 to 8.4-11.9 ms in six runs each, and the
 // commits kept up (the queue drained in 0.15-0.66 s after either).
@@ -24,8 +24,8 @@ let error: string | null = null;
 const writer = createBatchCommit(db, (e) => {
   error = describeError(e);
 });
-// The decay check reads on a thread of its own and sends its writes here.
-const checks = startScoreChecks(path, db, () => writer.clock());
+// The decay check reads on a thread of its own and sends its writes here, while the checkpoints keep up.
+const checks = startScoreChecks(path, db, () => writer.clock(), checkpointLag);
 const port = parentPort!;
 const reply = (message: WorkerReply) => port.postMessage(message);
 

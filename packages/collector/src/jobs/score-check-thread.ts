@@ -45,9 +45,10 @@ const turn = () => new Promise((resolve) => setImmediate(resolve));
  * chunk's changes here, where they are stored with a guard (saveScorePlan). So a check
  * holds the writer only for its writes: a read of a page that is not in memory waits on
  * the check's thread, not between two batches. `clock` is the writer's clock (the collector's,
- * as its last batch carried it), which each chunk is scored at.
+ * as its last batch carried it), which each chunk is scored at. With `checkpointLag` (the
+ * checkpointer's, intake/checkpoint-lag.ts), a chunk waits to be sent while the disk is behind.
  */
-export function startScoreChecks(path: string, db: Db, clock: () => number): ScoreChecks {
+export function startScoreChecks(path: string, db: Db, clock: () => number, checkpointLag?: SharedArrayBuffer): ScoreChecks {
   let worker: Worker | null = null;
   let running: { promise: Promise<number>; settle: (error: Error | null, count: number) => void } | null = null;
 
@@ -77,7 +78,7 @@ export function startScoreChecks(path: string, db: Db, clock: () => number): Sco
   };
 
   const start = (): Worker => {
-    const thread = new Worker(workerFile(), { workerData: { path } });
+    const thread = new Worker(workerFile(), { workerData: { path, checkpointLag } });
     thread.on('message', (message: FromScoreCheckThread) => {
       if (message.type === 'save') answer(message.id, () => save(message.plan));
       else if (message.type === 'record') answer(message.id, () => recordScoreChecks(db, message.checks, message.checkedAt));

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { CheckpointLag, whenCheckpointsKeepUp } from '../intake/checkpoint-lag.js';
 import { createRescorer, type ScoreSink } from '../score/rescore.js';
 import { openDatabase } from '../store/db.js';
 import { lowerThreadPriority } from '../thread-priority.js';
@@ -8,7 +9,8 @@ import type { FromScoreCheckThread, ToScoreCheckThread } from './score-check-thr
  * The decay check's thread (jobs/score-check-thread.ts): lists the companies due, reads and
  * scores them on its own read-only connection, and has the writer thread store each chunk.
  */
-const { path } = workerData as { path: string };
+const { path, checkpointLag } = workerData as { path: string; checkpointLag?: SharedArrayBuffer };
+const lag = checkpointLag ? new CheckpointLag(checkpointLag) : null;
 // As the checkpointer: a check can wait, a beacon or a batch has someone behind it.
 lowerThreadPriority(10);
 const db = openDatabase(path, { readOnly: true, cacheKib: 8_000 });
@@ -28,7 +30,15 @@ const ask = (message: { type: 'save'; plan: Parameters<ScoreSink['save']>[0] } |
 
 const rescorer = createRescorer(db, {
   now: () => clock,
-  sink: { save: (plan) => ask({ type: 'save', plan }), record: (checks, checkedAt) => ask({ type: 'record', checks, checkedAt }) },
+  sink: {
+    // While the checkpoints lag, the disk is behind and every commit waits on it: the check's
+    // writes, which nobody waits for, wait here instead of adding to what the disk has to write.
+    save: async (plan) => {
+      if (lag) await whenCheckpointsKeepUp(lag);
+      return ask({ type: 'save', plan });
+    },
+    record: (checks, checkedAt) => ask({ type: 'record', checks, checkedAt }),
+  },
 });
 
 port.on('message', (message: ToScoreCheckThread) => {
