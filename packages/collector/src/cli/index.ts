@@ -152,6 +152,16 @@ function requireSite(db: Db, id: string): Site {
 type Out = { json: boolean; print: (human: string, json: unknown) => void };
 
 /** The exit code, when it is not 0. */
+/** The database's lock, or null when a collector holds it. */
+function lockUnlessRunning(dbPath: string): DatabaseLock | null {
+  try {
+    return lockDatabase(dbPath);
+  } catch (error) {
+    if (error instanceof DatabaseLocked) return null;
+    throw error;
+  }
+}
+
 async function run(db: Db, dbPath: string, argv: string[], out: Out['print']): Promise<number | void> {
   const [group, action, ...rest] = argv;
   const command = `${group ?? ''} ${action ?? ''}`.trim();
@@ -253,9 +263,26 @@ async function run(db: Db, dbPath: string, argv: string[], out: Out['print']): P
       const { values } = parse(rest, { site: { type: 'string' } });
       const site = requireSite(db, required(values.site as string, '--site'));
       const started = performance.now();
-      const pageViews = await rebuildInsights(db, site.id);
+      // With the collector stopped, the rebuild holds the database (none starts meanwhile) and takes
+      // large slices; beside a running one, whose batches wait for each slice, short ones.
+      const alone = dbPath === ':memory:' ? null : lockUnlessRunning(dbPath);
+      const besideCollector = dbPath !== ':memory:' && alone === null;
+      let pageViews: number;
+      try {
+        pageViews = await rebuildInsights(db, site.id, { besideCollector });
+      } finally {
+        alone?.release();
+      }
       const seconds = Math.round((performance.now() - started) / 100) / 10;
-      out(`Rebuilt the insight rollups of ${site.id} from ${pageViews} page views in ${seconds} s`, { siteId: site.id, pageViews, seconds });
+      out(
+        `Rebuilt the insight rollups of ${site.id} from ${pageViews} page views in ${seconds} s${besideCollector ? ', in short slices beside the running collector' : ''}`,
+        {
+          siteId: site.id,
+          pageViews,
+          seconds,
+          besideCollector,
+        },
+      );
       return;
     }
     case 'intake verify': {

@@ -3,6 +3,7 @@ import type { Db } from '../store/db.js';
 import { followPageViews, rebuildSlice, startRebuild } from '../store/insight-rollups.js';
 import { siteNumber } from '../store/keys.js';
 import type { JobSpec } from './job.js';
+import { SliceSizer } from './slice-sizer.js';
 
 /**
  * Keeps the insight rollups (migration 011) a few seconds behind the page views: every
@@ -13,48 +14,83 @@ export function insightRollupsJob(committer: Pick<BatchCommitter, 'followInsight
   return { name: 'insight_rollups', everyMs, runAtStart: true, run: () => committer.followInsights() };
 }
 
-/** Page views a slice reads: one short transaction, so a batch waiting behind it waits little. */
-export const followSliceRows = 2_000;
+/**
+ * The follower's slices: each is one transaction on the writer thread, so a batch waits for
+ * at most one. Sized by time, since a page view's cost grows with the rollups' size and with
+ * what the page cache holds.
+ */
+export const followSlices = { targetMs: 20, min: 100, max: 2_000, start: 500 } as const;
+
+// Per connection: each run of the follower starts at the size the last one found.
+const followSizers = new WeakMap<Db, SliceSizer>();
+
+/** What a caller may pass to watch or size a job's slices. */
+export interface SliceOptions {
+  /** Called after each slice with the rows it read and its time in ms. */
+  onSlice?: (rows: number, ms: number) => void;
+  sizer?: SliceSizer;
+}
 
 /**
  * Follows until caught up, one slice per turn of the event loop, so batches that arrive
  * meanwhile are committed between slices. Resolves with the rows read.
  */
-export async function followInsights(db: Db, sliceRows = followSliceRows): Promise<number> {
+export async function followInsights(db: Db, options: SliceOptions = {}): Promise<number> {
+  let sizer = options.sizer ?? followSizers.get(db);
+  if (!sizer) followSizers.set(db, (sizer = new SliceSizer(followSlices)));
   let total = 0;
   for (;;) {
-    const read = followPageViews(db, sliceRows);
+    const rows = sizer.rows;
+    const started = performance.now();
+    const read = followPageViews(db, rows);
+    const ms = performance.now() - started;
+    sizer.took(read, ms);
+    options.onSlice?.(read, ms);
     total += read;
-    if (read < sliceRows) return total;
+    if (read < rows) return total;
     await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
 /**
- * Page view ids a rebuild slice spans: each slice is one set-based transaction, short enough
- * not to hold a running collector's writer for long.
+ * A rebuild's slices (page view ids each spans) with the collector stopped: the fewer the
+ * slices, the sooner the rebuild ends, and nothing waits for them.
  */
-export const rebuildSliceRows = 100_000;
+export const rebuildAloneSlices = { targetMs: Infinity, min: 100_000, max: 100_000, start: 100_000 } as const;
+
+/** The follower's catch-up at the end of a rebuild with the collector stopped: large slices. */
+const rebuildAloneFollow = { targetMs: Infinity, min: 2_000, max: 2_000, start: 2_000 } as const;
+
+/** Beside a running collector, whose batches wait for each slice: short ones, by time. */
+export const rebuildBesideSlices = { targetMs: 25, min: 1_000, max: 100_000, start: 5_000 } as const;
 
 /**
  * Rebuilds one site's rollups from its raw page views (clearview rollups rebuild): emptied,
  * then counted slice by slice up to the newest page view, set-based, then the follower is
  * brought up to date (other sites' page views it has not read yet). A running collector
- * keeps following meanwhile; its insights are partial until the rebuild ends. Resolves with
- * the site's page views counted.
+ * keeps following meanwhile; its insights are partial until the rebuild ends. `besideCollector`:
+ * short slices, and a pause as long as each slice between them, in which the collector's
+ * writer (retrying for the lock) gets its turn. Resolves with the site's page views counted.
  */
-export async function rebuildInsights(db: Db, siteId: string, onSlice?: (counted: number) => void, sliceRows = rebuildSliceRows): Promise<number> {
+export async function rebuildInsights(db: Db, siteId: string, options: SliceOptions & { besideCollector?: boolean } = {}): Promise<number> {
   const site = siteNumber(db, siteId);
   if (site === null) return 0;
+  const sizer = options.sizer ?? new SliceSizer(options.besideCollector ? rebuildBesideSlices : rebuildAloneSlices);
   startRebuild(db, site);
   let counted = 0;
   for (;;) {
-    const read = rebuildSlice(db, site, sliceRows);
+    const span = sizer.rows;
+    const started = performance.now();
+    const read = rebuildSlice(db, site, span);
     if (read === null) break;
+    const ms = performance.now() - started;
+    // The cost follows the ids a slice spans (it scans them), whichever site they belong to.
+    sizer.took(span, ms);
     counted += read;
-    onSlice?.(counted);
-    await new Promise((resolve) => setImmediate(resolve));
+    options.onSlice?.(read, ms);
+    if (options.besideCollector) await new Promise((resolve) => setTimeout(resolve, Math.max(10, ms)));
+    else await new Promise((resolve) => setImmediate(resolve));
   }
-  await followInsights(db, followSliceRows);
+  await followInsights(db, options.besideCollector ? {} : { sizer: new SliceSizer(rebuildAloneFollow) });
   return counted;
 }
