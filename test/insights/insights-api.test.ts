@@ -171,6 +171,41 @@ describe('GET /api/dashboard/insights', () => {
     await expectMatches(365, 'Asia/Kolkata');
   });
 
+  it('ends a rebuild a company at a time, while a page view and a re-typed company arrive between its steps', async () => {
+    await caughtUp();
+    const db = api.server.ctx.db;
+    const numOf = (domain: string) => db.prepare('SELECT num FROM companies WHERE domain = ? AND site_id = ?').pluck().get(domain, site.id) as number;
+    const seenIps = [...data.ips].filter((entry): entry is [string, string] => entry[1] !== null && companies.some((c) => c.domain === entry[1]));
+    // The page view's company is finished last, so the follower counts it before its step;
+    // the re-typed company is finished first, so the trigger moves marks the rebuild made.
+    const [ip, domain] = seenIps.reduce((a, b) => (numOf(b[1]) > numOf(a[1]) ? b : a));
+    const retyped = companies.reduce((a, b) => (numOf(b.domain) < numOf(a.domain) ? b : a));
+    expect(retyped.domain).not.toBe(domain);
+    const before = data.pageViews.filter((pv) => !pv.bot).length;
+    let steps = 0;
+    const counted = await rebuildInsights(db, site.id, {
+      finishSizer: new SliceSizer({ targetMs: Infinity, min: 1, max: 1, start: 1 }),
+      onSlice: async (_rows, _ms, step) => {
+        if (step !== 'finish' || steps++ !== 1) return;
+        const pv: SentPageView = { ip, path: '/pricing', title: 'pricing | Test site', ts: now - 20 * 60_000, referrer: null, bot: false };
+        await sendPageViews([pv]);
+        data.pageViews.push(pv);
+        retyped.industry = 'Biotech';
+        await ingest({ companies: [{ domain: retyped.domain, industry: 'Biotech' }] });
+        await caughtUp();
+      },
+    });
+    expect(counted).toBe(before);
+    expect(steps).toBeGreaterThan(2);
+    expect(domain).toBeTruthy();
+    for (const [days, tz] of [
+      [7, 'Asia/Kathmandu'],
+      [30, 'America/Los_Angeles'],
+      [365, 'UTC'],
+    ] as const)
+      await expectMatches(days, tz);
+  });
+
   it('follows a page view whose company was resolved late, and a company erased', async () => {
     // What a late reverse-DNS answer does: an anonymous page view gets its company afterwards.
     await caughtUp();

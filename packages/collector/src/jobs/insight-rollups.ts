@@ -1,6 +1,6 @@
 import type { BatchCommitter } from '../intake/writer.js';
 import type { Db } from '../store/db.js';
-import { followPageViews, rebuildSlice, startRebuild } from '../store/insight-rollups.js';
+import { finishRebuildSlice, followPageViews, rebuildSlice, startRebuild } from '../store/insight-rollups.js';
 import { siteNumber } from '../store/keys.js';
 import type { JobSpec } from './job.js';
 import { SliceSizer } from './slice-sizer.js';
@@ -26,9 +26,11 @@ const followSizers = new WeakMap<Db, SliceSizer>();
 
 /** What a caller may pass to watch or size a job's slices. */
 export interface SliceOptions {
-  /** Called after each slice with the rows it read and its time in ms. */
-  onSlice?: (rows: number, ms: number) => void;
+  /** Called after each slice with the rows it read and its time in ms (a rebuild awaits it; 'finish': its last steps, by company). */
+  onSlice?: (rows: number, ms: number, step: 'count' | 'finish') => void | Promise<void>;
   sizer?: SliceSizer;
+  /** A rebuild's last steps, in companies a slice. */
+  finishSizer?: SliceSizer;
 }
 
 /**
@@ -45,7 +47,7 @@ export async function followInsights(db: Db, options: SliceOptions = {}): Promis
     const read = followPageViews(db, rows);
     const ms = performance.now() - started;
     sizer.took(read, ms);
-    options.onSlice?.(read, ms);
+    void options.onSlice?.(read, ms, 'count');
     total += read;
     if (read < rows) return total;
     await new Promise((resolve) => setImmediate(resolve));
@@ -60,6 +62,10 @@ export const rebuildAloneSlices = { targetMs: Infinity, min: 100_000, max: 100_0
 
 /** The follower's catch-up at the end of a rebuild with the collector stopped: large slices. */
 const rebuildAloneFollow = { targetMs: Infinity, min: 2_000, max: 2_000, start: 2_000 } as const;
+
+/** The rebuild's last steps, in companies a slice: with the collector stopped, large ones. */
+const finishAloneSlices = { targetMs: Infinity, min: 100_000, max: 100_000, start: 100_000 } as const;
+const finishBesideSlices = { targetMs: 25, min: 50, max: 100_000, start: 500 } as const;
 
 /** Beside a running collector, whose batches wait for each slice: short ones, by time. */
 export const rebuildBesideSlices = { targetMs: 25, min: 1_000, max: 100_000, start: 5_000 } as const;
@@ -76,6 +82,8 @@ export async function rebuildInsights(db: Db, siteId: string, options: SliceOpti
   const site = siteNumber(db, siteId);
   if (site === null) return 0;
   const sizer = options.sizer ?? new SliceSizer(options.besideCollector ? rebuildBesideSlices : rebuildAloneSlices);
+  // Beside a collector, a pause as long as the slice: its writer, retrying for the lock, gets in.
+  const pause = (ms: number) => new Promise((resolve) => (options.besideCollector ? setTimeout(resolve, Math.max(10, ms)) : setImmediate(resolve)));
   startRebuild(db, site);
   let counted = 0;
   for (;;) {
@@ -87,9 +95,20 @@ export async function rebuildInsights(db: Db, siteId: string, options: SliceOpti
     // The cost follows the ids a slice spans (it scans them), whichever site they belong to.
     sizer.took(span, ms);
     counted += read;
-    options.onSlice?.(read, ms);
-    if (options.besideCollector) await new Promise((resolve) => setTimeout(resolve, Math.max(10, ms)));
-    else await new Promise((resolve) => setImmediate(resolve));
+    await options.onSlice?.(read, ms, 'count');
+    await pause(ms);
+  }
+  // Then the sightings and marks, a few companies at a time.
+  const companies = options.finishSizer ?? new SliceSizer(options.besideCollector ? finishBesideSlices : finishAloneSlices);
+  for (;;) {
+    const size = companies.rows;
+    const started = performance.now();
+    const finished = finishRebuildSlice(db, site, size);
+    if (finished === null) break;
+    const ms = performance.now() - started;
+    companies.took(finished, ms);
+    await options.onSlice?.(finished, ms, 'finish');
+    await pause(ms);
   }
   await followInsights(db, options.besideCollector ? {} : { sizer: new SliceSizer(rebuildAloneFollow) });
   return counted;

@@ -395,10 +395,11 @@ CREATE INDEX IF NOT EXISTS temp.insight_slice_session ON insight_slice (visitor,
 CREATE TEMP TABLE IF NOT EXISTS insight_sessions (visitor INTEGER NOT NULL, session_id TEXT NOT NULL, PRIMARY KEY (visitor, session_id)) WITHOUT ROWID;
 CREATE TEMP TABLE IF NOT EXISTS insight_seen_visitors (company INTEGER NOT NULL, visitor INTEGER NOT NULL, last_ts INTEGER NOT NULL, PRIMARY KEY (company, visitor)) WITHOUT ROWID;
 CREATE TEMP TABLE IF NOT EXISTS insight_seen_companies (company INTEGER PRIMARY KEY, last_ts INTEGER NOT NULL);
-CREATE TEMP TABLE IF NOT EXISTS insight_seen_paths (path TEXT NOT NULL, company INTEGER NOT NULL, last_ts INTEGER NOT NULL, PRIMARY KEY (path, company)) WITHOUT ROWID`;
+CREATE TEMP TABLE IF NOT EXISTS insight_seen_paths (company INTEGER NOT NULL, path TEXT NOT NULL, last_ts INTEGER NOT NULL, PRIMARY KEY (company, path)) WITHOUT ROWID;
+CREATE TEMP TABLE IF NOT EXISTS insight_finish (company INTEGER PRIMARY KEY)`;
 
 /** The rebuild's working tables in this connection's memory, emptied when it starts and ends. */
-const rebuildTemps = ['insight_sessions', 'insight_seen_visitors', 'insight_seen_companies', 'insight_seen_paths'];
+const rebuildTemps = ['insight_sessions', 'insight_seen_visitors', 'insight_seen_companies', 'insight_seen_paths', 'insight_finish'];
 
 /**
  * The sessions of the rebuilding site's page views counted so far (and their sightings), in
@@ -438,60 +439,79 @@ const sliceStatements = [
      SELECT @site, g.grain, s.ts / g.ms, s.referrer_domain, count(*) FROM temp.insight_slice s, ${grainRows} g
       WHERE s.visit = 1 GROUP BY g.grain, s.ts / g.ms, s.referrer_domain
    ON CONFLICT (site, grain, bucket, domain) DO UPDATE SET visits = visits + excluded.visits`,
-  // Latest sightings gather in memory and reach their tables once, in key order, at the end:
-  // upserting each slice's into tables keyed in another order costs most of a slice.
+  // Latest sightings gather in memory and reach their tables at the end, a few companies at a
+  // time (finishSlice): upserting each slice's into tables keyed in another order costs most of a slice.
   `INSERT INTO temp.insight_seen_visitors (company, visitor, last_ts)
      SELECT company, visitor, max(ts) FROM temp.insight_slice WHERE is_bot = 0 AND company IS NOT NULL GROUP BY company, visitor
    ON CONFLICT (company, visitor) DO UPDATE SET last_ts = max(last_ts, excluded.last_ts)`,
   `INSERT INTO temp.insight_seen_companies (company, last_ts)
      SELECT company, max(ts) FROM temp.insight_slice WHERE is_bot = 0 AND company IS NOT NULL GROUP BY company
    ON CONFLICT (company) DO UPDATE SET last_ts = max(last_ts, excluded.last_ts)`,
-  `INSERT INTO temp.insight_seen_paths (path, company, last_ts)
-     SELECT path, company, max(ts) FROM temp.insight_slice WHERE is_bot = 0 AND company IS NOT NULL GROUP BY path, company
-   ON CONFLICT (path, company) DO UPDATE SET last_ts = max(last_ts, excluded.last_ts)`,
+  `INSERT INTO temp.insight_seen_paths (company, path, last_ts)
+     SELECT company, path, max(ts) FROM temp.insight_slice WHERE is_bot = 0 AND company IS NOT NULL GROUP BY company, path
+   ON CONFLICT (company, path) DO UPDATE SET last_ts = max(last_ts, excluded.last_ts)`,
+];
+
+/** A company's marks and pages summed into the segments and page marks, by `sign` (-1 to take them out). */
+const finishSums = (sign: 1 | -1) => [
+  `INSERT INTO insight_segments (site, facet, value, grain, bucket, companies, visitors)
+     SELECT @site, f.facet, f.value, f.grain, f.bucket, ${sign} * sum(f.companies), ${sign} * sum(f.visitors) FROM (
+       SELECT 'industry' AS facet, coalesce(c.industry, '') AS value, m.grain, m.bucket, m.companies, m.visitors
+         FROM temp.insight_finish x JOIN insight_company_marks m ON m.site = @site AND m.company = x.company JOIN companies c ON c.num = m.company
+       UNION ALL
+       SELECT 'size', coalesce(c.size, ''), m.grain, m.bucket, m.companies, m.visitors
+         FROM temp.insight_finish x JOIN insight_company_marks m ON m.site = @site AND m.company = x.company JOIN companies c ON c.num = m.company) f
+     GROUP BY f.facet, f.value, f.grain, f.bucket
+   ON CONFLICT (site, grain, bucket, facet, value) DO UPDATE SET companies = companies + excluded.companies, visitors = visitors + excluded.visitors`,
+  `INSERT INTO insight_path_marks (site, grain, bucket, path, companies, score_sum)
+     SELECT @site, g.grain, p.last_ts / g.ms, p.path, ${sign} * count(*), ${sign} * sum(c.lead_score)
+       FROM temp.insight_finish x JOIN insight_path_companies p ON p.site = @site AND p.company = x.company JOIN companies c ON c.num = p.company, ${grainRows} g
+      GROUP BY g.grain, p.last_ts / g.ms, p.path
+   ON CONFLICT (site, grain, bucket, path) DO UPDATE SET companies = companies + excluded.companies, score_sum = score_sum + excluded.score_sum`,
 ];
 
 /**
- * The marks and segments of one site made again from its latest sightings and its companies
- * as they are now, replacing whatever the follower moved meanwhile (moves relative to
- * sightings the rebuild had not finished). Erased companies count nowhere.
+ * The end of a rebuild, for the companies in temp.insight_finish: their latest sightings
+ * stored, and their marks made again from the sightings and the companies as they are now.
+ * Their old marks leave the segments and page marks first and the new ones enter after, so
+ * those sums stay right for every other company (the follower's, meanwhile, too). Erased
+ * companies count nowhere.
  */
 const finishStatements = [
+  ...finishSums(-1),
+  'DELETE FROM insight_company_marks WHERE site = @site AND company IN (SELECT company FROM temp.insight_finish)',
   // The follower may have stored later sightings meanwhile: the later of both stays.
-  `INSERT INTO insight_company_visitors (site, company, visitor, last_ts) SELECT @site, company, visitor, last_ts FROM temp.insight_seen_visitors WHERE true
+  `INSERT INTO insight_company_visitors (site, company, visitor, last_ts)
+     SELECT @site, s.company, s.visitor, s.last_ts FROM temp.insight_finish x JOIN temp.insight_seen_visitors s ON s.company = x.company
+      WHERE EXISTS (SELECT 1 FROM companies c WHERE c.num = s.company)
    ON CONFLICT (site, company, visitor) DO UPDATE SET last_ts = max(last_ts, excluded.last_ts)`,
-  `INSERT INTO insight_company_last (site, company, last_ts) SELECT @site, company, last_ts FROM temp.insight_seen_companies WHERE true
+  `INSERT INTO insight_company_last (site, company, last_ts)
+     SELECT @site, s.company, s.last_ts FROM temp.insight_finish x JOIN temp.insight_seen_companies s ON s.company = x.company
+      WHERE EXISTS (SELECT 1 FROM companies c WHERE c.num = s.company)
    ON CONFLICT (site, company) DO UPDATE SET last_ts = max(last_ts, excluded.last_ts)`,
-  `INSERT INTO insight_path_companies (site, path, company, last_ts) SELECT @site, path, company, last_ts FROM temp.insight_seen_paths WHERE true
+  `INSERT INTO insight_path_companies (site, path, company, last_ts)
+     SELECT @site, s.path, s.company, s.last_ts FROM temp.insight_finish x JOIN temp.insight_seen_paths s ON s.company = x.company
+      WHERE EXISTS (SELECT 1 FROM companies c WHERE c.num = s.company)
    ON CONFLICT (site, path, company) DO UPDATE SET last_ts = max(last_ts, excluded.last_ts)`,
-  'DELETE FROM insight_company_marks WHERE site = @site',
-  'DELETE FROM insight_segments WHERE site = @site',
-  'DELETE FROM insight_path_marks WHERE site = @site',
   `INSERT INTO insight_company_marks (site, company, grain, bucket, companies, visitors)
      SELECT @site, company, grain, bucket, sum(companies), sum(visitors) FROM (
-       SELECT l.company, g.grain, l.last_ts / g.ms AS bucket, 1 AS companies, 0 AS visitors FROM insight_company_last l, ${grainRows} g WHERE l.site = @site
+       SELECT l.company, g.grain, l.last_ts / g.ms AS bucket, 1 AS companies, 0 AS visitors
+         FROM temp.insight_finish x JOIN insight_company_last l ON l.site = @site AND l.company = x.company, ${grainRows} g
        UNION ALL
-       SELECT v.company, g.grain, v.last_ts / g.ms, 0, 1 FROM insight_company_visitors v, ${grainRows} g WHERE v.site = @site)
+       SELECT v.company, g.grain, v.last_ts / g.ms, 0, 1
+         FROM temp.insight_finish x JOIN insight_company_visitors v ON v.site = @site AND v.company = x.company, ${grainRows} g)
      GROUP BY company, grain, bucket`,
-  `INSERT INTO insight_segments (site, facet, value, grain, bucket, companies, visitors)
-     SELECT @site, f.facet, f.value, f.grain, f.bucket, sum(f.companies), sum(f.visitors) FROM (
-       SELECT 'industry' AS facet, coalesce(c.industry, '') AS value, m.grain, m.bucket, m.companies, m.visitors
-         FROM insight_company_marks m JOIN companies c ON c.num = m.company WHERE m.site = @site
-       UNION ALL
-       SELECT 'size', coalesce(c.size, ''), m.grain, m.bucket, m.companies, m.visitors
-         FROM insight_company_marks m JOIN companies c ON c.num = m.company WHERE m.site = @site) f
-     GROUP BY f.facet, f.value, f.grain, f.bucket`,
-  `INSERT INTO insight_path_marks (site, grain, bucket, path, companies, score_sum)
-     SELECT @site, g.grain, p.last_ts / g.ms, p.path, count(*), sum(c.lead_score)
-       FROM insight_path_companies p JOIN companies c ON c.num = p.company, ${grainRows} g
-      WHERE p.site = @site GROUP BY g.grain, p.last_ts / g.ms, p.path`,
+  ...finishSums(1),
+  'DELETE FROM temp.insight_seen_visitors WHERE company IN (SELECT company FROM temp.insight_finish)',
+  'DELETE FROM temp.insight_seen_paths WHERE company IN (SELECT company FROM temp.insight_finish)',
+  'DELETE FROM temp.insight_seen_companies WHERE company IN (SELECT company FROM temp.insight_finish)',
+  'DELETE FROM temp.insight_finish',
 ];
 
 /**
  * Counts the next slice of the rebuilding site's page views (ids up to `limit` past the
- * last slice's) in one transaction, set-based; the slice that reaches the end also makes
- * the marks (finishStatements). Returns the page views counted, or null once the rebuild is
- * done (or none is in progress).
+ * last slice's) in one transaction, set-based. Returns the page views counted, or null once
+ * all are (then finishRebuildSlice stores the sightings and marks), or none is in progress.
  */
 export function rebuildSlice(db: Db, site: number, limit: number): number | null {
   db.exec(sliceTables);
@@ -516,12 +536,37 @@ export function rebuildSlice(db: Db, site: number, limit: number): number | null
       prepared(db, 'DELETE FROM temp.insight_slice').run();
       prepared(db, 'UPDATE insight_rebuilds SET done_to = ? WHERE site = ?').run(to, site);
       sessionsKept.set(db, { site, doneTo: to });
-      if (to === rebuild.upto) {
-        for (const sql of finishStatements) prepared(db, sql).run({ site });
+      return read;
+    })
+    .immediate();
+}
+
+/**
+ * Ends a rebuild whose page views are all counted (rebuildSlice returned null) for up to
+ * `companies` of the companies it saw, in one transaction (finishStatements). Returns how
+ * many it finished, or null once none is left, when the rebuild's working tables are emptied.
+ */
+export function finishRebuildSlice(db: Db, site: number, companies: number): number | null {
+  db.exec(sliceTables);
+  return db
+    .transaction(() => {
+      const rebuild = prepared<[number], { upto: number; done_to: number }>(db, 'SELECT upto, done_to FROM insight_rebuilds WHERE site = ?').get(site);
+      // Nothing counted on this connection: nothing to finish.
+      const kept = sessionsKept.get(db);
+      if (!kept) return null;
+      // The follower forgets a rebuild whose page views are all counted once it has passed them.
+      const counted = !rebuild || (rebuild.done_to >= rebuild.upto && rebuild.done_to === kept.doneTo);
+      if (kept.site !== site || !counted) throw new Error('a rollup rebuild continues only on the connection that started it: start it again');
+      const picked = prepared<[number]>(db, 'INSERT INTO temp.insight_finish (company) SELECT company FROM temp.insight_seen_companies ORDER BY company LIMIT ?').run(
+        companies,
+      ).changes;
+      if (picked === 0) {
         for (const table of rebuildTemps) prepared(db, `DELETE FROM temp.${table}`).run();
         sessionsKept.delete(db);
+        return null;
       }
-      return read;
+      for (const sql of finishStatements) prepared(db, sql).run(sql.includes('@site') ? { site } : {});
+      return picked;
     })
     .immediate();
 }
