@@ -8,11 +8,12 @@
 //   1. the rebuild of the site's rollups, every slice timed;
 //   2. the follower, its watermark moved back BENCH_FOLLOW_ROWS page views (so it counts
 //      them a second time: the copy is thrown away), every slice timed.
-// Then again with the OS page cache dropped first (root only), as after a reboot.
+// Then the follower again with the OS page cache dropped first (root only), as after a reboot.
 //
 //   npm run build && node bench/rollup-holds.mjs
 //
 // Environment: BENCH_DB (default .bench/site-1000000-10000000.db), BENCH_FOLLOW_ROWS (200000),
+// BENCH_REBUILD_ALONE (0 skips the rebuild as with the collector stopped), BENCH_DIST (another build's dist),
 // BENCH_COPY_DIR (a folder for the copy, default the system's temporary folder).
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = process.env.BENCH_DIST ? resolve(process.env.BENCH_DIST) : join(root, 'packages/collector/dist');
 const source = process.env.BENCH_DB ?? join(root, '.bench/site-1000000-10000000.db');
 const followRows = Number(process.env.BENCH_FOLLOW_ROWS ?? 200_000);
+const alone = process.env.BENCH_REBUILD_ALONE !== '0';
 if (!existsSync(`${source}.json`)) {
   console.error(`bench/rollup-holds: no site at ${source}; make one with bench/generate-site.mjs --size=1m`);
   process.exit(1);
@@ -63,20 +65,38 @@ function summary(label, times, rows) {
   };
 }
 
-async function measure(cold) {
+/** The follower from `rows` page views back, every slice timed (it counts them a second time: the copy is thrown away). */
+async function follow(db, label) {
+  db.prepare('UPDATE insight_progress SET last_id = max(0, (SELECT max(id) FROM page_view_rows) - ?) WHERE id = 1').run(followRows);
+  const times = [];
+  let read = 0;
+  if (sized) read = await rollups.followInsights(db, { onSlice: (_rows, ms) => times.push(ms) });
+  else
+    for (;;) {
+      const t0 = performance.now();
+      const n = followPageViews(db, 2_000);
+      times.push(performance.now() - t0);
+      read += n;
+      if (n < 2_000) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  return summary(label, times, read);
+}
+
+async function measure() {
   const dir = mkdtempSync(join(process.env.BENCH_COPY_DIR ?? tmpdir(), 'clearview-rollup-holds-'));
   const path = join(dir, 'site.db');
   try {
     for (const suffix of ['', '-wal']) if (existsSync(source + suffix)) copyFileSync(source + suffix, path + suffix);
-    const dropped = cold && dropCaches();
     // As the writer thread opens it (intake/writer-worker.ts), with the checkpointer thread beside it.
     const db = openDatabase(path, { walAutocheckpointPages: 0, cacheKib: 8_000 });
     const checkpointer = startCheckpointer(path, (error) => console.error(`bench/rollup-holds: ${error}`));
     const results = [];
-    // The rebuild beside a collector (short slices) where the build has it, then with it stopped.
-    for (const besideCollector of sized ? [true, false] : [false]) {
+    // The rebuild beside a collector (short slices) where the build has it, then as with the collector stopped.
+    for (const besideCollector of sized ? (alone ? [true, false] : [true]) : [false]) {
       const times = [];
       let last = performance.now();
+      const started = performance.now();
       const counted = sized
         ? await rollups.rebuildInsights(db, meta.siteId, { besideCollector, onSlice: (_rows, ms) => times.push(ms) })
         : await rollups.rebuildInsights(db, meta.siteId, () => {
@@ -84,45 +104,29 @@ async function measure(cold) {
             times.push(now - last);
             last = now;
           });
-      results.push(summary(besideCollector ? 'rebuild beside a collector' : 'rebuild, collector stopped', times, counted));
+      results.push({ ...summary(besideCollector ? 'rebuild beside a collector' : 'rebuild, collector stopped', times, counted), wallMs: performance.now() - started });
     }
-    if (cold && dropped) dropCaches();
-    db.prepare('UPDATE insight_progress SET last_id = max(0, (SELECT max(id) FROM page_view_rows) - ?) WHERE id = 1').run(followRows);
-    const follow = [];
-    let read = 0;
-    if (sized) read = await rollups.followInsights(db, { onSlice: (_rows, ms) => follow.push(ms) });
-    else
-      for (;;) {
-        const t0 = performance.now();
-        const n = followPageViews(db, 2_000);
-        follow.push(performance.now() - t0);
-        read += n;
-        if (n < 2_000) break;
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    results.push(summary('follower', follow, read));
+    results.push(await follow(db, 'follower'));
+    if (dropCaches()) results.push(await follow(db, 'follower, page cache dropped first'));
     await checkpointer.close();
     db.close();
-    return { cold: dropped, results };
+    return results;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const runs = [await measure(false), await measure(true)];
-const rows = runs.flatMap((run) =>
-  run.results.map((r) => [
-    run.cold ? 'page cache dropped' : 'as copied',
-    r.label,
-    fmt(r.rows),
-    fmt(r.slices),
-    `${fmt(r.totalMs)} ms`,
-    `${r.p50.toFixed(1)} / ${r.p99.toFixed(1)}`,
-    `**${r.longest.toFixed(1)} ms**`,
-    fmt(r.over50),
-  ]),
-);
+const results = await measure();
+const rows = results.map((r) => [
+  r.label,
+  fmt(r.rows),
+  fmt(r.slices),
+  `${fmt(r.totalMs)} ms${r.wallMs ? ` (${fmt(r.wallMs)} ms with pauses)` : ''}`,
+  `${r.p50.toFixed(1)} / ${r.p99.toFixed(1)}`,
+  `**${r.longest.toFixed(1)} ms**`,
+  fmt(r.over50),
+]);
 console.log(`### Rollup slices on ${fmt(meta.companies)} companies / ${fmt(meta.pageViews ?? meta.requestedPageViews)} page views\n`);
-console.log(table(['cache', 'job', 'page views', 'slices', 'in all', 'slice p50 / p99 ms', 'longest slice', 'slices over 50 ms'], rows));
+console.log(table(['job', 'page views', 'slices', 'in all', 'slice p50 / p99 ms', 'longest slice', 'slices over 50 ms'], rows));
 console.log('\ntarget: every slice (one write transaction) <= 50 ms at 1M');
-saveResult('rollup-holds', { source, followRows, runs, dist, sized });
+saveResult('rollup-holds', { source, followRows, results, dist, sized });

@@ -19,7 +19,7 @@ export function insightRollupsJob(committer: Pick<BatchCommitter, 'followInsight
  * at most one. Sized by time, since a page view's cost grows with the rollups' size and with
  * what the page cache holds.
  */
-export const followSlices = { targetMs: 20, min: 100, max: 2_000, start: 500 } as const;
+export const followSlices = { targetMs: 20, min: 25, max: 2_000, start: 250 } as const;
 
 // Per connection: each run of the follower starts at the size the last one found.
 const followSizers = new WeakMap<Db, SliceSizer>();
@@ -65,10 +65,10 @@ const rebuildAloneFollow = { targetMs: Infinity, min: 2_000, max: 2_000, start: 
 
 /** The rebuild's last steps, in companies a slice: with the collector stopped, large ones. */
 const finishAloneSlices = { targetMs: Infinity, min: 100_000, max: 100_000, start: 100_000 } as const;
-const finishBesideSlices = { targetMs: 25, min: 50, max: 100_000, start: 500 } as const;
+const finishBesideSlices = { targetMs: 20, min: 10, max: 100_000, start: 200 } as const;
 
 /** Beside a running collector, whose batches wait for each slice: short ones, by time. */
-export const rebuildBesideSlices = { targetMs: 25, min: 1_000, max: 100_000, start: 5_000 } as const;
+export const rebuildBesideSlices = { targetMs: 20, min: 200, max: 100_000, start: 2_000 } as const;
 
 /**
  * Rebuilds one site's rollups from its raw page views (clearview rollups rebuild): emptied,

@@ -452,20 +452,24 @@ const sliceStatements = [
    ON CONFLICT (company, path) DO UPDATE SET last_ts = max(last_ts, excluded.last_ts)`,
 ];
 
-/** A company's marks and pages summed into the segments and page marks, by `sign` (-1 to take them out). */
+/**
+ * A company's marks and pages summed into the segments and page marks, by `sign` (-1 to take
+ * them out). CROSS JOIN keeps the few companies of temp.insight_finish the outer loop: the
+ * planner, knowing nothing of a temp table's size, would walk every mark of the site instead.
+ */
 const finishSums = (sign: 1 | -1) => [
   `INSERT INTO insight_segments (site, facet, value, grain, bucket, companies, visitors)
      SELECT @site, f.facet, f.value, f.grain, f.bucket, ${sign} * sum(f.companies), ${sign} * sum(f.visitors) FROM (
        SELECT 'industry' AS facet, coalesce(c.industry, '') AS value, m.grain, m.bucket, m.companies, m.visitors
-         FROM temp.insight_finish x JOIN insight_company_marks m ON m.site = @site AND m.company = x.company JOIN companies c ON c.num = m.company
+         FROM temp.insight_finish x CROSS JOIN insight_company_marks m ON m.site = @site AND m.company = x.company JOIN companies c ON c.num = m.company
        UNION ALL
        SELECT 'size', coalesce(c.size, ''), m.grain, m.bucket, m.companies, m.visitors
-         FROM temp.insight_finish x JOIN insight_company_marks m ON m.site = @site AND m.company = x.company JOIN companies c ON c.num = m.company) f
+         FROM temp.insight_finish x CROSS JOIN insight_company_marks m ON m.site = @site AND m.company = x.company JOIN companies c ON c.num = m.company) f
      GROUP BY f.facet, f.value, f.grain, f.bucket
    ON CONFLICT (site, grain, bucket, facet, value) DO UPDATE SET companies = companies + excluded.companies, visitors = visitors + excluded.visitors`,
   `INSERT INTO insight_path_marks (site, grain, bucket, path, companies, score_sum)
      SELECT @site, g.grain, p.last_ts / g.ms, p.path, ${sign} * count(*), ${sign} * sum(c.lead_score)
-       FROM temp.insight_finish x JOIN insight_path_companies p ON p.site = @site AND p.company = x.company JOIN companies c ON c.num = p.company, ${grainRows} g
+       FROM temp.insight_finish x CROSS JOIN insight_path_companies p ON p.site = @site AND p.company = x.company JOIN companies c ON c.num = p.company, ${grainRows} g
       GROUP BY g.grain, p.last_ts / g.ms, p.path
    ON CONFLICT (site, grain, bucket, path) DO UPDATE SET companies = companies + excluded.companies, score_sum = score_sum + excluded.score_sum`,
 ];
@@ -482,24 +486,24 @@ const finishStatements = [
   'DELETE FROM insight_company_marks WHERE site = @site AND company IN (SELECT company FROM temp.insight_finish)',
   // The follower may have stored later sightings meanwhile: the later of both stays.
   `INSERT INTO insight_company_visitors (site, company, visitor, last_ts)
-     SELECT @site, s.company, s.visitor, s.last_ts FROM temp.insight_finish x JOIN temp.insight_seen_visitors s ON s.company = x.company
+     SELECT @site, s.company, s.visitor, s.last_ts FROM temp.insight_finish x CROSS JOIN temp.insight_seen_visitors s ON s.company = x.company
       WHERE EXISTS (SELECT 1 FROM companies c WHERE c.num = s.company)
    ON CONFLICT (site, company, visitor) DO UPDATE SET last_ts = max(last_ts, excluded.last_ts)`,
   `INSERT INTO insight_company_last (site, company, last_ts)
-     SELECT @site, s.company, s.last_ts FROM temp.insight_finish x JOIN temp.insight_seen_companies s ON s.company = x.company
+     SELECT @site, s.company, s.last_ts FROM temp.insight_finish x CROSS JOIN temp.insight_seen_companies s ON s.company = x.company
       WHERE EXISTS (SELECT 1 FROM companies c WHERE c.num = s.company)
    ON CONFLICT (site, company) DO UPDATE SET last_ts = max(last_ts, excluded.last_ts)`,
   `INSERT INTO insight_path_companies (site, path, company, last_ts)
-     SELECT @site, s.path, s.company, s.last_ts FROM temp.insight_finish x JOIN temp.insight_seen_paths s ON s.company = x.company
+     SELECT @site, s.path, s.company, s.last_ts FROM temp.insight_finish x CROSS JOIN temp.insight_seen_paths s ON s.company = x.company
       WHERE EXISTS (SELECT 1 FROM companies c WHERE c.num = s.company)
    ON CONFLICT (site, path, company) DO UPDATE SET last_ts = max(last_ts, excluded.last_ts)`,
   `INSERT INTO insight_company_marks (site, company, grain, bucket, companies, visitors)
      SELECT @site, company, grain, bucket, sum(companies), sum(visitors) FROM (
        SELECT l.company, g.grain, l.last_ts / g.ms AS bucket, 1 AS companies, 0 AS visitors
-         FROM temp.insight_finish x JOIN insight_company_last l ON l.site = @site AND l.company = x.company, ${grainRows} g
+         FROM temp.insight_finish x CROSS JOIN insight_company_last l ON l.site = @site AND l.company = x.company, ${grainRows} g
        UNION ALL
        SELECT v.company, g.grain, v.last_ts / g.ms, 0, 1
-         FROM temp.insight_finish x JOIN insight_company_visitors v ON v.site = @site AND v.company = x.company, ${grainRows} g)
+         FROM temp.insight_finish x CROSS JOIN insight_company_visitors v ON v.site = @site AND v.company = x.company, ${grainRows} g)
      GROUP BY company, grain, bucket`,
   ...finishSums(1),
   'DELETE FROM temp.insight_seen_visitors WHERE company IN (SELECT company FROM temp.insight_finish)',
