@@ -52,13 +52,19 @@ function modelSays(id: string, at: number) {
 }
 
 describe('the decay check on its own thread', () => {
-  it('stores what the model says for every company due, as the check on the writer does', async () => {
+  /** Three companies scored at NOW, and the clock four days on, when decay has moved some of their totals. */
+  function staleByDecay() {
     const ids = [seen('acme.com', 3, 4), seen('globex.com', 20, 2), seen('initech.com', 1, 9)];
     createRescorer(db, { now: () => NOW }).rescore(ids);
     const clock = NOW + 4 * DAY_MS;
     const before = ids.map((id) => stored(id).lead_score);
     const changed = ids.filter((id, i) => modelSays(id, clock).total !== before[i]);
     expect(changed.length).toBeGreaterThan(0);
+    return { ids, clock, before, changed };
+  }
+
+  it('stores what the model says for every company due, as the check on the writer does', async () => {
+    const { ids, clock, changed } = staleByDecay();
 
     checks = startScoreChecks(join(dir, 'c.db'), db, () => clock);
     expect(await checks.refresh(clock)).toBe(changed.length);
@@ -70,12 +76,7 @@ describe('the decay check on its own thread', () => {
   });
 
   it('waits to store its changes while the checkpoints lag, and stores them once they keep up', async () => {
-    const ids = [seen('acme.com', 3, 4), seen('globex.com', 20, 2), seen('initech.com', 1, 9)];
-    createRescorer(db, { now: () => NOW }).rescore(ids);
-    const clock = NOW + 4 * DAY_MS;
-    const before = ids.map((id) => stored(id).lead_score);
-    const changed = ids.filter((id, i) => modelSays(id, clock).total !== before[i]);
-    expect(changed.length).toBeGreaterThan(0);
+    const { ids, clock, before, changed } = staleByDecay();
     // A checkpoint that has run for five seconds: the disk is behind.
     const lag = new CheckpointLag();
     lag.started(wallMs() - 5_000);

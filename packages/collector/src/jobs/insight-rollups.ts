@@ -81,35 +81,32 @@ export const rebuildBesideSlices = { targetMs: 20, min: 200, max: 100_000, start
 export async function rebuildInsights(db: Db, siteId: string, options: SliceOptions & { besideCollector?: boolean } = {}): Promise<number> {
   const site = siteNumber(db, siteId);
   if (site === null) return 0;
-  const sizer = options.sizer ?? new SliceSizer(options.besideCollector ? rebuildBesideSlices : rebuildAloneSlices);
   // Beside a collector, a pause as long as the slice: its writer, retrying for the lock, gets in.
   const pause = (ms: number) => new Promise((resolve) => (options.besideCollector ? setTimeout(resolve, Math.max(10, ms)) : setImmediate(resolve)));
+  /** Runs `step` slice after slice until it answers null; resolves with the sum of its answers. */
+  const slices = async (kind: 'count' | 'finish', sizer: SliceSizer, step: (rows: number) => number | null): Promise<number> => {
+    let total = 0;
+    for (;;) {
+      const rows = sizer.rows;
+      const started = performance.now();
+      const done = step(rows);
+      if (done === null) return total;
+      const ms = performance.now() - started;
+      // A count slice costs the ids it spans (it scans them), whichever site they belong to; a finishing one, its companies.
+      sizer.took(kind === 'count' ? rows : done, ms);
+      total += done;
+      await options.onSlice?.(done, ms, kind);
+      await pause(ms);
+    }
+  };
   startRebuild(db, site);
-  let counted = 0;
-  for (;;) {
-    const span = sizer.rows;
-    const started = performance.now();
-    const read = rebuildSlice(db, site, span);
-    if (read === null) break;
-    const ms = performance.now() - started;
-    // The cost follows the ids a slice spans (it scans them), whichever site they belong to.
-    sizer.took(span, ms);
-    counted += read;
-    await options.onSlice?.(read, ms, 'count');
-    await pause(ms);
-  }
-  // Then the sightings and marks, a few companies at a time.
-  const companies = options.finishSizer ?? new SliceSizer(options.besideCollector ? finishBesideSlices : finishAloneSlices);
-  for (;;) {
-    const size = companies.rows;
-    const started = performance.now();
-    const finished = finishRebuildSlice(db, site, size);
-    if (finished === null) break;
-    const ms = performance.now() - started;
-    companies.took(finished, ms);
-    await options.onSlice?.(finished, ms, 'finish');
-    await pause(ms);
-  }
+  const counted = await slices('count', options.sizer ?? new SliceSizer(options.besideCollector ? rebuildBesideSlices : rebuildAloneSlices), (rows) =>
+    rebuildSlice(db, site, rows),
+  );
+  // Then the sightings and marks, a slice of companies at a time.
+  await slices('finish', options.finishSizer ?? new SliceSizer(options.besideCollector ? finishBesideSlices : finishAloneSlices), (rows) =>
+    finishRebuildSlice(db, site, rows),
+  );
   await followInsights(db, options.besideCollector ? {} : { sizer: new SliceSizer(rebuildAloneFollow) });
   return counted;
 }
