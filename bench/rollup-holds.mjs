@@ -5,15 +5,16 @@
 //
 // On a copy of a site from bench/generate-site.mjs, with the checkpointer thread running as
 // in the collector and the writer thread's connection settings:
-//   1. the rebuild of the site's rollups, every slice timed;
+//   1. the rebuild of the site's rollups as with the collector stopped, every slice timed;
 //   2. the follower, its watermark moved back BENCH_FOLLOW_ROWS page views (so it counts
 //      them a second time: the copy is thrown away), every slice timed.
-// Then the follower again with the OS page cache dropped first (root only), as after a reboot.
+// Then the follower again with the OS page cache dropped first (root only), as after a reboot,
+// and the rebuild again as beside a running collector (short slices, a pause after each).
 //
 //   npm run build && node bench/rollup-holds.mjs
 //
-// Environment: BENCH_DB (default .bench/site-1000000-10000000.db), BENCH_FOLLOW_ROWS (200000),
-// BENCH_REBUILD_ALONE (0 skips the rebuild as with the collector stopped), BENCH_DIST (another build's dist),
+// Environment: BENCH_DB (default .bench/site-1000000-10000000.db, else .bench/site.db), BENCH_FOLLOW_ROWS (200000),
+// BENCH_REBUILD_BESIDE (0 skips the rebuild beside a collector, the longest part), BENCH_DIST (another build's dist),
 // BENCH_COPY_DIR (a folder for the copy, default the system's temporary folder).
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,9 +24,13 @@ import { saveResult, table } from './lib.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = process.env.BENCH_DIST ? resolve(process.env.BENCH_DIST) : join(root, 'packages/collector/dist');
-const source = process.env.BENCH_DB ?? join(root, '.bench/site-1000000-10000000.db');
+// The 1M site where it was made (generate-site.mjs --size=1m), else the default 100k one.
+const source =
+  process.env.BENCH_DB ??
+  [join(root, '.bench/site-1000000-10000000.db'), join(root, '.bench/site.db')].find((path) => existsSync(`${path}.json`)) ??
+  join(root, '.bench/site.db');
 const followRows = Number(process.env.BENCH_FOLLOW_ROWS ?? 200_000);
-const alone = process.env.BENCH_REBUILD_ALONE !== '0';
+const beside = process.env.BENCH_REBUILD_BESIDE !== '0';
 if (!existsSync(`${source}.json`)) {
   console.error(`bench/rollup-holds: no site at ${source}; make one with bench/generate-site.mjs --size=1m`);
   process.exit(1);
@@ -92,8 +97,7 @@ async function measure() {
     const db = openDatabase(path, { walAutocheckpointPages: 0, cacheKib: 8_000 });
     const checkpointer = startCheckpointer(path, (error) => console.error(`bench/rollup-holds: ${error}`));
     const results = [];
-    // The rebuild beside a collector (short slices) where the build has it, then as with the collector stopped.
-    for (const besideCollector of sized ? (alone ? [true, false] : [true]) : [false]) {
+    const rebuild = async (besideCollector) => {
       const times = [];
       let last = performance.now();
       const started = performance.now();
@@ -105,9 +109,12 @@ async function measure() {
             last = now;
           });
       results.push({ ...summary(besideCollector ? 'rebuild beside a collector' : 'rebuild, collector stopped', times, counted), wallMs: performance.now() - started });
-    }
+    };
+    // As with the collector stopped first: the follower then runs on rollups of the whole site.
+    await rebuild(false);
     results.push(await follow(db, 'follower'));
     if (dropCaches()) results.push(await follow(db, 'follower, page cache dropped first'));
+    if (sized && beside) await rebuild(true);
     await checkpointer.close();
     db.close();
     return results;

@@ -16,6 +16,7 @@ const order = [
   'api-read',
   'read-stall',
   'insights',
+  'rollup-holds',
   'alerts',
   'dashboard',
 ];
