@@ -151,7 +151,6 @@ function requireSite(db: Db, id: string): Site {
 
 type Out = { json: boolean; print: (human: string, json: unknown) => void };
 
-/** The exit code, when it is not 0. */
 /** The database's lock, or null when a collector holds it. */
 function lockUnlessRunning(dbPath: string): DatabaseLock | null {
   try {
@@ -162,6 +161,7 @@ function lockUnlessRunning(dbPath: string): DatabaseLock | null {
   }
 }
 
+/** The exit code, when it is not 0. */
 async function run(db: Db, dbPath: string, argv: string[], out: Out['print']): Promise<number | void> {
   const [group, action, ...rest] = argv;
   const command = `${group ?? ''} ${action ?? ''}`.trim();
@@ -265,8 +265,9 @@ async function run(db: Db, dbPath: string, argv: string[], out: Out['print']): P
       const started = performance.now();
       // With the collector stopped, the rebuild holds the database (none starts meanwhile) and takes
       // large slices; beside a running one, whose batches wait for each slice, short ones.
-      const alone = dbPath === ':memory:' ? null : lockUnlessRunning(dbPath);
-      const besideCollector = dbPath !== ':memory:' && alone === null;
+      const inMemory = dbPath === ':memory:';
+      const alone = inMemory ? null : lockUnlessRunning(dbPath);
+      const besideCollector = !inMemory && alone === null;
       let pageViews: number;
       try {
         pageViews = await rebuildInsights(db, site.id, { besideCollector });
