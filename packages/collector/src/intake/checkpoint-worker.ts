@@ -17,14 +17,14 @@ const db = openDatabase(path, { walAutocheckpointPages: 0, cacheKib: 2_000 });
 const port = parentPort!;
 
 const timer = setInterval(() => {
+  lag.started(wallMs());
   try {
-    lag.started(wallMs());
     checkpointWal(db);
-    lag.finished(wallMs());
   } catch (error) {
     // SQLITE_BUSY and the like: the next tick tries again; anything else is reported.
-    lag.finished(wallMs());
     port.postMessage({ type: 'error', error: error instanceof Error ? error.message : String(error) });
+  } finally {
+    lag.finished(wallMs());
   }
 }, everyMs);
 
