@@ -3,7 +3,7 @@ import type { Db } from '../store/db.js';
 import { finishRebuildSlice, followPageViews, rebuildSlice, startRebuild } from '../store/insight-rollups.js';
 import { siteNumber } from '../store/keys.js';
 import type { JobSpec } from './job.js';
-import { SliceSizer } from './slice-sizer.js';
+import { SliceSizer, type SliceLimits } from './slice-sizer.js';
 
 /**
  * Keeps the insight rollups (migration 011) a few seconds behind the page views: every
@@ -54,21 +54,21 @@ export async function followInsights(db: Db, options: SliceOptions = {}): Promis
   }
 }
 
+/** Slices of `rows` whatever they take. */
+const fixedSlices = (rows: number): SliceLimits => ({ targetMs: Infinity, min: rows, max: rows, start: rows });
+
 /**
- * A rebuild's slices (page view ids each spans) with the collector stopped: the fewer the
- * slices, the sooner the rebuild ends, and nothing waits for them.
+ * With the collector stopped, nothing waits for a rebuild's slices: the fewer, the sooner it
+ * ends. Page view ids a counting slice spans, companies a finishing one takes, and the
+ * follower's catch-up after them.
  */
-export const rebuildAloneSlices = { targetMs: Infinity, min: 100_000, max: 100_000, start: 100_000 } as const;
-
-/** The follower's catch-up at the end of a rebuild with the collector stopped: large slices. */
-const rebuildAloneFollow = { targetMs: Infinity, min: 2_000, max: 2_000, start: 2_000 } as const;
-
-/** The rebuild's last steps, in companies a slice: with the collector stopped, large ones. */
-const finishAloneSlices = { targetMs: Infinity, min: 100_000, max: 100_000, start: 100_000 } as const;
-const finishBesideSlices = { targetMs: 20, min: 10, max: 100_000, start: 200 } as const;
+const alone = { count: fixedSlices(100_000), finish: fixedSlices(100_000), follow: fixedSlices(2_000) };
 
 /** Beside a running collector, whose batches wait for each slice: short ones, by time. */
-export const rebuildBesideSlices = { targetMs: 20, min: 200, max: 100_000, start: 2_000 } as const;
+const beside = {
+  count: { targetMs: 20, min: 200, max: 100_000, start: 2_000 },
+  finish: { targetMs: 20, min: 10, max: 100_000, start: 200 },
+};
 
 /**
  * Rebuilds one site's rollups from its raw page views (clearview rollups rebuild): emptied,
@@ -100,13 +100,10 @@ export async function rebuildInsights(db: Db, siteId: string, options: SliceOpti
     }
   };
   startRebuild(db, site);
-  const counted = await slices('count', options.sizer ?? new SliceSizer(options.besideCollector ? rebuildBesideSlices : rebuildAloneSlices), (rows) =>
-    rebuildSlice(db, site, rows),
-  );
+  const limits = options.besideCollector ? beside : alone;
+  const counted = await slices('count', options.sizer ?? new SliceSizer(limits.count), (rows) => rebuildSlice(db, site, rows));
   // Then the sightings and marks, a slice of companies at a time.
-  await slices('finish', options.finishSizer ?? new SliceSizer(options.besideCollector ? finishBesideSlices : finishAloneSlices), (rows) =>
-    finishRebuildSlice(db, site, rows),
-  );
-  await followInsights(db, options.besideCollector ? {} : { sizer: new SliceSizer(rebuildAloneFollow) });
+  await slices('finish', options.finishSizer ?? new SliceSizer(limits.finish), (rows) => finishRebuildSlice(db, site, rows));
+  await followInsights(db, options.besideCollector ? {} : { sizer: new SliceSizer(alone.follow) });
   return counted;
 }

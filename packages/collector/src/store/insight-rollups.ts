@@ -440,7 +440,7 @@ const sliceStatements = [
       WHERE s.visit = 1 GROUP BY g.grain, s.ts / g.ms, s.referrer_domain
    ON CONFLICT (site, grain, bucket, domain) DO UPDATE SET visits = visits + excluded.visits`,
   // Latest sightings gather in memory and reach their tables at the end, a few companies at a
-  // time (finishSlice): upserting each slice's into tables keyed in another order costs most of a slice.
+  // time (finishRebuildSlice): upserting each slice's into tables keyed in another order costs most of a slice.
   `INSERT INTO temp.insight_seen_visitors (company, visitor, last_ts)
      SELECT company, visitor, max(ts) FROM temp.insight_slice WHERE is_bot = 0 AND company IS NOT NULL GROUP BY company, visitor
    ON CONFLICT (company, visitor) DO UPDATE SET last_ts = max(last_ts, excluded.last_ts)`,
